@@ -1,0 +1,175 @@
+/* pdata: the pytop.data sample file, in memory and on disk.
+ *
+ * A struct pdata holds the tables of DESIGN.md "The sample file": strings,
+ * mappings, frames (with kind), a stack prefix tree, threads, samples and
+ * metadata.  The recorder and the fixture tool fill one through the
+ * pdata_intern_* / pdata_add_* builder calls and write it with pdata_write();
+ * the report reads one with pdata_read(), which trusts nothing in the file.
+ * The on-disk layout is documented in man/pytop-data.5. */
+#ifndef PYTOP_PDATA_H
+#define PYTOP_PDATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pytop/xalloc.h"
+
+#define PDATA_MAJOR 1
+#define PDATA_MINOR 0
+#define PDATA_NONE UINT32_MAX /* "no such entry" for any index */
+
+/* Frame kinds, DESIGN.md "Frame classification".  Stored in the file. */
+enum frame_kind {
+	FRAME_UNKNOWN = 0,
+	FRAME_PYTHON,      /* py:: perf-map trampoline */
+	FRAME_INTERPRETER, /* libpython / python executable */
+	FRAME_NATIVE,      /* any other user-space DSO */
+	FRAME_KERNEL,
+	FRAME_KIND_COUNT
+};
+
+enum frame_flags {
+	FRAME_F_INLINED = 1u << 0, /* an inlined call inside the next frame out */
+};
+
+enum sample_flags {
+	SAMPLE_F_TRUNCATED = 1u << 0, /* the stack misses its outermost frames */
+};
+
+struct pdata_string {
+	const char *s; /* NUL-terminated, owned by the pdata's arena */
+	uint32_t len;
+};
+
+struct pdata_mapping {
+	uint32_t path;     /* string id */
+	uint32_t build_id; /* string id of the hex build-id ("" when unknown) */
+};
+
+struct pdata_frame {
+	uint32_t name;    /* string id: symbol, "py::qual:file" or "[dso+0xoff]" */
+	uint32_t mapping; /* mapping index or PDATA_NONE */
+	uint64_t addr;    /* address (relative to the mapping's file when known) */
+	uint8_t kind;     /* enum frame_kind */
+	uint8_t flags;    /* enum frame_flags */
+};
+
+/* One node of the stack prefix tree.  The root end is the outermost caller;
+ * a sample's stack id names its innermost (leaf) frame's node.  parent is
+ * always smaller than the node's own index, or PDATA_NONE for a root. */
+struct pdata_stack {
+	uint32_t parent;
+	uint32_t frame;
+};
+
+struct pdata_thread {
+	uint32_t pid, tid;
+	uint32_t comm; /* string id */
+};
+
+struct pdata_sample {
+	uint64_t time;   /* ns, perf clock */
+	uint64_t weight; /* event period (ns for cpu-clock) */
+	uint32_t thread; /* thread index */
+	uint32_t stack;  /* leaf stack node or PDATA_NONE for an empty stack */
+	uint8_t flags;   /* enum sample_flags */
+};
+
+/* Metadata.  String fields are string ids, PDATA_NONE when absent. */
+struct pdata_meta {
+	uint32_t cmdline;          /* the profiled command line */
+	uint32_t event;            /* "cpu-clock", "cycles", ... */
+	uint32_t callchain;        /* "fp", "dwarf" or "none" */
+	uint32_t callchain_reason; /* why that mode was chosen */
+	uint32_t python_path;      /* interpreter that ran the target */
+	uint32_t python_version;   /* "3.12.1" */
+	uint32_t hostname;
+	uint32_t os_release;
+	uint32_t arch;
+	uint32_t pytop_version;
+	uint64_t freq;             /* Hz; 0 when sampling by period */
+	uint64_t period;           /* sample period when freq == 0 */
+	uint64_t stack_bytes;      /* user stack copy size for dwarf mode */
+	uint64_t start_time;       /* ns since the Unix epoch */
+	uint64_t duration;         /* ns */
+	uint64_t lost;             /* samples the kernel dropped */
+	uint64_t throttled;        /* throttle events */
+	uint64_t truncated;        /* samples whose stack is flagged truncated */
+	uint64_t nr_cpus;
+	int64_t exit_status;       /* target's exit status; -1 unknown */
+};
+
+struct pdata_hash {
+	uint32_t *slots; /* entry index + 1, 0 = empty */
+	size_t mask;     /* slot count - 1, or 0 when not built */
+	size_t used;
+};
+
+struct pdata {
+	struct arena arena; /* owns the string bytes */
+	struct pdata_string *strings;
+	struct pdata_mapping *mappings;
+	struct pdata_frame *frames;
+	struct pdata_stack *stacks;
+	struct pdata_thread *threads;
+	struct pdata_sample *samples;
+	size_t nstrings, nmappings, nframes, nstacks, nthreads, nsamples;
+	size_t cap_strings, cap_mappings, cap_frames, cap_stacks, cap_threads, cap_samples;
+	struct pdata_meta meta;
+	/* builder indexes, built on first use */
+	struct pdata_hash h_strings, h_frames, h_stacks, h_threads;
+};
+
+/* An empty profile with string 0 = "" and every meta string absent.
+ * Free with pdata_free(). */
+struct pdata *pdata_new(void);
+void pdata_free(struct pdata *pd);
+
+/* The string for id, or "" for PDATA_NONE / out of range. */
+const char *pdata_str(const struct pdata *pd, uint32_t id);
+
+/* ---- builder: each returns the index of an equal existing entry or of a
+ * new one.  Indexes are stable. ---- */
+uint32_t pdata_intern_string(struct pdata *pd, const char *s, size_t len);
+uint32_t pdata_intern_cstr(struct pdata *pd, const char *s);
+uint32_t pdata_add_mapping(struct pdata *pd, const char *path, const char *build_id);
+uint32_t pdata_intern_frame(struct pdata *pd, const struct pdata_frame *f);
+/* parent is a stack index or PDATA_NONE for a root frame. */
+uint32_t pdata_intern_stack(struct pdata *pd, uint32_t parent, uint32_t frame);
+uint32_t pdata_intern_thread(struct pdata *pd, uint32_t pid, uint32_t tid, const char *comm);
+/* Appends a sample; counts truncated samples in meta.truncated. */
+void pdata_add_sample(struct pdata *pd, const struct pdata_sample *s);
+
+/* Number of frames from node `stack` up to its root (0 for PDATA_NONE). */
+size_t pdata_stack_depth(const struct pdata *pd, uint32_t stack);
+
+/* ---- file I/O ---- */
+
+struct pdata_error {
+	char msg[512]; /* "corrupt sample file: WHAT (offset N)", no path, no newline */
+};
+
+/* Serialise pd into a heap buffer (caller frees *out with free()). */
+void pdata_encode(const struct pdata *pd, unsigned char **out, size_t *len);
+
+/* Write pd to `path` through a temporary file in the same directory and an
+ * atomic rename, so readers never see a torn file.  When keep_old is true
+ * an existing `path` is first renamed to `path.old`.  Returns 0, or -1 with
+ * err filled (the temporary file is removed). */
+int pdata_write(const struct pdata *pd, const char *path, bool keep_old,
+		struct pdata_error *err);
+
+/* Decode a file image.  Returns a new pdata, or NULL with err filled.
+ * Every count, length, index and offset is checked; allocations are bounded
+ * by the input size. */
+struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err);
+
+/* Read and decode `path`.  Returns NULL with err filled on any I/O or format
+ * error ("cannot open: No such file or directory", "corrupt sample file: ..."). */
+struct pdata *pdata_read(const char *path, struct pdata_error *err);
+
+/* Name of a frame kind: "python", "interpreter", "native", "kernel", "unknown". */
+const char *frame_kind_name(enum frame_kind kind);
+
+#endif

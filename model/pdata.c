@@ -1,0 +1,287 @@
+/* pdata: in-memory tables of a profile and the builder that interns them. */
+#include "pytop/pdata.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[FRAME_KIND_COUNT] = {
+	[FRAME_UNKNOWN] = "unknown",
+	[FRAME_PYTHON] = "python",
+	[FRAME_INTERPRETER] = "interpreter",
+	[FRAME_NATIVE] = "native",
+	[FRAME_KERNEL] = "kernel",
+};
+
+const char *frame_kind_name(enum frame_kind kind)
+{
+	return (unsigned)kind < FRAME_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+struct pdata *pdata_new(void)
+{
+	struct pdata *pd = xcalloc(1, sizeof(*pd));
+	arena_init(&pd->arena);
+	pd->meta.cmdline = pd->meta.event = pd->meta.callchain = PDATA_NONE;
+	pd->meta.callchain_reason = pd->meta.python_path = PDATA_NONE;
+	pd->meta.python_version = pd->meta.hostname = PDATA_NONE;
+	pd->meta.os_release = pd->meta.arch = pd->meta.pytop_version = PDATA_NONE;
+	pd->meta.exit_status = -1;
+	pdata_intern_string(pd, "", 0);
+	return pd;
+}
+
+void pdata_free(struct pdata *pd)
+{
+	if (!pd)
+		return;
+	arena_free(&pd->arena);
+	free(pd->strings);
+	free(pd->mappings);
+	free(pd->frames);
+	free(pd->stacks);
+	free(pd->threads);
+	free(pd->samples);
+	free(pd->h_strings.slots);
+	free(pd->h_frames.slots);
+	free(pd->h_stacks.slots);
+	free(pd->h_threads.slots);
+	free(pd);
+}
+
+const char *pdata_str(const struct pdata *pd, uint32_t id)
+{
+	return id < pd->nstrings ? pd->strings[id].s : "";
+}
+
+size_t pdata_stack_depth(const struct pdata *pd, uint32_t stack)
+{
+	size_t n = 0;
+	while (stack < pd->nstacks) {
+		n++;
+		stack = pd->stacks[stack].parent;
+	}
+	return n;
+}
+
+/* ---- hashing ---- */
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	while (n--)
+		h = (h ^ *s++) * 1099511628211ULL;
+	return mix(h);
+}
+
+static uint64_t hash_string(const struct pdata *pd, uint32_t i)
+{
+	return hash_bytes(pd->strings[i].s, pd->strings[i].len);
+}
+
+static uint64_t hash_frame_v(const struct pdata_frame *f)
+{
+	return mix(f->name ^ ((uint64_t)f->mapping << 32) ^ mix(f->addr) ^
+		   ((uint64_t)f->kind << 8) ^ f->flags);
+}
+
+static uint64_t hash_frame(const struct pdata *pd, uint32_t i)
+{
+	return hash_frame_v(&pd->frames[i]);
+}
+
+static uint64_t hash_stack_v(uint32_t parent, uint32_t frame)
+{
+	return mix(((uint64_t)parent << 32) | frame);
+}
+
+static uint64_t hash_stack(const struct pdata *pd, uint32_t i)
+{
+	return hash_stack_v(pd->stacks[i].parent, pd->stacks[i].frame);
+}
+
+static uint64_t hash_thread_v(uint32_t pid, uint32_t tid, uint32_t comm)
+{
+	return mix(((uint64_t)pid << 32) ^ tid ^ ((uint64_t)comm << 17));
+}
+
+static uint64_t hash_thread(const struct pdata *pd, uint32_t i)
+{
+	const struct pdata_thread *t = &pd->threads[i];
+	return hash_thread_v(t->pid, t->tid, t->comm);
+}
+
+typedef uint64_t (*hash_fn)(const struct pdata *, uint32_t);
+
+static void hash_insert_slot(struct pdata_hash *h, uint64_t hv, uint32_t idx)
+{
+	size_t i = hv & h->mask;
+	while (h->slots[i])
+		i = (i + 1) & h->mask;
+	h->slots[i] = idx + 1;
+	h->used++;
+}
+
+/* Make sure the index covers `n` entries and has room for one more. */
+static void hash_prepare(const struct pdata *pd, struct pdata_hash *h, size_t n, hash_fn fn)
+{
+	size_t want;
+	if (h->mask && (h->used + 1) * 2 <= h->mask + 1 && h->used == n)
+		return;
+	want = 64;
+	while (want < (n + 1) * 2)
+		want *= 2;
+	free(h->slots);
+	h->slots = xcalloc(want, sizeof(*h->slots));
+	h->mask = want - 1;
+	h->used = 0;
+	for (size_t i = 0; i < n; i++)
+		hash_insert_slot(h, fn(pd, (uint32_t)i), (uint32_t)i);
+}
+
+/* ---- builder ---- */
+
+uint32_t pdata_intern_string(struct pdata *pd, const char *s, size_t len)
+{
+	uint64_t hv = hash_bytes(s, len);
+	struct pdata_hash *h = &pd->h_strings;
+	size_t i;
+
+	hash_prepare(pd, h, pd->nstrings, hash_string);
+	for (i = hv & h->mask; h->slots[i]; i = (i + 1) & h->mask) {
+		const struct pdata_string *e = &pd->strings[h->slots[i] - 1];
+		if (e->len == len && memcmp(e->s, s, len) == 0)
+			return h->slots[i] - 1;
+	}
+	xgrow(&pd->strings, &pd->cap_strings, pd->nstrings + 1, sizeof(*pd->strings));
+	pd->strings[pd->nstrings].s = arena_strndup(&pd->arena, s, len);
+	pd->strings[pd->nstrings].len = (uint32_t)len;
+	h->slots[i] = (uint32_t)pd->nstrings + 1;
+	h->used++;
+	return (uint32_t)pd->nstrings++;
+}
+
+uint32_t pdata_intern_cstr(struct pdata *pd, const char *s)
+{
+	return pdata_intern_string(pd, s, strlen(s));
+}
+
+uint32_t pdata_add_mapping(struct pdata *pd, const char *path, const char *build_id)
+{
+	uint32_t p = pdata_intern_cstr(pd, path);
+	uint32_t b = pdata_intern_cstr(pd, build_id ? build_id : "");
+	for (size_t i = 0; i < pd->nmappings; i++)
+		if (pd->mappings[i].path == p && pd->mappings[i].build_id == b)
+			return (uint32_t)i;
+	xgrow(&pd->mappings, &pd->cap_mappings, pd->nmappings + 1, sizeof(*pd->mappings));
+	pd->mappings[pd->nmappings].path = p;
+	pd->mappings[pd->nmappings].build_id = b;
+	return (uint32_t)pd->nmappings++;
+}
+
+uint32_t pdata_intern_frame(struct pdata *pd, const struct pdata_frame *f)
+{
+	struct pdata_hash *h = &pd->h_frames;
+	size_t i;
+
+	hash_prepare(pd, h, pd->nframes, hash_frame);
+	for (i = hash_frame_v(f) & h->mask; h->slots[i]; i = (i + 1) & h->mask) {
+		const struct pdata_frame *e = &pd->frames[h->slots[i] - 1];
+		if (e->name == f->name && e->mapping == f->mapping && e->addr == f->addr &&
+		    e->kind == f->kind && e->flags == f->flags)
+			return h->slots[i] - 1;
+	}
+	xgrow(&pd->frames, &pd->cap_frames, pd->nframes + 1, sizeof(*pd->frames));
+	pd->frames[pd->nframes] = *f;
+	h->slots[i] = (uint32_t)pd->nframes + 1;
+	h->used++;
+	return (uint32_t)pd->nframes++;
+}
+
+uint32_t pdata_intern_stack(struct pdata *pd, uint32_t parent, uint32_t frame)
+{
+	struct pdata_hash *h = &pd->h_stacks;
+	size_t i;
+
+	hash_prepare(pd, h, pd->nstacks, hash_stack);
+	for (i = hash_stack_v(parent, frame) & h->mask; h->slots[i]; i = (i + 1) & h->mask) {
+		const struct pdata_stack *e = &pd->stacks[h->slots[i] - 1];
+		if (e->parent == parent && e->frame == frame)
+			return h->slots[i] - 1;
+	}
+	xgrow(&pd->stacks, &pd->cap_stacks, pd->nstacks + 1, sizeof(*pd->stacks));
+	pd->stacks[pd->nstacks].parent = parent;
+	pd->stacks[pd->nstacks].frame = frame;
+	h->slots[i] = (uint32_t)pd->nstacks + 1;
+	h->used++;
+	return (uint32_t)pd->nstacks++;
+}
+
+uint32_t pdata_intern_thread(struct pdata *pd, uint32_t pid, uint32_t tid, const char *comm)
+{
+	uint32_t c = pdata_intern_cstr(pd, comm ? comm : "");
+	struct pdata_hash *h = &pd->h_threads;
+	size_t i;
+
+	hash_prepare(pd, h, pd->nthreads, hash_thread);
+	for (i = hash_thread_v(pid, tid, c) & h->mask; h->slots[i]; i = (i + 1) & h->mask) {
+		const struct pdata_thread *e = &pd->threads[h->slots[i] - 1];
+		if (e->pid == pid && e->tid == tid && e->comm == c)
+			return h->slots[i] - 1;
+	}
+	xgrow(&pd->threads, &pd->cap_threads, pd->nthreads + 1, sizeof(*pd->threads));
+	pd->threads[pd->nthreads].pid = pid;
+	pd->threads[pd->nthreads].tid = tid;
+	pd->threads[pd->nthreads].comm = c;
+	h->slots[i] = (uint32_t)pd->nthreads + 1;
+	h->used++;
+	return (uint32_t)pd->nthreads++;
+}
+
+void pdata_add_sample(struct pdata *pd, const struct pdata_sample *s)
+{
+	xgrow(&pd->samples, &pd->cap_samples, pd->nsamples + 1, sizeof(*pd->samples));
+	pd->samples[pd->nsamples++] = *s;
+	if (s->flags & SAMPLE_F_TRUNCATED)
+		pd->meta.truncated++;
+}
+
+/* ---- metadata fields, shared by encoder and decoder ---- */
+
+#include <stddef.h>
+#include "pdata_format.h"
+
+#define META(tag, type, field) { tag, type, offsetof(struct pdata_meta, field), #field }
+const struct meta_field pdata_meta_fields[] = {
+	META(1, META_STR, cmdline),
+	META(2, META_STR, event),
+	META(3, META_STR, callchain),
+	META(4, META_STR, callchain_reason),
+	META(5, META_STR, python_path),
+	META(6, META_STR, python_version),
+	META(7, META_STR, hostname),
+	META(8, META_STR, os_release),
+	META(9, META_STR, arch),
+	META(10, META_STR, pytop_version),
+	META(11, META_U64, freq),
+	META(12, META_U64, period),
+	META(13, META_U64, stack_bytes),
+	META(14, META_U64, start_time),
+	META(15, META_U64, duration),
+	META(16, META_U64, lost),
+	META(17, META_U64, throttled),
+	META(18, META_U64, truncated),
+	META(19, META_U64, nr_cpus),
+	META(20, META_I64, exit_status),
+};
+const size_t pdata_meta_nfields = sizeof(pdata_meta_fields) / sizeof(pdata_meta_fields[0]);

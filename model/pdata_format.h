@@ -1,0 +1,47 @@
+/* pdata_format: constants of the on-disk layout, shared by the encoder and
+ * the decoder only (private to model/).  See man/pytop-data.5. */
+#ifndef PYTOP_PDATA_FORMAT_H
+#define PYTOP_PDATA_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PDATA_MAGIC "PYTOPDAT"
+#define PDATA_BOM 0x01020304u
+#define PDATA_HEADER_SIZE 16
+#define PDATA_SECTION_HEADER_SIZE 16
+
+enum pdata_section {
+	SEC_STRINGS = 1,
+	SEC_MAPPINGS = 2,
+	SEC_FRAMES = 3,
+	SEC_STACKS = 4,
+	SEC_THREADS = 5,
+	SEC_SAMPLES = 6,
+	SEC_META = 7,
+	SEC_END = 0xff,
+};
+
+/* Sample record: varint (stack + 1) << SAMPLE_SHIFT | bits, then the time
+ * delta (svarint), then the thread (varint) and the weight delta (svarint)
+ * when their bits say they changed. */
+enum {
+	SAMPLE_BIT_TRUNCATED = 1,
+	SAMPLE_BIT_THREAD = 2,
+	SAMPLE_BIT_WEIGHT = 4,
+	SAMPLE_SHIFT = 3,
+};
+
+enum meta_type { META_STR = 0, META_U64 = 1, META_I64 = 2 };
+
+struct meta_field {
+	uint32_t tag;
+	enum meta_type type;
+	size_t offset; /* in struct pdata_meta */
+	const char *name;
+};
+
+extern const struct meta_field pdata_meta_fields[];
+extern const size_t pdata_meta_nfields;
+
+#endif

@@ -1,0 +1,392 @@
+/* pdata_read: decode a pytop.data image that may be hostile.
+ *
+ * Rules: every count is bounded by the bytes left in its section (each entry
+ * takes at least one byte), so no allocation is sized by an unchecked field;
+ * every index is checked against the table it points into; sections must
+ * come in the writer's order, each known one exactly once; unknown section
+ * types are skipped; the END section must close the file exactly. */
+#include "pytop/pdata.h"
+#include "pytop/codec.h"
+#include "pdata_format.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void corrupt(struct pdata_error *err, const char *why, uint64_t offset)
+{
+	snprintf(err->msg, sizeof(err->msg), "corrupt sample file: %s (offset %llu)",
+		 why, (unsigned long long)offset);
+}
+
+/* Read an entry count: each entry takes at least min_bytes. */
+static size_t dec_count(struct cursor *c, size_t min_bytes)
+{
+	return (size_t)cursor_varint_max(c, cursor_left(c) / min_bytes,
+					 "entry count larger than its section");
+}
+
+static uint32_t dec_index(struct cursor *c, size_t n, const char *why)
+{
+	if (n == 0) {
+		(void)cursor_varint(c);
+		if (!c->failed)
+			cursor_fail(c, why);
+		return 0;
+	}
+	return (uint32_t)cursor_varint_max(c, n - 1, why);
+}
+
+/* Optional index stored plus one; 0 is PDATA_NONE. */
+static uint32_t dec_opt_index(struct cursor *c, size_t n, const char *why)
+{
+	uint64_t v = cursor_varint_max(c, n, why);
+	return v == 0 ? PDATA_NONE : (uint32_t)(v - 1);
+}
+
+static void dec_strings(struct pdata *pd, struct cursor *c)
+{
+	size_t n = dec_count(c, 1);
+	if (c->failed)
+		return;
+	if (n == 0) {
+		cursor_fail(c, "empty string table");
+		return;
+	}
+	pd->strings = xcalloc(n, sizeof(*pd->strings));
+	pd->cap_strings = n;
+	for (size_t i = 0; i < n && !c->failed; i++) {
+		size_t len;
+		size_t at = c->pos;
+		const unsigned char *s = cursor_bytes(c, &len);
+		if (!s)
+			break;
+		if (len > UINT32_MAX || memchr(s, '\0', len)) {
+			c->pos = at;
+			cursor_fail(c, "string contains a NUL byte");
+			break;
+		}
+		if (i == 0 && len != 0) {
+			c->pos = at;
+			cursor_fail(c, "first string is not empty");
+			break;
+		}
+		pd->strings[i].s = arena_strndup(&pd->arena, (const char *)s, len);
+		pd->strings[i].len = (uint32_t)len;
+		pd->nstrings = i + 1;
+	}
+}
+
+static void dec_mappings(struct pdata *pd, struct cursor *c)
+{
+	size_t n = dec_count(c, 2);
+	if (c->failed)
+		return;
+	pd->mappings = xcalloc(n ? n : 1, sizeof(*pd->mappings));
+	pd->cap_mappings = n;
+	for (size_t i = 0; i < n && !c->failed; i++) {
+		pd->mappings[i].path = dec_index(c, pd->nstrings, "mapping path index out of range");
+		pd->mappings[i].build_id = dec_index(c, pd->nstrings, "mapping build-id index out of range");
+		pd->nmappings = i + 1;
+	}
+}
+
+static void dec_frames(struct pdata *pd, struct cursor *c)
+{
+	size_t n = dec_count(c, 5);
+	if (c->failed)
+		return;
+	pd->frames = xcalloc(n ? n : 1, sizeof(*pd->frames));
+	pd->cap_frames = n;
+	for (size_t i = 0; i < n && !c->failed; i++) {
+		struct pdata_frame *f = &pd->frames[i];
+		f->name = dec_index(c, pd->nstrings, "frame name index out of range");
+		f->mapping = dec_opt_index(c, pd->nmappings, "frame mapping index out of range");
+		f->kind = (uint8_t)cursor_varint_max(c, FRAME_KIND_COUNT - 1, "unknown frame kind");
+		f->flags = (uint8_t)cursor_varint_max(c, FRAME_F_INLINED, "unknown frame flags");
+		f->addr = cursor_varint(c);
+		if (!c->failed)
+			pd->nframes = i + 1;
+	}
+}
+
+static void dec_stacks(struct pdata *pd, struct cursor *c)
+{
+	size_t n = dec_count(c, 2);
+	if (c->failed)
+		return;
+	pd->stacks = xcalloc(n ? n : 1, sizeof(*pd->stacks));
+	pd->cap_stacks = n;
+	for (size_t i = 0; i < n && !c->failed; i++) {
+		/* parent < i keeps the tree acyclic and walks finite */
+		pd->stacks[i].parent = dec_opt_index(c, i, "stack parent is not an earlier stack");
+		pd->stacks[i].frame = dec_index(c, pd->nframes, "stack frame index out of range");
+		if (!c->failed)
+			pd->nstacks = i + 1;
+	}
+}
+
+static void dec_threads(struct pdata *pd, struct cursor *c)
+{
+	size_t n = dec_count(c, 3);
+	if (c->failed)
+		return;
+	pd->threads = xcalloc(n ? n : 1, sizeof(*pd->threads));
+	pd->cap_threads = n;
+	for (size_t i = 0; i < n && !c->failed; i++) {
+		struct pdata_thread *t = &pd->threads[i];
+		t->pid = (uint32_t)cursor_varint_max(c, UINT32_MAX - 1, "pid out of range");
+		t->tid = (uint32_t)cursor_varint_max(c, UINT32_MAX - 1, "tid out of range");
+		t->comm = dec_index(c, pd->nstrings, "thread comm index out of range");
+		if (!c->failed)
+			pd->nthreads = i + 1;
+	}
+}
+
+static void dec_samples(struct pdata *pd, struct cursor *c)
+{
+	uint64_t time = 0, weight = 0;
+	uint32_t thread = 0;
+	size_t n = dec_count(c, 2);
+
+	if (c->failed)
+		return;
+	pd->samples = xcalloc(n ? n : 1, sizeof(*pd->samples));
+	pd->cap_samples = n;
+	for (size_t i = 0; i < n && !c->failed; i++) {
+		struct pdata_sample *s = &pd->samples[i];
+		size_t at = c->pos;
+		uint64_t head = cursor_varint(c);
+		uint64_t stack1 = head >> SAMPLE_SHIFT;
+
+		if (c->failed)
+			break;
+		if (stack1 > pd->nstacks) {
+			c->pos = at;
+			cursor_fail(c, "sample stack index out of range");
+			break;
+		}
+		time += (uint64_t)cursor_svarint(c);
+		if (head & SAMPLE_BIT_THREAD)
+			thread = dec_index(c, pd->nthreads, "sample thread index out of range");
+		else if (thread >= pd->nthreads) {
+			cursor_fail(c, "sample has no thread");
+			break;
+		}
+		if (head & SAMPLE_BIT_WEIGHT)
+			weight += (uint64_t)cursor_svarint(c);
+		if (c->failed)
+			break;
+		s->stack = stack1 ? (uint32_t)(stack1 - 1) : PDATA_NONE;
+		s->flags = (head & SAMPLE_BIT_TRUNCATED) ? SAMPLE_F_TRUNCATED : 0;
+		s->time = time;
+		s->thread = thread;
+		s->weight = weight;
+		pd->nsamples = i + 1;
+	}
+}
+
+static void dec_meta(struct pdata *pd, struct cursor *c)
+{
+	unsigned char *base = (unsigned char *)&pd->meta;
+	size_t n = dec_count(c, 3);
+
+	for (size_t i = 0; i < n && !c->failed; i++) {
+		uint64_t tag = cursor_varint(c);
+		uint64_t type = cursor_varint_max(c, META_I64, "unknown metadata type");
+		const struct meta_field *f = NULL;
+		uint32_t s;
+		uint64_t u;
+		int64_t v;
+
+		if (c->failed)
+			break;
+		for (size_t k = 0; k < pdata_meta_nfields; k++)
+			if (pdata_meta_fields[k].tag == tag)
+				f = &pdata_meta_fields[k];
+		if (f && f->type != type) {
+			cursor_fail(c, "metadata field has the wrong type");
+			break;
+		}
+		switch (type) {
+		case META_STR:
+			s = dec_index(c, pd->nstrings, "metadata string index out of range");
+			if (f && !c->failed)
+				memcpy(base + f->offset, &s, sizeof(s));
+			break;
+		case META_U64:
+			u = cursor_varint(c);
+			if (f && !c->failed)
+				memcpy(base + f->offset, &u, sizeof(u));
+			break;
+		default:
+			v = cursor_svarint(c);
+			if (f && !c->failed)
+				memcpy(base + f->offset, &v, sizeof(v));
+			break;
+		}
+	}
+}
+
+typedef void (*decoder_fn)(struct pdata *, struct cursor *);
+
+static const struct {
+	decoder_fn fn;
+	const char *name;
+} sections[] = {
+	[SEC_STRINGS] = { dec_strings, "strings" },
+	[SEC_MAPPINGS] = { dec_mappings, "mappings" },
+	[SEC_FRAMES] = { dec_frames, "frames" },
+	[SEC_STACKS] = { dec_stacks, "stacks" },
+	[SEC_THREADS] = { dec_threads, "threads" },
+	[SEC_SAMPLES] = { dec_samples, "samples" },
+	[SEC_META] = { dec_meta, "metadata" },
+};
+
+struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err)
+{
+	const unsigned char *p = data;
+	struct cursor c;
+	struct pdata *pd;
+	uint32_t next = SEC_STRINGS;
+	uint16_t major, minor;
+
+	if (len >= 8 && memcmp(p, "PERFILE2", 8) == 0) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "this is a perf.data file, not a pytop sample file (open it with perf report)");
+		return NULL;
+	}
+	cursor_init(&c, data, len, 0);
+	if (len < PDATA_HEADER_SIZE || memcmp(p, PDATA_MAGIC, 8) != 0) {
+		corrupt(err, len < 8 ? "file too short for a header" : "bad magic, not a pytop sample file", 0);
+		return NULL;
+	}
+	c.pos = 8;
+	major = cursor_le16(&c);
+	minor = cursor_le16(&c);
+	if (cursor_le32(&c) != PDATA_BOM) {
+		corrupt(err, "unknown byte order", 12);
+		return NULL;
+	}
+	if (major != PDATA_MAJOR) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "sample file format %u.%u is not supported (this pytop reads %u.x; %s)",
+			 major, minor, PDATA_MAJOR,
+			 major > PDATA_MAJOR ? "upgrade pytop" : "the file is too old");
+		return NULL;
+	}
+
+	pd = xcalloc(1, sizeof(*pd));
+	arena_init(&pd->arena);
+	pd->meta = (struct pdata_meta){
+		.cmdline = PDATA_NONE, .event = PDATA_NONE, .callchain = PDATA_NONE,
+		.callchain_reason = PDATA_NONE, .python_path = PDATA_NONE,
+		.python_version = PDATA_NONE, .hostname = PDATA_NONE,
+		.os_release = PDATA_NONE, .arch = PDATA_NONE, .pytop_version = PDATA_NONE,
+		.exit_status = -1,
+	};
+	for (;;) {
+		uint64_t at = c.pos, slen;
+		uint32_t type, crc;
+		struct cursor sc;
+
+		if (cursor_left(&c) == 0) {
+			corrupt(err, "file ends before the end marker (truncated?)", at);
+			goto fail;
+		}
+		if (cursor_left(&c) < PDATA_SECTION_HEADER_SIZE) {
+			corrupt(err, "file ends inside a section header (truncated?)", at);
+			goto fail;
+		}
+		type = cursor_le32(&c);
+		crc = cursor_le32(&c);
+		slen = cursor_le64(&c);
+		if (slen > cursor_left(&c)) {
+			corrupt(err, "section runs past the end of the file (truncated?)", at);
+			goto fail;
+		}
+		if (crc32_update(0, p + c.pos, (size_t)slen) != crc) {
+			corrupt(err, "section checksum mismatch", at);
+			goto fail;
+		}
+		if (type == SEC_END) {
+			if (next <= SEC_META) {
+				char why[64];
+				snprintf(why, sizeof(why), "missing %s section", sections[next].name);
+				corrupt(err, why, at);
+				goto fail;
+			}
+			if (slen != 0 || cursor_left(&c) != 0) {
+				corrupt(err, "data after the end marker", at + PDATA_SECTION_HEADER_SIZE);
+				goto fail;
+			}
+			break;
+		}
+		if (type >= SEC_STRINGS && type <= SEC_META) {
+			if (type != next) {
+				corrupt(err, type < next ? "duplicate or out-of-order section"
+							 : "section out of order", at);
+				goto fail;
+			}
+			cursor_init(&sc, p + c.pos, (size_t)slen, c.pos);
+			sections[type].fn(pd, &sc);
+			if (!sc.failed && cursor_left(&sc) != 0)
+				cursor_fail(&sc, "unused bytes at the end of a section");
+			if (sc.failed) {
+				corrupt(err, sc.why, sc.why_offset);
+				goto fail;
+			}
+			next++;
+		}
+		c.pos += (size_t)slen; /* unknown types are skipped */
+	}
+	return pd;
+fail:
+	pdata_free(pd);
+	return NULL;
+}
+
+struct pdata *pdata_read(const char *path, struct pdata_error *err)
+{
+	struct stat st;
+	unsigned char *data;
+	size_t len = 0;
+	struct pdata *pd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err->msg, sizeof(err->msg), "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = errno;
+		snprintf(err->msg, sizeof(err->msg), "cannot read: %s",
+			 fstat(fd, &st) < 0 ? strerror(e)
+			 : S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	data = xmalloc((size_t)st.st_size ? (size_t)st.st_size : 1, 1);
+	while (len < (size_t)st.st_size) {
+		ssize_t r = read(fd, data + len, (size_t)st.st_size - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(errno));
+			free(data);
+			close(fd);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	pd = pdata_decode(data, len, err);
+	free(data);
+	return pd;
+}

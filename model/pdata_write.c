@@ -1,0 +1,239 @@
+/* pdata_write: encode a profile and write it atomically. */
+#include "pytop/pdata.h"
+#include "pytop/codec.h"
+#include "pdata_format.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void put_section(struct buf *out, uint32_t type, const struct buf *payload)
+{
+	buf_put_le32(out, type);
+	buf_put_le32(out, crc32_update(0, payload->data, payload->len));
+	buf_put_le64(out, payload->len);
+	buf_put(out, payload->data, payload->len);
+}
+
+static void enc_strings(const struct pdata *pd, struct buf *b)
+{
+	buf_put_varint(b, pd->nstrings);
+	for (size_t i = 0; i < pd->nstrings; i++)
+		buf_put_bytes(b, pd->strings[i].s, pd->strings[i].len);
+}
+
+static void enc_mappings(const struct pdata *pd, struct buf *b)
+{
+	buf_put_varint(b, pd->nmappings);
+	for (size_t i = 0; i < pd->nmappings; i++) {
+		buf_put_varint(b, pd->mappings[i].path);
+		buf_put_varint(b, pd->mappings[i].build_id);
+	}
+}
+
+/* Indexes that may be PDATA_NONE are stored plus one, so NONE is 0. */
+static uint64_t opt_index(uint32_t i)
+{
+	return i == PDATA_NONE ? 0 : (uint64_t)i + 1;
+}
+
+static void enc_frames(const struct pdata *pd, struct buf *b)
+{
+	buf_put_varint(b, pd->nframes);
+	for (size_t i = 0; i < pd->nframes; i++) {
+		const struct pdata_frame *f = &pd->frames[i];
+		buf_put_varint(b, f->name);
+		buf_put_varint(b, opt_index(f->mapping));
+		buf_put_varint(b, f->kind);
+		buf_put_varint(b, f->flags);
+		buf_put_varint(b, f->addr);
+	}
+}
+
+static void enc_stacks(const struct pdata *pd, struct buf *b)
+{
+	buf_put_varint(b, pd->nstacks);
+	for (size_t i = 0; i < pd->nstacks; i++) {
+		buf_put_varint(b, opt_index(pd->stacks[i].parent));
+		buf_put_varint(b, pd->stacks[i].frame);
+	}
+}
+
+static void enc_threads(const struct pdata *pd, struct buf *b)
+{
+	buf_put_varint(b, pd->nthreads);
+	for (size_t i = 0; i < pd->nthreads; i++) {
+		buf_put_varint(b, pd->threads[i].pid);
+		buf_put_varint(b, pd->threads[i].tid);
+		buf_put_varint(b, pd->threads[i].comm);
+	}
+}
+
+static void enc_samples(const struct pdata *pd, struct buf *b)
+{
+	uint64_t prev_time = 0, prev_weight = 0;
+	uint32_t prev_thread = 0;
+
+	buf_put_varint(b, pd->nsamples);
+	for (size_t i = 0; i < pd->nsamples; i++) {
+		const struct pdata_sample *s = &pd->samples[i];
+		uint64_t head = opt_index(s->stack) << SAMPLE_SHIFT;
+		if (s->flags & SAMPLE_F_TRUNCATED)
+			head |= SAMPLE_BIT_TRUNCATED;
+		if (s->thread != prev_thread)
+			head |= SAMPLE_BIT_THREAD;
+		if (s->weight != prev_weight)
+			head |= SAMPLE_BIT_WEIGHT;
+		buf_put_varint(b, head);
+		buf_put_svarint(b, (int64_t)(s->time - prev_time));
+		if (head & SAMPLE_BIT_THREAD)
+			buf_put_varint(b, s->thread);
+		if (head & SAMPLE_BIT_WEIGHT)
+			buf_put_svarint(b, (int64_t)(s->weight - prev_weight));
+		prev_time = s->time;
+		prev_thread = s->thread;
+		prev_weight = s->weight;
+	}
+}
+
+static void enc_meta(const struct pdata *pd, struct buf *b)
+{
+	size_t n = 0;
+	const unsigned char *base = (const unsigned char *)&pd->meta;
+
+	for (size_t i = 0; i < pdata_meta_nfields; i++) {
+		const struct meta_field *f = &pdata_meta_fields[i];
+		if (f->type == META_STR) {
+			uint32_t v;
+			memcpy(&v, base + f->offset, sizeof(v));
+			if (v == PDATA_NONE)
+				continue;
+		}
+		n++;
+	}
+	buf_put_varint(b, n);
+	for (size_t i = 0; i < pdata_meta_nfields; i++) {
+		const struct meta_field *f = &pdata_meta_fields[i];
+		uint32_t s;
+		uint64_t u;
+		int64_t v;
+		switch (f->type) {
+		case META_STR:
+			memcpy(&s, base + f->offset, sizeof(s));
+			if (s == PDATA_NONE)
+				continue;
+			buf_put_varint(b, f->tag);
+			buf_put_varint(b, META_STR);
+			buf_put_varint(b, s);
+			break;
+		case META_U64:
+			memcpy(&u, base + f->offset, sizeof(u));
+			buf_put_varint(b, f->tag);
+			buf_put_varint(b, META_U64);
+			buf_put_varint(b, u);
+			break;
+		case META_I64:
+			memcpy(&v, base + f->offset, sizeof(v));
+			buf_put_varint(b, f->tag);
+			buf_put_varint(b, META_I64);
+			buf_put_svarint(b, v);
+			break;
+		}
+	}
+}
+
+void pdata_encode(const struct pdata *pd, unsigned char **out, size_t *len)
+{
+	static void (*const encoders[])(const struct pdata *, struct buf *) = {
+		[SEC_STRINGS] = enc_strings, [SEC_MAPPINGS] = enc_mappings,
+		[SEC_FRAMES] = enc_frames,   [SEC_STACKS] = enc_stacks,
+		[SEC_THREADS] = enc_threads, [SEC_SAMPLES] = enc_samples,
+		[SEC_META] = enc_meta,
+	};
+	struct buf file, payload;
+
+	buf_init(&file);
+	buf_put(&file, PDATA_MAGIC, 8);
+	buf_put_le16(&file, PDATA_MAJOR);
+	buf_put_le16(&file, PDATA_MINOR);
+	buf_put_le32(&file, PDATA_BOM);
+	for (uint32_t t = SEC_STRINGS; t <= SEC_META; t++) {
+		buf_init(&payload);
+		encoders[t](pd, &payload);
+		put_section(&file, t, &payload);
+		buf_free(&payload);
+	}
+	buf_init(&payload);
+	put_section(&file, SEC_END, &payload);
+	*out = file.data;
+	*len = file.len;
+}
+
+static void set_err(struct pdata_error *err, const char *what, int errnum)
+{
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", what, strerror(errnum));
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int pdata_write(const struct pdata *pd, const char *path, bool keep_old,
+		struct pdata_error *err)
+{
+	size_t plen = strlen(path);
+	char *tmp = xmalloc(plen + 16, 1);
+	char *old = xmalloc(plen + 8, 1);
+	unsigned char *data;
+	size_t len;
+	int fd, rc = -1;
+
+	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+	snprintf(old, plen + 8, "%s.old", path);
+	pdata_encode(pd, &data, &len);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		set_err(err, "cannot create temporary file", errno);
+		goto out;
+	}
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		set_err(err, "cannot write", errno);
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		set_err(err, "cannot write", errno);
+		unlink(tmp);
+		goto out;
+	}
+	if (keep_old && access(path, F_OK) == 0 && rename(path, old) < 0) {
+		set_err(err, "cannot keep the previous file as .old", errno);
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		set_err(err, "cannot rename the temporary file into place", errno);
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(data);
+	free(tmp);
+	free(old);
+	return rc;
+}

@@ -1,0 +1,318 @@
+/* mkfixture: write a pytop.data from a readable text description, or dump
+ * one back as text.  Gives the model and TUI tests exact, hand-checkable
+ * inputs.
+ *
+ *   mkfixture [-o OUT] [DESC]          text (file or stdin) -> OUT (pytop.data)
+ *   mkfixture --dump FILE              every table of FILE as text
+ *   mkfixture --synthetic SAMPLES STACKS [-o OUT]
+ *                                      a large deterministic profile for benches
+ *
+ * Description lines ('#' starts a comment):
+ *   meta KEY VALUE...        KEY is a field of struct pdata_meta (cmdline,
+ *                            event, freq, python_version, lost, ...)
+ *   mapping PATH [BUILD_ID]  declare a mapping's build-id
+ *   sample COMM PID/TID COUNT [w=WEIGHT] [trunc] : FRAME;FRAME;...
+ *                            COUNT samples of one stack, root first.
+ * A FRAME is NAME or NAME@DSO.  Its kind follows DESIGN.md: "py::" names are
+ * python, DSO [kernel.kallsyms] is kernel, a DSO named libpython* or python*
+ * is interpreter, a frame without DSO whose name starts with '[' is unknown,
+ * anything else native.  Weights default to 1 and times advance by 1 ms. */
+#include "pytop/pdata.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void die(const char *fmt, const char *a, long line)
+{
+	fprintf(stderr, "mkfixture: ");
+	fprintf(stderr, fmt, a);
+	if (line)
+		fprintf(stderr, " (line %ld)", line);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static enum frame_kind infer_kind(const char *name, const char *dso)
+{
+	const char *base;
+	if (!strncmp(name, "py::", 4))
+		return FRAME_PYTHON;
+	if (!dso)
+		return name[0] == '[' ? FRAME_UNKNOWN : FRAME_NATIVE;
+	if (!strcmp(dso, "[kernel.kallsyms]"))
+		return FRAME_KERNEL;
+	base = strrchr(dso, '/');
+	base = base ? base + 1 : dso;
+	if (!strncmp(base, "libpython", 9) || !strncmp(base, "python", 6))
+		return FRAME_INTERPRETER;
+	return FRAME_NATIVE;
+}
+
+static uint32_t frame_of(struct pdata *pd, char *spec)
+{
+	struct pdata_frame f = { .mapping = PDATA_NONE };
+	char *at = strrchr(spec, '@');
+	const char *dso = NULL;
+
+	if (at && at != spec) {
+		*at = '\0';
+		dso = at + 1;
+		f.mapping = pdata_add_mapping(pd, dso, "");
+	}
+	f.name = pdata_intern_cstr(pd, spec);
+	f.kind = (uint8_t)infer_kind(spec, dso);
+	f.addr = (uint64_t)f.name * 16; /* distinct per name, stable */
+	return pdata_intern_frame(pd, &f);
+}
+
+static void set_meta(struct pdata *pd, char *key, char *val, long line)
+{
+	struct { const char *name; uint32_t *s; uint64_t *u; } fields[] = {
+		{ "cmdline", &pd->meta.cmdline, NULL },
+		{ "event", &pd->meta.event, NULL },
+		{ "callchain", &pd->meta.callchain, NULL },
+		{ "callchain_reason", &pd->meta.callchain_reason, NULL },
+		{ "python_path", &pd->meta.python_path, NULL },
+		{ "python_version", &pd->meta.python_version, NULL },
+		{ "hostname", &pd->meta.hostname, NULL },
+		{ "os_release", &pd->meta.os_release, NULL },
+		{ "arch", &pd->meta.arch, NULL },
+		{ "pytop_version", &pd->meta.pytop_version, NULL },
+		{ "freq", NULL, &pd->meta.freq },
+		{ "period", NULL, &pd->meta.period },
+		{ "stack_bytes", NULL, &pd->meta.stack_bytes },
+		{ "start_time", NULL, &pd->meta.start_time },
+		{ "duration", NULL, &pd->meta.duration },
+		{ "lost", NULL, &pd->meta.lost },
+		{ "throttled", NULL, &pd->meta.throttled },
+		{ "nr_cpus", NULL, &pd->meta.nr_cpus },
+	};
+	if (!strcmp(key, "exit_status")) {
+		pd->meta.exit_status = strtoll(val, NULL, 0);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strcmp(key, fields[i].name))
+			continue;
+		if (fields[i].s)
+			*fields[i].s = pdata_intern_cstr(pd, val);
+		else
+			*fields[i].u = strtoull(val, NULL, 0);
+		return;
+	}
+	die("unknown meta key '%s'", key, line);
+}
+
+static void parse(struct pdata *pd, FILE *in)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	uint64_t time = 1000000000;
+
+	while (getline(&line, &cap, in) > 0) {
+		char *p = line, *cmd;
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		p += strspn(p, " \t");
+		if (!*p || *p == '#')
+			continue;
+		cmd = strsep(&p, " \t");
+		if (!strcmp(cmd, "meta")) {
+			char *key = strsep(&p, " \t");
+			if (!key || !p)
+				die("%s: meta needs KEY VALUE", "", lineno);
+			set_meta(pd, key, p, lineno);
+		} else if (!strcmp(cmd, "mapping")) {
+			char *path = strsep(&p, " \t");
+			if (!path || !*path)
+				die("%s: mapping needs PATH", "", lineno);
+			pdata_add_mapping(pd, path, p ? p : "");
+		} else if (!strcmp(cmd, "sample")) {
+			char *colon = strstr(p ? p : "", " :");
+			char *comm, *ids, *count, *opt, *frames, *tok;
+			unsigned pid, tid;
+			uint64_t weight = 1, n;
+			uint8_t flags = 0;
+			uint32_t stack = PDATA_NONE, thread;
+
+			if (!colon)
+				die("%s: sample needs ' : FRAMES'", "", lineno);
+			*colon = '\0';
+			frames = colon + 2;
+			comm = strsep(&p, " \t");
+			ids = strsep(&p, " \t");
+			count = strsep(&p, " \t");
+			if (!comm || !ids || !count || sscanf(ids, "%u/%u", &pid, &tid) != 2)
+				die("%s: sample needs COMM PID/TID COUNT", "", lineno);
+			n = strtoull(count, NULL, 10);
+			while ((opt = strsep(&p, " \t"))) {
+				if (!strncmp(opt, "w=", 2))
+					weight = strtoull(opt + 2, NULL, 10);
+				else if (!strcmp(opt, "trunc"))
+					flags |= SAMPLE_F_TRUNCATED;
+				else if (*opt)
+					die("unknown sample option '%s'", opt, lineno);
+			}
+			frames += strspn(frames, " \t");
+			while ((tok = strsep(&frames, ";")))
+				if (*tok)
+					stack = pdata_intern_stack(pd, stack, frame_of(pd, tok));
+			thread = pdata_intern_thread(pd, pid, tid, comm);
+			for (uint64_t i = 0; i < n; i++) {
+				struct pdata_sample s = { .time = time, .weight = weight,
+							  .thread = thread, .stack = stack,
+							  .flags = flags };
+				pdata_add_sample(pd, &s);
+				time += 1000000;
+			}
+		} else {
+			die("unknown directive '%s'", cmd, lineno);
+		}
+	}
+	free(line);
+}
+
+/* A deterministic profile: a few threads, frames from several DSOs,
+ * `nstacks` distinct leaves over a shared trunk, Zipf-like popularity. */
+static void synthetic(struct pdata *pd, uint64_t nsamples, uint64_t nstacks)
+{
+	static const char *const dsos[] = { "/usr/bin/python3.12", "/usr/lib/libc.so.6",
+					    "/opt/ext/_speedups.so", "[kernel.kallsyms]" };
+	uint32_t *leaves = xmalloc(nstacks ? nstacks : 1, sizeof(*leaves));
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	uint32_t threads[4];
+	char name[64];
+
+	pd->meta.event = pdata_intern_cstr(pd, "cpu-clock");
+	pd->meta.freq = 999;
+	pd->meta.cmdline = pdata_intern_cstr(pd, "python3 -X perf synthetic.py");
+	pd->meta.callchain = pdata_intern_cstr(pd, "dwarf");
+	for (int t = 0; t < 4; t++)
+		threads[t] = pdata_intern_thread(pd, 1000, 1000 + (uint32_t)t, t ? "worker" : "python3");
+	for (uint64_t i = 0; i < nstacks; i++) {
+		uint64_t x = i;
+		uint32_t st = PDATA_NONE;
+		int depth = 3 + (int)(i % 17);
+		for (int d = 0; d < depth; d++) {
+			struct pdata_frame f = { .mapping = PDATA_NONE };
+			unsigned k = (unsigned)(x % 97);
+			const char *dso = dsos[(d + k) % 4];
+			if (d % 2 == 0)
+				snprintf(name, sizeof(name), "py::func_%u_%u:/app/mod%u.py", d, k, k % 7);
+			else
+				snprintf(name, sizeof(name), "native_%u_%u", d, k);
+			f.name = pdata_intern_cstr(pd, name);
+			f.mapping = d % 2 ? pdata_add_mapping(pd, dso, "") : PDATA_NONE;
+			f.kind = (uint8_t)(d % 2 ? infer_kind(name, dso) : FRAME_PYTHON);
+			f.addr = 0x1000 + (uint64_t)f.name * 16;
+			st = pdata_intern_stack(pd, st, pdata_intern_frame(pd, &f));
+			x = x / 97 + i * 31 + (uint64_t)d;
+		}
+		leaves[i] = st;
+	}
+	for (uint64_t i = 0; i < nsamples; i++) {
+		struct pdata_sample s = { .time = 1000000000 + i * 1001001, .weight = 1001001 };
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		/* skew: square a uniform draw so low indexes are hot */
+		double u = (double)(rng >> 11) / 9007199254740992.0;
+		s.stack = nstacks ? leaves[(uint64_t)(u * u * (double)nstacks)] : PDATA_NONE;
+		s.thread = threads[(rng >> 3) % 4];
+		pdata_add_sample(pd, &s);
+	}
+	free(leaves);
+}
+
+static void dump(const struct pdata *pd)
+{
+	const struct pdata_meta *m = &pd->meta;
+	printf("strings %zu\n", pd->nstrings);
+	for (size_t i = 0; i < pd->nstrings; i++)
+		printf("  s%zu '%s'\n", i, pd->strings[i].s);
+	for (size_t i = 0; i < pd->nmappings; i++)
+		printf("mapping %zu path=s%u build_id=s%u\n", i, pd->mappings[i].path,
+		       pd->mappings[i].build_id);
+	for (size_t i = 0; i < pd->nframes; i++) {
+		const struct pdata_frame *f = &pd->frames[i];
+		printf("frame %zu name=s%u mapping=%d kind=%s flags=%u addr=%#" PRIx64 "\n", i,
+		       f->name, f->mapping == PDATA_NONE ? -1 : (int)f->mapping,
+		       frame_kind_name(f->kind), f->flags, f->addr);
+	}
+	for (size_t i = 0; i < pd->nstacks; i++)
+		printf("stack %zu parent=%d frame=%u\n", i,
+		       pd->stacks[i].parent == PDATA_NONE ? -1 : (int)pd->stacks[i].parent,
+		       pd->stacks[i].frame);
+	for (size_t i = 0; i < pd->nthreads; i++)
+		printf("thread %zu pid=%u tid=%u comm=s%u\n", i, pd->threads[i].pid,
+		       pd->threads[i].tid, pd->threads[i].comm);
+	for (size_t i = 0; i < pd->nsamples; i++) {
+		const struct pdata_sample *s = &pd->samples[i];
+		printf("sample time=%" PRIu64 " weight=%" PRIu64 " thread=%u stack=%d flags=%u\n",
+		       s->time, s->weight, s->thread,
+		       s->stack == PDATA_NONE ? -1 : (int)s->stack, s->flags);
+	}
+	printf("meta cmdline='%s' event='%s' callchain='%s' callchain_reason='%s'\n",
+	       pdata_str(pd, m->cmdline), pdata_str(pd, m->event), pdata_str(pd, m->callchain),
+	       pdata_str(pd, m->callchain_reason));
+	printf("meta python_path='%s' python_version='%s' hostname='%s' os_release='%s' arch='%s' pytop_version='%s'\n",
+	       pdata_str(pd, m->python_path), pdata_str(pd, m->python_version),
+	       pdata_str(pd, m->hostname), pdata_str(pd, m->os_release), pdata_str(pd, m->arch),
+	       pdata_str(pd, m->pytop_version));
+	printf("meta freq=%" PRIu64 " period=%" PRIu64 " stack_bytes=%" PRIu64
+	       " start_time=%" PRIu64 " duration=%" PRIu64 " lost=%" PRIu64
+	       " throttled=%" PRIu64 " truncated=%" PRIu64 " nr_cpus=%" PRIu64
+	       " exit_status=%" PRId64 "\n",
+	       m->freq, m->period, m->stack_bytes, m->start_time, m->duration, m->lost,
+	       m->throttled, m->truncated, m->nr_cpus, m->exit_status);
+}
+
+int main(int argc, char **argv)
+{
+	const char *out = "pytop.data", *in = NULL;
+	struct pdata_error err;
+	struct pdata *pd;
+	FILE *f = stdin;
+
+	if (argc == 3 && !strcmp(argv[1], "--dump")) {
+		pd = pdata_read(argv[2], &err);
+		if (!pd) {
+			fprintf(stderr, "mkfixture: %s: %s\n", argv[2], err.msg);
+			return 1;
+		}
+		dump(pd);
+		pdata_free(pd);
+		return 0;
+	}
+	pd = pdata_new();
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (!strcmp(argv[i], "--synthetic") && i + 2 < argc) {
+			synthetic(pd, strtoull(argv[i + 1], NULL, 10), strtoull(argv[i + 2], NULL, 10));
+			i += 2;
+			f = NULL;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			die("unknown option '%s'", argv[i], 0);
+		} else {
+			in = argv[i];
+		}
+	}
+	if (in && !(f = fopen(in, "r")))
+		die("cannot open '%s'", in, 0);
+	if (f) {
+		parse(pd, f);
+		if (in)
+			fclose(f);
+	}
+	if (pdata_write(pd, out, false, &err) < 0) {
+		fprintf(stderr, "mkfixture: %s: %s\n", out, err.msg);
+		return 1;
+	}
+	pdata_free(pd);
+	return 0;
+}
