@@ -181,6 +181,10 @@ static int acc_get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, voi
 	return -UNW_ENOINFO;
 }
 
+/* A read this far above the copy still counts as "the copy was too short";
+ * further away it is a wild address (a bad frame), not a short copy. */
+#define SHORT_WINDOW (1u << 20)
+
 /* One word from the stack copy; false (and *why) when it is not there. */
 static bool stack_word(struct uctx *x, uint64_t addr, uint64_t *val, enum unwind_stop *why)
 {
@@ -188,7 +192,8 @@ static bool stack_word(struct uctx *x, uint64_t addr, uint64_t *val, enum unwind
 		memcpy(val, x->stack + (addr - x->stack_lo), 8);
 		return true;
 	}
-	*why = addr >= x->stack_lo ? UNWIND_STACK_SHORT : UNWIND_ERROR;
+	*why = addr + 8 > x->stack_hi && addr < x->stack_hi + SHORT_WINDOW ? UNWIND_STACK_SHORT
+									     : UNWIND_ERROR;
 	return false;
 }
 
@@ -425,12 +430,14 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 			}
 			x.noinfo = x.short_read = false;
 			r = unw_step(&c);
-			if (x.short_read) {
-				*why = UNWIND_STACK_SHORT;
-				return n;
-			}
+			/* libunwind falls back to guessing from RBP when a frame has
+			 * no unwind info: never trust that guess */
 			if (x.noinfo) {
 				*why = UNWIND_NO_INFO;
+				return n;
+			}
+			if (x.short_read) {
+				*why = UNWIND_STACK_SHORT;
 				return n;
 			}
 			if (r <= 0) {
