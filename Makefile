@@ -95,7 +95,7 @@ $(BUILD)/workloads/%-nofp: tests/workloads/%.c
 
 $(BUILD)/workloads/%: tests/workloads/%.c
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -D_GNU_SOURCE -O2 -g -fno-omit-frame-pointer -fno-inline -pthread -o $@ $< -lm
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -g -fno-omit-frame-pointer -fno-shrink-wrap -fno-inline -pthread -o $@ $< -lm
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(MODEL_SRC) $(HEADERS)
 	@mkdir -p $(@D)
