@@ -275,7 +275,7 @@ struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err
 	if (major != PDATA_MAJOR) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "sample file format %u.%u is not supported (this pytop reads %u.x; %s)",
-			 major, minor, PDATA_MAJOR,
+			 (unsigned)major, (unsigned)minor, (unsigned)PDATA_MAJOR,
 			 major > PDATA_MAJOR ? "upgrade pytop" : "the file is too old");
 		return NULL;
 	}
