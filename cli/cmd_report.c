@@ -15,7 +15,10 @@ int cmd_report(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if ((!strcmp(argv[i], "-i") || !strcmp(argv[i], "--input")) && i + 1 < argc)
 			path = argv[++i];
-		else if (!strcmp(argv[i], "--stdio"))
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			puts("usage: pytop report [--stdio] [-i FILE]");
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--stdio"))
 			continue;
 		else {
 			cli_error("report: unknown option '%s'", argv[i]);

@@ -1,0 +1,35 @@
+/* hmap: an open-addressing hash map from a two-word key to a 32-bit value.
+ *
+ * The recorder's hot paths (sample -> frame, stack node, thread) look up
+ * small fixed-size keys; this map does that without any per-entry
+ * allocation.  It owns its slot array only. */
+#ifndef PYTOP_HMAP_H
+#define PYTOP_HMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct hmap_slot {
+	uint64_t a, b;
+	uint32_t value;
+	uint32_t used;
+};
+
+struct hmap {
+	struct hmap_slot *slots;
+	size_t mask; /* slot count - 1 (0 before the first insert) */
+	size_t count;
+};
+
+/* An empty map (no allocation until the first insert). */
+void hmap_init(struct hmap *m);
+void hmap_free(struct hmap *m);
+
+/* Looks up (a, b).  Returns true and sets *value when present. */
+bool hmap_get(const struct hmap *m, uint64_t a, uint64_t b, uint32_t *value);
+
+/* Inserts (a, b) -> value, replacing an existing value. */
+void hmap_put(struct hmap *m, uint64_t a, uint64_t b, uint32_t value);
+
+#endif

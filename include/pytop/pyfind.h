@@ -1,0 +1,33 @@
+/* pyfind: find a Python interpreter that can run with -X perf.
+ *
+ * Capable means CPython 3.12 or newer built with PY_HAVE_PERF_TRAMPOLINE.
+ * Every candidate is verified by running it (pyenv shims on PATH exist even
+ * for versions that are not selected, and then fail).  Search order:
+ *   1. the explicit path (--python), 2. $PYTOP_PYTHON,
+ *   3. python3 on PATH, 4. python3.N on PATH (N >= 12, newest first),
+ *   5. $(pyenv root)/versions/ * /bin/python3 (newest first; the root is
+ *      $PYENV_ROOT, else `pyenv root`, else ~/.pyenv). */
+#ifndef PYTOP_PYFIND_H
+#define PYTOP_PYFIND_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct pyfind_result {
+	char path[PATH_MAX];  /* the interpreter to run (its sys.executable) */
+	char version[32];     /* "3.12.1" */
+};
+
+/* Probes one interpreter.  Returns true when it ran; *capable says whether
+ * it has the trampoline; out gets its path and version. */
+bool pyfind_probe(const char *cand, struct pyfind_result *out, bool *capable);
+
+/* Finds an interpreter; `explicit_path` is --python or NULL.  Returns 0, or
+ * -1 with `why` set to one line ("WHAT: WHY", no "pytop: " prefix): an
+ * explicit choice (--python, PYTOP_PYTHON) that is not capable is an error
+ * of its own; otherwise the line says which versions are needed and where
+ * pytop looked. */
+int pyfind_find(const char *explicit_path, struct pyfind_result *out, char *why, size_t whylen);
+
+#endif

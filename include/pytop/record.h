@@ -1,0 +1,76 @@
+/* record: sample a launched command or running processes into a pdata file.
+ *
+ * record_run() opens the perf events (falling back from cycles to
+ * cpu-clock and from kernel+user to user-only when the machine or the
+ * paranoid level says so), follows the target through its ring buffers
+ * until it exits (or Ctrl-C, or the attach duration), then symbolizes the
+ * unique addresses once and writes the file. */
+#ifndef PYTOP_RECORD_H
+#define PYTOP_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pytop/unwind.h"
+
+enum record_cg {
+	RECORD_CG_AUTO = 0,
+	RECORD_CG_FP,
+	RECORD_CG_DWARF,
+};
+
+#define RECORD_DEFAULT_FREQ 999
+#define RECORD_DEFAULT_STACK 16384
+
+struct record_opts {
+	char *const *argv;          /* command to launch, or NULL to attach */
+	const pid_t *pids;          /* attach: processes */
+	size_t npids;
+	double duration;            /* attach: seconds, 0 = until Ctrl-C or exit */
+	const char *output;         /* file to write */
+	const char *event;          /* event name, NULL for the default */
+	uint64_t freq;              /* Hz */
+	enum record_cg callchain;
+	uint32_t stack_bytes;       /* dwarf: user stack copy size, 0 = default */
+	bool python;                /* argv runs a Python interpreter */
+	const char *python_path;    /* for the metadata, or NULL */
+	const char *python_version;
+	bool keep_perf_maps;        /* leave /tmp/perf-PID.map of launched processes */
+	const char *cmdline;        /* what the metadata calls the command */
+	/* Notes and warnings, one line without "pytop: " or newline. */
+	void (*message)(void *ctx, const char *line);
+	void *message_ctx;
+};
+
+struct record_result {
+	uint64_t samples, lost, throttled, truncated;
+	size_t threads, processes;
+	uint64_t bytes;             /* size of the written file */
+	char event[32];             /* the event actually sampled */
+	char callchain[16];         /* "fp" or "dwarf" */
+	char callchain_reason[160];
+	bool kernel;                /* kernel frames were recorded */
+	bool launched;              /* a command was launched ... */
+	int wait_status;            /* ... and this is its waitpid() status */
+	uint64_t unwind_stops[UNWIND_STOP_COUNT];
+	uint64_t user_frames, user_named; /* symbol resolution rate */
+};
+
+/* Records.  Returns 0 when the file was written; otherwise -1 with `err`
+ * set to one line "WHAT: WHY" and no file written.  A launched target that
+ * crashed still gives 0 (see wait_status). */
+int record_run(const struct record_opts *o, struct record_result *res, char *err, size_t errlen);
+
+/* The one place `-g auto` is decided: the mode for these options and, in
+ * *reason, why (static text). */
+enum record_cg record_auto_callchain(const struct record_opts *o, const char **reason);
+
+/* Maps an event name to perf_event_open's type and config.  Returns false
+ * for a name pytop does not know. */
+bool record_event_lookup(const char *name, uint32_t *type, uint64_t *config);
+/* Known event names, comma-separated, for messages. */
+const char *record_event_names(void);
+
+#endif

@@ -1,0 +1,252 @@
+/* perfmap: read /tmp/perf-PID.map files safely and look addresses up. */
+#include "pytop/perfmap.h"
+#include "pytop/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PERFMAP_MAX_BYTES (512u << 20) /* never read more than this from one file */
+
+struct perfmap {
+	uint32_t pid, uid;
+	char path[64];
+	uint64_t off;        /* next byte to read (start of an unread line) */
+	bool failed, loaded;
+	dev_t dev;
+	ino_t ino;
+	struct perfmap_entry *e;
+	size_t n, cap;
+	bool sorted;
+	char *names;
+	size_t names_len, names_cap;
+	uint32_t seq;
+};
+
+struct perfmap *perfmap_new(uint32_t pid, uint32_t uid, bool from_now)
+{
+	struct perfmap *m = xcalloc(1, sizeof(*m));
+	struct stat st;
+
+	m->pid = pid;
+	m->uid = uid;
+	snprintf(m->path, sizeof(m->path), "/tmp/perf-%u.map", pid);
+	if (from_now && lstat(m->path, &st) == 0 && S_ISREG(st.st_mode))
+		m->off = (uint64_t)st.st_size;
+	m->sorted = true;
+	return m;
+}
+
+void perfmap_free(struct perfmap *m)
+{
+	if (!m)
+		return;
+	free(m->e);
+	free(m->names);
+	free(m);
+}
+
+const char *perfmap_path(const struct perfmap *m)
+{
+	return m->path;
+}
+
+bool perfmap_loaded(const struct perfmap *m)
+{
+	return m->loaded;
+}
+
+static bool hex_field(const char **p, const char *end, uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t x = 0;
+	int digits = 0;
+
+	while (s < end && *s == ' ')
+		s++;
+	if (s + 1 < end && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; s < end; s++, digits++) {
+		int d;
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			break;
+		if (digits >= 16)
+			return false;
+		x = x << 4 | (uint64_t)d;
+	}
+	if (!digits || (s < end && *s != ' '))
+		return false;
+	*p = s;
+	*v = x;
+	return true;
+}
+
+bool perfmap_parse_line(const char *line, size_t len, uint64_t *start, uint64_t *size,
+			const char **name, size_t *name_len)
+{
+	const char *p = line, *end = line + len;
+
+	if (!hex_field(&p, end, start) || !hex_field(&p, end, size))
+		return false;
+	if (p >= end || *p != ' ')
+		return false;
+	p++;
+	while (end > p && (end[-1] == '\r' || end[-1] == ' '))
+		end--;
+	if (p >= end || !*size || *start + *size < *start)
+		return false;
+	*name = p;
+	*name_len = (size_t)(end - p);
+	return true;
+}
+
+static void add_entry(struct perfmap *m, uint64_t start, uint64_t size, const char *name,
+		      size_t len)
+{
+	if (m->names_len + len + 1 > UINT32_MAX)
+		return;
+	xgrow(&m->names, &m->names_cap, m->names_len + len + 1, 1);
+	memcpy(m->names + m->names_len, name, len);
+	m->names[m->names_len + len] = '\0';
+	xgrow(&m->e, &m->cap, m->n + 1, sizeof(*m->e));
+	m->e[m->n++] = (struct perfmap_entry){ .start = start, .end = start + size,
+					       .name = (uint32_t)m->names_len, .seq = m->seq++ };
+	m->names_len += len + 1;
+	m->sorted = false;
+}
+
+int perfmap_refresh(struct perfmap *m, char *why, size_t whylen)
+{
+	struct stat st;
+	size_t before = m->n;
+	char *buf;
+	size_t want, got = 0;
+	int fd;
+
+	if (m->failed)
+		return -1;
+	fd = open(m->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(why, whylen, "ignoring %s: %s", m->path,
+			 errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		m->failed = true;
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_uid != m->uid && st.st_uid != 0) ||
+	    (m->loaded && (st.st_dev != m->dev || st.st_ino != m->ino))) {
+		snprintf(why, whylen, "ignoring %s: not a regular file owned by uid %u or root",
+			 m->path, m->uid);
+		m->failed = true;
+		close(fd);
+		return -1;
+	}
+	m->dev = st.st_dev;
+	m->ino = st.st_ino;
+	m->loaded = true;
+	if ((uint64_t)st.st_size < m->off) /* replaced by a shorter file: start over */
+		m->off = 0;
+	if ((uint64_t)st.st_size == m->off || m->off >= PERFMAP_MAX_BYTES) {
+		close(fd);
+		return 0;
+	}
+	want = (size_t)((uint64_t)st.st_size - m->off);
+	if (want > PERFMAP_MAX_BYTES - m->off)
+		want = (size_t)(PERFMAP_MAX_BYTES - m->off);
+	buf = xmalloc(want + 1, 1);
+	while (got < want) {
+		ssize_t r = pread(fd, buf + got, want - got, (off_t)(m->off + got));
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	/* complete lines only: a line being written is read next time */
+	size_t pos = 0;
+	for (;;) {
+		char *nl = memchr(buf + pos, '\n', got - pos);
+		uint64_t start, size;
+		const char *name;
+		size_t nlen;
+		if (!nl)
+			break;
+		if (perfmap_parse_line(buf + pos, (size_t)(nl - (buf + pos)), &start, &size, &name,
+				       &nlen))
+			add_entry(m, start, size, name, nlen);
+		pos = (size_t)(nl - buf) + 1;
+	}
+	m->off += pos;
+	free(buf);
+	return (int)(m->n - before);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct perfmap_entry *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+const struct perfmap_entry *perfmap_find(struct perfmap *m, uint64_t addr)
+{
+	size_t lo = 0, hi;
+
+	if (!m->n)
+		return NULL;
+	if (!m->sorted) {
+		qsort(m->e, m->n, sizeof(*m->e), cmp_entry);
+		m->sorted = true;
+	}
+	hi = m->n;
+	/* last entry with start <= addr (the latest line among equal starts) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->e[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	for (size_t i = lo; i-- > 0;) {
+		if (addr < m->e[i].end)
+			return &m->e[i];
+		if (lo - i > 8) /* overlaps are rare; do not scan far */
+			break;
+	}
+	return NULL;
+}
+
+const char *perfmap_name(const struct perfmap *m, const struct perfmap_entry *e)
+{
+	return m->names + e->name;
+}
+
+int perfmap_remove(struct perfmap *m)
+{
+	struct stat st;
+	if (!m->loaded || m->failed) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (lstat(m->path, &st) < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode) || st.st_dev != m->dev || st.st_ino != m->ino) {
+		errno = EPERM;
+		return -1;
+	}
+	return unlink(m->path);
+}

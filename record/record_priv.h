@@ -1,0 +1,83 @@
+/* record_priv: state shared by record.c (events, loop) and resolve.c
+ * (symbolization and building the pdata).  Private to record/. */
+#ifndef PYTOP_RECORD_PRIV_H
+#define PYTOP_RECORD_PRIV_H
+
+#include "pytop/hmap.h"
+#include "pytop/pdata.h"
+#include "pytop/procmap.h"
+#include "pytop/record.h"
+#include "pytop/unwind.h"
+
+#define REC_MAX_FRAMES 1024
+
+/* Raw frame keys: the tag sits in the top bits of the first word. */
+#define RF_KERNEL (1ULL << 62)  /* b = kernel address */
+#define RF_FILE (2ULL << 62)    /* a = tag | dso id, b = file offset */
+#define RF_ANON (3ULL << 62)    /* a = tag | pid, b = address (JIT or unknown) */
+#define RF_TAG_MASK (3ULL << 62)
+
+struct rec_thread {
+	uint32_t pid, tid;
+	uint32_t comm;      /* pdata string id */
+	uint32_t pd_thread; /* pdata thread for the current comm, PDATA_NONE until sampled */
+	uint64_t samples;
+};
+
+struct rec_frame {
+	uint64_t a, b;
+};
+
+struct rec_node {
+	uint32_t parent, frame;
+};
+
+struct rec_sample {
+	uint64_t time, weight;
+	uint32_t thread; /* pdata thread index */
+	uint32_t stack;  /* rec_node index or PDATA_NONE */
+	uint32_t flags;
+};
+
+struct rec {
+	const struct record_opts *o;
+	struct pdata *pd;
+	struct procmap *pm;
+	struct unwinder *uw;
+	uint64_t sample_type;
+	uint64_t regs_mask;
+	bool dwarf;
+
+	struct rec_thread *thr;
+	size_t nthr, cap_thr;
+	struct hmap by_tid;
+
+	struct rec_frame *rf;
+	size_t nrf, cap_rf;
+	struct hmap rf_idx;
+
+	struct rec_node *rn;
+	size_t nrn, cap_rn;
+	struct hmap rn_idx;
+
+	struct rec_sample *rs;
+	size_t nrs, cap_rs;
+
+	uint64_t lost, throttled, truncated;
+	uint64_t stops[UNWIND_STOP_COUNT];
+	uint64_t ips[REC_MAX_FRAMES];
+	uint32_t frames[REC_MAX_FRAMES];
+};
+
+/* Emit a note through the options' message callback (printf-style). */
+void rec_message(struct rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reads newly appended lines of p's perf map; warns once when the file is
+ * unsafe.  Returns the number of new entries or -1. */
+int rec_perfmap_refresh(struct rec *r, struct pm_proc *p);
+
+/* Symbolizes every raw frame, fills r->pd's frames, stacks and samples.
+ * Fills the resolution counters of res. */
+void rec_resolve(struct rec *r, struct record_result *res);
+
+#endif

@@ -1,0 +1,173 @@
+/* resolve: turn the raw frames (dso+offset, pid+address, kernel address)
+ * into named pdata frames, once per unique address, and rebuild the raw
+ * stacks and samples as pdata tables. */
+#include "pytop/symbolize.h"
+#include "pytop/xalloc.h"
+#include "record_priv.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct resolver {
+	struct rec *r;
+	struct symbolizer *sy;
+	uint32_t *dso_mapping; /* dso id -> pdata mapping, PDATA_NONE until needed */
+	uint32_t jit_mapping, kernel_mapping;
+	uint32_t *exp;         /* pdata frames of all raw frames, root first */
+	size_t nexp, cap_exp;
+};
+
+static enum frame_kind dso_kind(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (!strncmp(base, "libpython", 9) || !strncmp(base, "python", 6))
+		return FRAME_INTERPRETER;
+	return FRAME_NATIVE;
+}
+
+static void push(struct resolver *rs, const char *name, uint32_t mapping, uint64_t addr,
+		 enum frame_kind kind, bool inlined)
+{
+	struct pdata *pd = rs->r->pd;
+	struct pdata_frame f = { .name = pdata_intern_cstr(pd, name), .mapping = mapping,
+				 .addr = addr, .kind = (uint8_t)kind,
+				 .flags = inlined ? FRAME_F_INLINED : 0 };
+	xgrow(&rs->exp, &rs->cap_exp, rs->nexp + 1, sizeof(*rs->exp));
+	rs->exp[rs->nexp++] = pdata_intern_frame(pd, &f);
+}
+
+static uint32_t mapping_of(struct resolver *rs, uint32_t dso)
+{
+	const struct pm_dso *d = procmap_dso(rs->r->pm, dso);
+	if (rs->dso_mapping[dso] == PDATA_NONE)
+		rs->dso_mapping[dso] = pdata_add_mapping(
+			rs->r->pd, d->path, d->is_file ? symbolizer_build_id(rs->sy, dso, d->path) : "");
+	return rs->dso_mapping[dso];
+}
+
+/* The perf-map entry for pid's addr: the process's own map, then its
+ * ancestors' (a forked child still runs the parent's trampolines). */
+static const char *jit_name(struct resolver *rs, uint32_t pid, uint64_t addr, uint64_t *start)
+{
+	for (int depth = 0; depth < 8 && pid; depth++) {
+		struct pm_proc *p = procmap_get(rs->r->pm, pid);
+		const struct perfmap_entry *e;
+		if (!p)
+			return NULL;
+		if (p->perfmap && (e = perfmap_find(p->perfmap, addr))) {
+			*start = e->start;
+			return perfmap_name(p->perfmap, e);
+		}
+		pid = p->ppid;
+	}
+	return NULL;
+}
+
+/* Appends the pdata frames of raw frame f; returns whether it got a name. */
+static bool resolve_one(struct resolver *rs, const struct rec_frame *f)
+{
+	struct pdata *pd = rs->r->pd;
+	uint64_t tag = f->a & RF_TAG_MASK, start = 0;
+	char buf[512];
+
+	if (tag == RF_KERNEL) {
+		const char *name = symbolizer_kernel(rs->sy, f->b, &start);
+		if (rs->kernel_mapping == PDATA_NONE)
+			rs->kernel_mapping = pdata_add_mapping(pd, "[kernel.kallsyms]", "");
+		if (name) {
+			push(rs, name, rs->kernel_mapping, start, FRAME_KERNEL, false);
+			return true;
+		}
+		snprintf(buf, sizeof(buf), "[kernel.kallsyms+0x%" PRIx64 "]", f->b);
+		push(rs, buf, rs->kernel_mapping, f->b, FRAME_KERNEL, false);
+		return false;
+	}
+	if (tag == RF_FILE) {
+		uint32_t dso = (uint32_t)(f->a & 0xffffffffu);
+		const struct pm_dso *d = procmap_dso(rs->r->pm, dso);
+		uint32_t mapping = mapping_of(rs, dso);
+		enum frame_kind kind = dso_kind(d->path);
+		struct sym_frame sf[16];
+		uint64_t vaddr = f->b;
+		size_t n = d->is_file ? symbolizer_resolve(rs->sy, dso, d->path, f->b, sf, 16, &vaddr)
+				      : 0;
+		for (size_t i = 0; i < n; i++)
+			push(rs, sf[i].name, mapping, sf[i].addr, kind, sf[i].inlined);
+		if (n)
+			return true;
+		const char *base = strrchr(d->path, '/');
+		snprintf(buf, sizeof(buf), "[%s+0x%" PRIx64 "]", base ? base + 1 : d->path, vaddr);
+		push(rs, buf, mapping, vaddr, kind, false);
+		return false;
+	}
+	/* anonymous memory: JIT code named by a perf map, or unknown */
+	const char *name = jit_name(rs, (uint32_t)(f->a & 0xffffffffu), f->b, &start);
+	if (name) {
+		if (rs->jit_mapping == PDATA_NONE)
+			rs->jit_mapping = pdata_add_mapping(pd, "[JIT]", "");
+		push(rs, name, rs->jit_mapping, start,
+		     strncmp(name, "py::", 4) ? FRAME_NATIVE : FRAME_PYTHON, false);
+		return true;
+	}
+	push(rs, "[unknown]", PDATA_NONE, f->b, FRAME_UNKNOWN, false);
+	return false;
+}
+
+void rec_resolve(struct rec *r, struct record_result *res)
+{
+	struct resolver rs = { .r = r, .jit_mapping = PDATA_NONE, .kernel_mapping = PDATA_NONE };
+	size_t ndsos = procmap_ndsos(r->pm), it = 0;
+	uint32_t *first = xmalloc(r->nrf + 1, sizeof(*first));
+	uint32_t *node_map = xmalloc(r->nrn + 1, sizeof(*node_map));
+	uint32_t *named = xmalloc(r->nrn + 1, sizeof(*named)), *user = xmalloc(r->nrn + 1, sizeof(*user));
+	bool *rf_named = xmalloc(r->nrf + 1, sizeof(*rf_named));
+	struct pm_proc *p;
+
+	rs.sy = symbolizer_new();
+	rs.dso_mapping = xmalloc(ndsos + 1, sizeof(*rs.dso_mapping));
+	for (size_t i = 0; i < ndsos; i++)
+		rs.dso_mapping[i] = PDATA_NONE;
+	while ((p = procmap_next(r->pm, &it)))
+		rec_perfmap_refresh(r, p);
+
+	for (size_t i = 0; i < r->nrf; i++) {
+		first[i] = (uint32_t)rs.nexp;
+		rf_named[i] = resolve_one(&rs, &r->rf[i]);
+	}
+	first[r->nrf] = (uint32_t)rs.nexp;
+
+	/* raw nodes come parent first, so one pass rebuilds the tree */
+	for (size_t i = 0; i < r->nrn; i++) {
+		const struct rec_node *n = &r->rn[i];
+		uint32_t node = n->parent == PDATA_NONE ? PDATA_NONE : node_map[n->parent];
+		bool is_user = (r->rf[n->frame].a & RF_TAG_MASK) != RF_KERNEL;
+		for (uint32_t k = first[n->frame]; k < first[n->frame + 1]; k++)
+			node = pdata_intern_stack(r->pd, node, rs.exp[k]);
+		node_map[i] = node;
+		named[i] = (n->parent == PDATA_NONE ? 0 : named[n->parent]) +
+			   (is_user && rf_named[n->frame]);
+		user[i] = (n->parent == PDATA_NONE ? 0 : user[n->parent]) + is_user;
+	}
+	for (size_t i = 0; i < r->nrs; i++) {
+		const struct rec_sample *s = &r->rs[i];
+		struct pdata_sample ps = { .time = s->time, .weight = s->weight, .thread = s->thread,
+					   .stack = s->stack == PDATA_NONE ? PDATA_NONE : node_map[s->stack],
+					   .flags = (uint8_t)s->flags };
+		pdata_add_sample(r->pd, &ps);
+		if (s->stack != PDATA_NONE) {
+			res->user_frames += user[s->stack];
+			res->user_named += named[s->stack];
+		}
+	}
+	free(first);
+	free(node_map);
+	free(named);
+	free(user);
+	free(rf_named);
+	free(rs.exp);
+	free(rs.dso_mapping);
+	symbolizer_free(rs.sy);
+}
