@@ -4,6 +4,6 @@
 enum record_cg record_auto_callchain(const struct record_opts *o, const char **reason)
 {
 	(void)o;
-	*reason = "auto: frame pointers (dwarf unwinding is not the default yet)";
+	*reason = "auto: frame pointers; dwarf is not the default yet";
 	return RECORD_CG_FP;
 }
