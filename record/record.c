@@ -349,8 +349,12 @@ static void on_record(void *ctx, const struct perf_event_header *h)
 		memcpy(&tid, p + 8, 4);
 		memcpy(&ptid, p + 12, 4);
 		struct rec_thread *parent = thread_get(r, ppid, ptid, false);
-		if (pid != ppid)
-			procmap_fork(r->pm, pid, ppid);
+		if (pid != ppid) {
+			uint64_t t = 0;
+			if (len >= 24)
+				memcpy(&t, p + 16, 8);
+			procmap_fork(r->pm, pid, ppid, t ? t + r->mono_to_real : 0);
+		}
 		if (parent) {
 			uint32_t comm = parent->comm;
 			struct rec_thread *t = thread_get(r, pid, tid, true);
@@ -764,8 +768,9 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
+	r.mono_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
 	r.pd = pdata_new();
-	r.pm = procmap_new();
+	r.pm = procmap_new(now_ns(CLOCK_REALTIME));
 	hmap_init(&r.by_tid);
 	hmap_init(&r.rf_idx);
 	hmap_init(&r.rn_idx);
@@ -825,7 +830,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 			if (!p) {
 				p = procmap_proc(r.pm, (uint32_t)o->pids[i]);
 				perfmap_free(p->perfmap); /* the process wrote the whole file */
-				p->perfmap = perfmap_new(p->pid, p->uid, false);
+				p->perfmap = perfmap_new(p->pid, p->uid, 0);
 			}
 			procmap_load(r.pm, p->pid);
 		}
