@@ -21,7 +21,16 @@ samples() {
 total() { samples "$1" "."; }
 # meta FILE KEY: one metadata value from mkfixture --dump
 meta() {
-	"$MKFIXTURE" --dump "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1 | tr -d "'"
+	"$MKFIXTURE" --dump "$1" | grep '^meta ' | grep -o " $2=\('[^']*'\|[^ ]*\)" | head -1 |
+		sed "s/^ $2=//; s/^'//; s/'\$//"
+}
+# wait_attached PID: until process PID holds a perf_event fd (at most 10 s)
+wait_attached() {
+	for _ in $(seq 100); do
+		ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'perf_event' && return 0
+		sleep 0.1
+	done
+	return 1
 }
 # ratio A B: A/B with 3 decimals (B = 0 gives 0)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
