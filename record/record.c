@@ -435,7 +435,14 @@ int rec_perfmap_refresh(struct rec *r, struct pm_proc *p)
 static bool cb_find_jit(void *ctx, uint32_t pid, uint64_t addr, uint64_t *start, uint64_t *end)
 {
 	struct rec *r = ctx;
-	/* the process, then its ancestors: a forked child runs its parent's trampolines */
+	const struct pm_map *m = procmap_find(r->pm, pid, addr);
+
+	if (m && procmap_dso(r->pm, m->dso)->is_file)
+		return false; /* code from a file is never JIT code */
+	/* the process, then its ancestors: a forked child runs its parent's
+	 * trampolines.  A map line is written before its code first runs, so
+	 * one re-read per drain round sees every line this round's samples
+	 * can need. */
 	for (int depth = 0; depth < 8 && pid; depth++) {
 		struct pm_proc *p = procmap_get(r->pm, pid);
 		const struct perfmap_entry *e = NULL;
@@ -443,8 +450,11 @@ static bool cb_find_jit(void *ctx, uint32_t pid, uint64_t addr, uint64_t *start,
 			return false;
 		if (p->perfmap) {
 			e = perfmap_find(p->perfmap, addr);
-			if (!e && rec_perfmap_refresh(r, p) > 0)
-				e = perfmap_find(p->perfmap, addr);
+			if (!e && p->refreshed != r->round) {
+				p->refreshed = r->round;
+				if (rec_perfmap_refresh(r, p) > 0)
+					e = perfmap_find(p->perfmap, addr);
+			}
 		}
 		if (e) {
 			*start = e->start;
@@ -692,6 +702,7 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 		}
 		if (poll(pfd, nb + 1, timeout) < 0 && errno != EINTR)
 			break;
+		r->round++;
 		perf_session_drain(s, on_record, r);
 		handle_signals(r, ls, res, &stop);
 		if (ls->launched && ls->child_done)
@@ -707,6 +718,7 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 	}
 	free(pfd);
 	perf_session_disable(s);
+	r->round++;
 	perf_session_drain(s, on_record, r);
 }
 
