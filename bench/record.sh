@@ -6,7 +6,9 @@
 #   file size      pytop.data vs perf.data
 #   record wall    start of the record command until the file is complete
 #   report         `pytop report --stdio` vs `perf report --stdio` on it
-# Each figure is the median of RUNS runs (default 3).  The target runs under
+# Each figure is the median of RUNS runs (default 3), the three set-ups
+# interleaved.  The machine may be shared: slowdowns within a few percent
+# are noise.  The target runs under
 # /usr/bin/time inside the recorder, so its CPU and wall time are its own.
 # Usage: bench/record.sh [RUNS] [FREQ]      (defaults: 3 runs at 999 Hz)
 set -eu
@@ -16,7 +18,7 @@ FREQ=${2:-999}
 PY=${PYTOP_PYTHON:-/root/.pyenv/versions/3.12.1/bin/python3}
 W=$(mktemp -d /tmp/pytop-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-make -s -C "$ROOT" pytop build/workloads/heavy >/dev/null
+make -s -C "$ROOT" pytop build/workloads/heavy build/tools/mkfixture >/dev/null
 for t in perf /usr/bin/time; do
 	command -v "$t" >/dev/null || { echo "record.sh: $t is missing (apt-get install linux-perf time)" >&2; exit 1; }
 done
@@ -24,18 +26,16 @@ PYTOP=$ROOT/pytop
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# run NAME CMD...: RUNS runs of CMD (which runs the target under
-# /usr/bin/time -o $W/target.txt); appends "cpu wall twall tcpu" lines
-run() {
+# once NAME CMD...: one run of CMD (which runs the target under
+# /usr/bin/time -o $W/target.txt); appends "recorder-cpu wall target-wall"
+once() {
 	local name=$1; shift
-	: >"$W/$name.runs"
-	for _ in $(seq "$RUNS"); do
-		rm -f "$W/target.txt"
-		/usr/bin/time -f '%U %S %e' -o "$W/outer.txt" "$@" >/dev/null 2>"$W/$name.err"
-		read -r ou os oe <"$W/outer.txt"
-		read -r tu ts te <"$W/target.txt"
-		echo "$ou $os $oe $tu $ts $te" | awk '{ printf "%.3f %.3f %.3f %.3f\n", $1 + $2 - $4 - $5, $3, $6, $4 + $5 }' >>"$W/$name.runs"
-	done
+	rm -f "$W/target.txt"
+	/usr/bin/time -f '%U %S %e' -o "$W/outer.txt" "$@" >/dev/null 2>"$W/$name.err"
+	read -r ou os oe <"$W/outer.txt"
+	read -r tu ts te <"$W/target.txt"
+	echo "$ou $os $oe $tu $ts $te" |
+		awk '{ printf "%.3f %.3f %.3f %.3f\n", $1 + $2 - $4 - $5, $3, $6, $4 + $5 }' >>"$W/$name.runs"
 }
 col() { awk -v c="$2" '{ print $c }' "$W/$1.runs" | median; }
 
@@ -47,9 +47,13 @@ bench() { # bench TITLE PYTOP-ARGS -- PERF-ARGS -- TARGET...
 	local target=("$@")
 	local timed=(/usr/bin/time -f '%U %S %e' -o "$W/target.txt" "${target[@]}")
 
-	run plain "${timed[@]}"
-	run pytop "$PYTOP" record -q "${pargs[@]}" -F "$FREQ" -e cpu-clock -o "$W/pytop.data" -- "${timed[@]}"
-	run perf perf record -q "${fargs[@]}" -F "$FREQ" -e cpu-clock -o "$W/perf.data" -- "${timed[@]}"
+	: >"$W/plain.runs"; : >"$W/pytop.runs"; : >"$W/perf.runs"
+	# interleaved, so that load from elsewhere hits all three alike
+	for _ in $(seq "$RUNS"); do
+		once plain "${timed[@]}"
+		once pytop "$PYTOP" record -q "${pargs[@]}" -F "$FREQ" -e cpu-clock -o "$W/pytop.data" -- "${timed[@]}"
+		once perf perf record -q "${fargs[@]}" -F "$FREQ" -e cpu-clock -o "$W/perf.data" -- "${timed[@]}"
+	done
 	local t0 t1
 	t0=$(date +%s.%N); "$PYTOP" report --stdio -i "$W/pytop.data" >/dev/null 2>&1 || true; t1=$(date +%s.%N)
 	local prep; prep=$(echo "$t1 - $t0" | bc)
@@ -71,13 +75,15 @@ bench() { # bench TITLE PYTOP-ARGS -- PERF-ARGS -- TARGET...
 	printf '   %-26s %16s %15.1fx\n' "perf.data / pytop.data" "" "$(echo "$fsize / $psize" | bc -l)"
 	printf '   %-26s %16s %16s\n' "record wall (s)" "$(col pytop 2)" "$(col perf 2)"
 	printf '   %-26s %16.3f %16.3f\n' "report --stdio (s)" "$prep" "$frep"
-	printf '   %-26s %16s %16s\n' "samples" \
-		"$("$PYTOP" report --stdio -i "$W/pytop.data" 2>/dev/null | sed -n 's/.*Samples: *\([0-9,KM]*\).*/\1/p' | head -1)" \
-		"$(perf report --stdio -i "$W/perf.data" 2>/dev/null | sed -n 's/.*Samples: *\([0-9KM]*\).*/\1/p' | head -1)"
+	printf '   %-26s %16.3f %16.3f\n' "record + report wall (s)" \
+		"$(echo "$(col pytop 2) + $prep" | bc -l)" "$(echo "$(col perf 2) + $frep" | bc -l)"
+	printf '   %-26s %16s %16s\n' "samples (last run)" \
+		"$("$ROOT/build/tools/mkfixture" --dump "$W/pytop.data" | grep -c '^sample ')" \
+		"$(perf script -i "$W/perf.data" -F tid 2>/dev/null | wc -l)"
 	echo
 }
 
-bench "C workload with frame pointers" -g fp -- -g -- "$ROOT/build/workloads/heavy" 150
+bench "C workload with frame pointers" -g fp -- -g -- "$ROOT/build/workloads/heavy" 80
 if [ -x "$PY" ]; then
 	cp "$ROOT/tests/workloads/profile_perf.py" "$W/"
 	bench "Python two-thread example, stack walking by frame pointers" -g fp -- -g -- \
