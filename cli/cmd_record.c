@@ -178,9 +178,18 @@ static void summary(const struct record_opts *o, const struct record_result *r)
 	else
 		fprintf(stderr, "[ pytop record: call graph %s (%s) ]\n", r->callchain,
 			r->callchain_reason);
-	if (r->truncated)
-		fprintf(stderr, "[ pytop record: %" PRIu64 " samples with truncated stacks ]\n",
+	if (r->truncated) {
+		const char *sep = "";
+		fprintf(stderr, "[ pytop record: %" PRIu64 " samples with truncated stacks (",
 			r->truncated);
+		for (int i = 1; i < UNWIND_STOP_COUNT; i++)
+			if (r->unwind_stops[i]) {
+				fprintf(stderr, "%s%s: %" PRIu64, sep, unwind_stop_name(i),
+					r->unwind_stops[i]);
+				sep = ", ";
+			}
+		fputs(") ]\n", stderr);
+	}
 	thousands(r->samples, samples, sizeof(samples));
 	if (r->throttled)
 		snprintf(extra, sizeof(extra), ", %" PRIu64 " throttled", r->throttled);
