@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static const char record_usage[] =
 	"usage: pytop record [OPTIONS] script.py [ARGS...]\n"
@@ -201,6 +202,35 @@ static void summary(const struct record_opts *o, const struct record_result *r)
 		o->output);
 }
 
+/* Fail before running anything when the output cannot be written: its
+ * directory must exist and be writable (the file is renamed into place). */
+static bool output_writable(const char *path, char *why, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+
+	if (!*path || (slash && !slash[1])) {
+		snprintf(why, len, "not a file name");
+		return false;
+	}
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st) < 0 || access(dir, W_OK | X_OK) < 0) {
+		snprintf(why, len, "%s", strerror(errno));
+		return false;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(why, len, "%s", strerror(EISDIR));
+		return false;
+	}
+	return true;
+}
+
 enum { OPT_PYTHON = 256, OPT_KEEP_MAPS };
 
 int cmd_record(int argc, char **argv)
@@ -326,6 +356,11 @@ done_opts:
 		}
 	}
 
+	if (!output_writable(o.output, err, sizeof(err))) {
+		cli_error("cannot write %s: %s", o.output, err);
+		free(pids);
+		return EXIT_FAIL;
+	}
 	o.message = on_message;
 	o.message_ctx = &cli;
 	want_python = !npids && (module || (!dashdash && (ends_with(argv[optind], ".py") ||
