@@ -57,6 +57,17 @@ expect "--python too old" 1 \
 expect "PYTOP_PYTHON not a python" 1 "pytop: PYTOP_PYTHON=/bin/false: cannot run it as a Python interpreter" \
 	env PYTOP_PYTHON=/bin/false "$PYTOP" record hello.py
 
+# nothing permitted (perf_event_open refused, simulated with strace's fault
+# injection): say what perf_event_paranoid is and what to do
+need strace "apt-get install strace"
+lvl=$(cat /proc/sys/kernel/perf_event_paranoid)
+expect "not permitted" 1 \
+	"pytop: perf_event_open: Permission denied: /proc/sys/kernel/perf_event_paranoid is $lvl; to profile, run as root, give pytop CAP_PERFMON, or set it to 2 or lower (sysctl -w kernel.perf_event_paranoid=2; -1 allows everything)" \
+	strace -f -o /dev/null -e inject=perf_event_open:error=EACCES "$PYTOP" record -- true
+# an event the machine lacks, asked for by name: no silent fallback
+expect "unsupported event" 1 "pytop: event 'instructions' is not supported on this machine (try -e cpu-clock)" \
+	strace -f -o /dev/null -e inject=perf_event_open:error=ENOENT "$PYTOP" record -e instructions -- true
+
 # --help lists every option
 help=$("$PYTOP" record --help); rc=$?
 check_eq "--help exits 0" "$rc" 0

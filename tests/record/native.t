@@ -41,6 +41,12 @@ else
 fi
 check_eq "meta: event" "$(meta pytop.data event)" "$(sed -n 's/.* \(cycles\|cpu-clock\) @ 999 Hz.*/\1/p' err.txt)"
 check_eq "meta: callchain" "$(meta pytop.data callchain)" fp
+if [ "$(meta pytop.data event)" = cpu-clock ]; then
+	check_grep "no cycles here: a one-line note says cpu-clock is used" \
+		'^pytop: note: cycles is not supported on this machine, sampling cpu-clock$' err.txt
+else
+	check_eq "cycles by default" "$(meta pytop.data event)" cycles
+fi
 check_eq "meta: freq" "$(meta pytop.data freq)" 999
 check_eq "meta: exit_status" "$(meta pytop.data exit_status)" 0
 check_eq "meta: nr_cpus" "$(meta pytop.data nr_cpus)" "$(grep -c ^processor /proc/cpuinfo)"
