@@ -132,7 +132,11 @@ static uint32_t user_frame(struct rec *r, uint32_t pid, uint64_t addr)
 	const struct pm_map *m = procmap_find(r->pm, pid, addr);
 	if (m) {
 		const struct pm_dso *d = procmap_dso(r->pm, m->dso);
-		if (d->is_file || d->path[0] == '[')
+		/* files, [vdso] and deleted files keep their offset; anonymous
+		 * memory (JIT code) is looked up in perf maps by address */
+		if (d->is_file || (d->path[0] == '[' && strncmp(d->path, "[anon", 5) &&
+				   strcmp(d->path, "[heap]") && strcmp(d->path, "[stack]")) ||
+		    strstr(d->path, " (deleted)"))
 			return raw_frame(r, RF_FILE | m->dso, addr - m->start + m->pgoff);
 	}
 	return raw_frame(r, RF_ANON | pid, addr);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -346,10 +347,17 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	const char *reason = NULL;
 	enum record_cg cg = o->callchain;
 	struct pdata_error perr;
+	struct rlimit nofile;
 	struct stat st;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
+	/* one event per CPU and thread: attaching to a big process needs fds
+	 * (a launched command is left the limits it would have had) */
+	if (!o->argv && getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	r.mono_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
 	r.pd = pdata_new();
 	r.pm = procmap_new(now_ns(CLOCK_REALTIME));
