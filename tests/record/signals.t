@@ -51,4 +51,26 @@ kill -KILL "$target"; wait "$rec"; rc=$?
 check_eq "killed target: exit 128+9" "$rc" 137
 check "killed target: the file is readable" "$MKFIXTURE" --dump killed.data
 [ -n "$child" ] && kill "$child"
+
+# A target that handles SIGINT sees one Ctrl-C, whether it comes from a
+# terminal (which signals pytop and the target together: pytop does not add
+# its own) or is sent to pytop alone (which passes it on), and pytop keeps
+# recording until the target is done.
+need tmux "apt-get install tmux"
+need_file "$PY312" "CPython 3.12 with the perf trampoline (pyenv install 3.12.1)"
+cp "$ROOT/tests/workloads/sigcount.py" .
+"$PYTOP" record -q --python "$PY312" -o kill.data sigcount.py "$PWD/kill.count" 2>/dev/null & rec=$!
+for _ in $(seq 100); do [ -e kill.count.ready ] && break; sleep 0.1; done
+kill -INT "$rec"; wait "$rec"; rc=$?
+check_eq "SIGINT sent to pytop: the target got exactly one" "$(cat kill.count 2>/dev/null)" 1
+check_eq "... it handled it and exited 0, so does pytop" "$rc" 0
+sock=pytop-test-$$
+tmux -L "$sock" new-session -d -x 100 -y 20 "cd '$PWD' && '$PYTOP' record -q --python '$PY312' -o tty.data sigcount.py '$PWD/tty.count'; echo \$? >tty.rc; sleep 30"
+for _ in $(seq 100); do [ -e tty.count.ready ] && break; sleep 0.1; done
+tmux -L "$sock" send-keys C-c
+for _ in $(seq 100); do [ -e tty.rc ] && break; sleep 0.1; done
+tmux -L "$sock" kill-server 2>/dev/null
+check_eq "Ctrl-C in a terminal: the target got exactly one" "$(cat tty.count 2>/dev/null)" 1
+check_eq "... and pytop exits with its status" "$(cat tty.rc 2>/dev/null)" 0
+check "... and the file is readable" "$MKFIXTURE" --dump tty.data
 done_testing
