@@ -232,8 +232,6 @@ static void handle_signals(struct rec *r, struct loop_state *ls, struct record_r
 				ls->child_done = true;
 				res->wait_status = st;
 			}
-			while (waitpid(-1, NULL, WNOHANG) > 0) /* anything else we started */
-				;
 			continue;
 		}
 		if (!ls->launched) {
@@ -276,6 +274,13 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 		r->round++;
 		perf_session_drain(s, rec_on_record, r);
 		handle_signals(r, ls, res, &stop);
+		if (ls->launched && !ls->child_done) { /* in case a SIGCHLD went astray */
+			int st;
+			if (waitpid(ls->l.pid, &st, WNOHANG) == ls->l.pid) {
+				ls->child_done = true;
+				res->wait_status = st;
+			}
+		}
 		if (ls->launched && ls->child_done)
 			break;
 		if (!ls->launched && now_ns(CLOCK_MONOTONIC) - last_check > 200000000ULL) {
