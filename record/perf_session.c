@@ -336,7 +336,8 @@ size_t perf_session_drain(struct perf_session *s,
 	s->nq = s->nqi = 0;
 	for (size_t i = 0; i < s->nrings; i++)
 		queue_ring(s, &s->rings[i], s->heads[i]);
-	qsort(s->qi, s->nqi, sizeof(*s->qi), cmp_qent);
+	if (s->nqi)
+		qsort(s->qi, s->nqi, sizeof(*s->qi), cmp_qent);
 	for (size_t i = 0; i < s->nqi; i++)
 		fn(ctx, (const void *)(s->q + s->qi[i].off));
 	n = s->nqi;

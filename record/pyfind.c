@@ -202,7 +202,8 @@ static bool try_versioned_in_path(struct search *s)
 		if (*path == ':')
 			path++;
 	}
-	qsort(c, n, sizeof(*c), cmp_cand_desc); /* patch = -PATH order keeps PATH order */
+	if (n)
+		qsort(c, n, sizeof(*c), cmp_cand_desc); /* patch = -PATH order keeps PATH order */
 	for (size_t i = 0; i < n && !found; i++)
 		found = try(s, c[i].path);
 	if (!found)
@@ -257,7 +258,8 @@ static bool try_pyenv(struct search *s)
 		}
 		closedir(d);
 	}
-	qsort(c, n, sizeof(*c), cmp_cand_desc);
+	if (n)
+		qsort(c, n, sizeof(*c), cmp_cand_desc);
 	for (size_t i = 0; i < n && !found; i++)
 		found = try(s, c[i].path);
 	if (!found)
