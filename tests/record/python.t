@@ -6,7 +6,8 @@ source "$ROOT/tests/record/common.sh"
 need_file "$PY312" "CPython 3.12 with the perf trampoline (pyenv install 3.12.1)"
 need_file "$PY313" "CPython 3.13 with the perf trampoline (pyenv install 3.13.0)"
 
-cp "$ROOT/tests/workloads/profile_perf.py" "$ROOT/tests/workloads/fork_child.py" .
+cp "$ROOT/tests/workloads/profile_perf.py" "$ROOT/tests/workloads/fork_child.py" \
+	"$ROOT/tests/workloads/mp_spawn.py" .
 script=$PWD/profile_perf.py
 
 py_checks() { # py_checks FILE VERSION
@@ -71,5 +72,19 @@ for py in "$PY312" "$PY313"; do
 	else
 		not_ok "$v: the forked child's stacks are named from both perf maps" "$(sort -t' ' -k2 -nr fork$v.folded | head -5)"
 	fi
+done
+# multiprocessing's spawn workers get no -X perf on their command line; they
+# get PYTHONPERFSUPPORT=1 from the environment, so their functions are named
+# too, and their perf maps are cleaned up like the parent's
+for py in "$PY312" "$PY313"; do
+	v=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	"$PYTOP" record -q -g dwarf --python "$py" -o mp$v.data mp_spawn.py 1500000 >/dev/null 2>&1
+	"$FOLDED" -t mp$v.data >mp$v.folded
+	main=$(sed -n 's/^[^/]*\/\([0-9]*\)\/.*/\1/p' mp$v.folded | sort -n | head -1)
+	worker=$(grep ";py::spawned_work:$PWD/mp_spawn.py" mp$v.folded | cut -d/ -f2 | sort -u | head -1)
+	if [ -n "$worker" ] && [ "$worker" != "$main" ]; then ok "$v: spawn worker's py::spawned_work named"
+	else not_ok "$v: spawn worker's py::spawned_work named" "$(sort -t' ' -k2 -nr mp$v.folded | head -3)"; fi
+	left=$(for p in $(cut -d/ -f2 mp$v.folded | sort -u); do [ -e "/tmp/perf-$p.map" ] && echo "$p"; done)
+	check_eq "$v: no perf map left behind" "$left" ""
 done
 done_testing
