@@ -59,6 +59,8 @@ check "existing file kept as pytop.data.old" cmp -s first.data pytop.data.old
 check_eq "-q prints nothing" "$(cat err2.txt)" ""
 check_eq "-F 499 stored" "$(meta pytop.data freq)" 499
 check_eq "-e task-clock stored" "$(meta pytop.data event)" task-clock
+"$PYTOP" record -q -F max -o max.data -- "$WORKLOADS/heavy" 3 >/dev/null 2>&1
+check_eq "-F max is the kernel's maximum" "$(meta max.data freq)" "$(cat /proc/sys/kernel/perf_event_max_sample_rate)"
 "$PYTOP" record -q -o other.data -- "$WORKLOADS/heavy" 5 >/dev/null 2>&1
 check "-o writes elsewhere" test -s other.data
 
