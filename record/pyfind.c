@@ -23,24 +23,33 @@ static const char probe_code[] =
 	"print(sysconfig.get_config_var('PY_HAVE_PERF_TRAMPOLINE') or 0)\n"
 	"print(sys.executable)\n";
 
-/* Runs argv, returns its stdout (up to len-1 bytes) and whether it exited 0. */
-static bool run_capture(char *const argv[], char *out, size_t len)
+/* ---- probes: candidates run in parallel, answers read with poll ---- */
+
+struct probe {
+	pid_t pid;
+	int fd;
+	char out[PATH_MAX + 128];
+	size_t got;
+	int status; /* wait status, -1 when it could not run */
+};
+
+static void probe_start(struct probe *p, char *const argv[])
 {
 	int fds[2];
-	pid_t pid;
-	size_t got = 0;
-	int st;
-	struct timespec t0, t1;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return false;
-	pid = fork();
-	if (pid < 0) {
+	p->pid = -1;
+	p->fd = -1;
+	p->got = 0;
+	p->status = -1;
+	if (access(argv[0], X_OK) < 0 || pipe2(fds, O_CLOEXEC) < 0)
+		return;
+	p->pid = fork();
+	if (p->pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return false;
+		return;
 	}
-	if (pid == 0) {
+	if (p->pid == 0) {
 		int nul = open("/dev/null", O_RDWR);
 		dup2(fds[1], 1);
 		if (nul >= 0) {
@@ -51,30 +60,59 @@ static bool run_capture(char *const argv[], char *out, size_t len)
 		_exit(127);
 	}
 	close(fds[1]);
+	p->fd = fds[0];
+}
+
+static long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Reads every probe's output until EOF (or the shared time limit), then
+ * reaps them all. */
+static void probes_finish(struct probe *p, size_t n)
+{
+	struct pollfd *pfd = xcalloc(n + 1, sizeof(*pfd));
+	struct timespec t0;
+
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		struct pollfd p = { .fd = fds[0], .events = POLLIN };
-		long ms;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-		if (ms >= PROBE_TIMEOUT_MS) {
-			kill(pid, SIGKILL);
-			break;
+		size_t open_fds = 0;
+		long ms = elapsed_ms(&t0);
+		for (size_t i = 0; i < n; i++) {
+			pfd[i] = (struct pollfd){ .fd = p[i].fd, .events = POLLIN };
+			open_fds += p[i].fd >= 0;
 		}
-		if (poll(&p, 1, (int)(PROBE_TIMEOUT_MS - ms)) <= 0)
+		if (!open_fds || ms >= PROBE_TIMEOUT_MS)
+			break;
+		if (poll(pfd, n, (int)(PROBE_TIMEOUT_MS - ms)) <= 0)
 			continue;
-		ssize_t r = read(fds[0], out + got, len - 1 - got);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-		if (got == len - 1)
-			break;
+		for (size_t i = 0; i < n; i++) {
+			ssize_t r;
+			if (p[i].fd < 0 || !pfd[i].revents)
+				continue;
+			r = read(p[i].fd, p[i].out + p[i].got, sizeof(p[i].out) - 1 - p[i].got);
+			if (r > 0)
+				p[i].got += (size_t)r;
+			if (r <= 0 || p[i].got == sizeof(p[i].out) - 1) {
+				close(p[i].fd);
+				p[i].fd = -1;
+			}
+		}
 	}
-	out[got] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	for (size_t i = 0; i < n; i++) {
+		p[i].out[p[i].got] = '\0';
+		if (p[i].fd >= 0) { /* too slow: give up on it */
+			close(p[i].fd);
+			kill(p[i].pid, SIGKILL);
+		}
+		if (p[i].pid > 0)
+			while (waitpid(p[i].pid, &p[i].status, 0) < 0 && errno == EINTR)
+				;
+	}
+	free(pfd);
 }
 
 static bool version_ok(const char *v)
@@ -83,15 +121,16 @@ static bool version_ok(const char *v)
 	return sscanf(v, "%d.%d", &major, &minor) == 2 && (major > 3 || (major == 3 && minor >= 12));
 }
 
-bool pyfind_probe(const char *cand, struct pyfind_result *out, bool *capable)
+/* Parses a finished probe of `cand`.  Returns whether it ran as a Python. */
+static bool probe_result(const char *cand, struct probe *p, struct pyfind_result *out,
+			 bool *capable)
 {
-	char buf[PATH_MAX + 128], *line2, *line3;
-	char *argv[] = { (char *)cand, "-c", (char *)probe_code, NULL };
+	char *line2, *line3;
 
 	*capable = false;
-	if (access(cand, X_OK) < 0 || !run_capture(argv, buf, sizeof(buf)))
+	if (p->status < 0 || !WIFEXITED(p->status) || WEXITSTATUS(p->status) != 0)
 		return false;
-	line2 = strchr(buf, '\n');
+	line2 = strchr(p->out, '\n');
 	if (!line2)
 		return false;
 	*line2++ = '\0';
@@ -100,39 +139,61 @@ bool pyfind_probe(const char *cand, struct pyfind_result *out, bool *capable)
 		return false;
 	*line3++ = '\0';
 	line3[strcspn(line3, "\n")] = '\0';
-	if (snprintf(out->version, sizeof(out->version), "%s", buf) >= (int)sizeof(out->version) ||
+	if (snprintf(out->version, sizeof(out->version), "%s", p->out) >= (int)sizeof(out->version) ||
 	    snprintf(out->path, sizeof(out->path), "%s", line3[0] == '/' ? line3 : cand) >=
 		    (int)sizeof(out->path))
 		return false;
-	*capable = version_ok(buf) && !strcmp(line2, "1");
+	*capable = version_ok(p->out) && !strcmp(line2, "1");
 	return true;
 }
 
-/* ---- search ---- */
-
-struct search {
-	char looked[1024]; /* "where pytop looked" for the message */
-	struct pyfind_result *out;
-};
-
-static void note(struct search *s, const char *fmt, const char *a, const char *b)
+static void probe_argv(char *argv[4], const char *cand)
 {
-	size_t n = strlen(s->looked);
-	snprintf(s->looked + n, sizeof(s->looked) - n, fmt, n ? "; " : "", a, b);
+	argv[0] = (char *)cand;
+	argv[1] = "-c";
+	argv[2] = (char *)probe_code;
+	argv[3] = NULL;
 }
 
-static bool try(struct search *s, const char *cand)
+bool pyfind_probe(const char *cand, struct pyfind_result *out, bool *capable)
 {
-	bool capable;
-	struct pyfind_result r;
-	if (!pyfind_probe(cand, &r, &capable))
-		return false;
-	if (capable) {
-		*s->out = r;
-		return true;
-	}
-	note(s, "%s%s is %s", cand, r.version);
-	return false;
+	struct probe *p = xcalloc(1, sizeof(*p));
+	char *argv[4];
+	bool ran;
+
+	probe_argv(argv, cand);
+	probe_start(p, argv);
+	probes_finish(p, 1);
+	ran = probe_result(cand, p, out, capable);
+	free(p);
+	return ran;
+}
+
+/* ---- search ----
+ * All candidates are listed first (in search order) and probed at once;
+ * the first capable one in order wins.  Probing in parallel matters: pyenv
+ * shims are shell scripts that take a good fraction of a second each. */
+
+enum { SEC_PATH_PYTHON3, SEC_PATH_VERSIONED, SEC_PYENV, SEC_COUNT };
+
+struct cand {
+	long major, minor, patch;
+	int section;
+	char path[PATH_MAX];
+};
+
+struct search {
+	struct cand *c;
+	size_t n, cap;
+	size_t count[SEC_COUNT];
+	char pyenv_dir[PATH_MAX];
+};
+
+static struct cand *cand_add(struct search *s, int section)
+{
+	xgrow(&s->c, &s->cap, s->n + 1, sizeof(*s->c));
+	s->c[s->n] = (struct cand){ .section = section };
+	return &s->c[s->n];
 }
 
 static bool first_in_path(const char *name, char *buf, size_t len)
@@ -150,11 +211,6 @@ static bool first_in_path(const char *name, char *buf, size_t len)
 	return false;
 }
 
-struct cand {
-	long major, minor, patch;
-	char path[PATH_MAX];
-};
-
 static int cmp_cand_desc(const void *a, const void *b)
 {
 	const struct cand *x = a, *y = b;
@@ -168,12 +224,10 @@ static int cmp_cand_desc(const void *a, const void *b)
 }
 
 /* python3.N (N >= 12) in every PATH directory, newest first, PATH order kept */
-static bool try_versioned_in_path(struct search *s)
+static void list_versioned_in_path(struct search *s)
 {
 	const char *path = getenv("PATH");
-	struct cand *c = NULL;
-	size_t n = 0, cap = 0, order = 0;
-	bool found = false;
+	size_t first = s->n, order = 0;
 
 	while (path && *path) {
 		size_t len = strcspn(path, ":");
@@ -185,16 +239,19 @@ static bool try_versioned_in_path(struct search *s)
 			while ((e = readdir(d))) {
 				char *end;
 				long minor;
+				struct cand *c;
 				if (strncmp(e->d_name, "python3.", 8))
 					continue;
 				minor = strtol(e->d_name + 8, &end, 10);
 				if (*end || end == e->d_name + 8 || minor < 12)
 					continue;
-				xgrow(&c, &cap, n + 1, sizeof(*c));
-				c[n] = (struct cand){ .major = 3, .minor = minor, .patch = -(long)order++ };
-				if (snprintf(c[n].path, sizeof(c[n].path), "%s/%s", dir, e->d_name) <
-				    (int)sizeof(c[n].path))
-					n++;
+				c = cand_add(s, SEC_PATH_VERSIONED);
+				c->major = 3;
+				c->minor = minor;
+				c->patch = -(long)order++; /* keeps PATH order within a version */
+				if (snprintf(c->path, sizeof(c->path), "%s/%s", dir, e->d_name) <
+				    (int)sizeof(c->path))
+					s->n++;
 			}
 			closedir(d);
 		}
@@ -202,14 +259,8 @@ static bool try_versioned_in_path(struct search *s)
 		if (*path == ':')
 			path++;
 	}
-	if (n)
-		qsort(c, n, sizeof(*c), cmp_cand_desc); /* patch = -PATH order keeps PATH order */
-	for (size_t i = 0; i < n && !found; i++)
-		found = try(s, c[i].path);
-	if (!found)
-		note(s, "%s%spython3.N (N >= 12) on PATH: %s", "", n ? "none capable" : "none");
-	free(c);
-	return found;
+	if (s->n > first)
+		qsort(s->c + first, s->n - first, sizeof(*s->c), cmp_cand_desc);
 }
 
 static void pyenv_root(char *buf, size_t len)
@@ -223,49 +274,61 @@ static void pyenv_root(char *buf, size_t len)
 	}
 	if (first_in_path("pyenv", pyenv, sizeof(pyenv))) {
 		char *argv[] = { pyenv, "root", NULL };
-		if (run_capture(argv, buf, len) && buf[0] == '/') {
-			buf[strcspn(buf, "\n")] = '\0';
-			return;
+		struct probe *p = xcalloc(1, sizeof(*p));
+		probe_start(p, argv);
+		probes_finish(p, 1);
+		if (p->status == 0 && p->out[0] == '/') {
+			p->out[strcspn(p->out, "\n")] = '\0';
+			if (snprintf(buf, len, "%s", p->out) < (int)len) {
+				free(p);
+				return;
+			}
 		}
+		free(p);
 	}
 	snprintf(buf, len, "%s/.pyenv", home ? home : "/root");
 }
 
-static bool try_pyenv(struct search *s)
+/* $(pyenv root)/versions/ * /bin/python3, newest version first */
+static void list_pyenv(struct search *s)
 {
-	char root[PATH_MAX], dir[PATH_MAX];
-	struct cand *c = NULL;
-	size_t n = 0, cap = 0;
-	bool found = false;
+	char root[PATH_MAX];
+	size_t first = s->n;
 	DIR *d;
 	struct dirent *e;
 
 	pyenv_root(root, sizeof(root));
-	if (snprintf(dir, sizeof(dir), "%s/versions", root) < (int)sizeof(dir) && (d = opendir(dir))) {
-		while ((e = readdir(d))) {
-			long ma = -1, mi = -1, pa = -1;
-			if (e->d_name[0] == '.')
-				continue;
-			/* plain version names sort by number; others (virtualenvs) last */
-			if (sscanf(e->d_name, "%ld.%ld.%ld", &ma, &mi, &pa) >= 2 &&
-			    (ma < 3 || (ma == 3 && mi < 12)))
-				continue;
-			xgrow(&c, &cap, n + 1, sizeof(*c));
-			c[n] = (struct cand){ .major = ma, .minor = mi, .patch = pa };
-			if (snprintf(c[n].path, sizeof(c[n].path), "%s/%s/bin/python3", dir, e->d_name) <
-			    (int)sizeof(c[n].path))
-				n++;
-		}
-		closedir(d);
+	if (snprintf(s->pyenv_dir, sizeof(s->pyenv_dir), "%s/versions", root) >=
+		    (int)sizeof(s->pyenv_dir) ||
+	    !(d = opendir(s->pyenv_dir)))
+		return;
+	while ((e = readdir(d))) {
+		long ma = -1, mi = -1, pa = -1;
+		struct cand *c;
+		if (e->d_name[0] == '.')
+			continue;
+		/* plain version names sort by number; others (virtualenvs) last */
+		if (sscanf(e->d_name, "%ld.%ld.%ld", &ma, &mi, &pa) >= 2 &&
+		    (ma < 3 || (ma == 3 && mi < 12)))
+			continue;
+		c = cand_add(s, SEC_PYENV);
+		c->major = ma;
+		c->minor = mi;
+		c->patch = pa;
+		if (snprintf(c->path, sizeof(c->path), "%s/%s/bin/python3", s->pyenv_dir, e->d_name) <
+		    (int)sizeof(c->path))
+			s->n++;
 	}
-	if (n)
-		qsort(c, n, sizeof(*c), cmp_cand_desc);
-	for (size_t i = 0; i < n && !found; i++)
-		found = try(s, c[i].path);
-	if (!found)
-		note(s, "%s%s/*/bin: %s", dir, n ? "none capable" : "none");
-	free(c);
-	return found;
+	closedir(d);
+	if (s->n > first)
+		qsort(s->c + first, s->n - first, sizeof(*s->c), cmp_cand_desc);
+}
+
+static void append(char *buf, size_t len, const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(buf);
+	if (snprintf(buf + n, len - n, fmt, n ? "; " : "", a, b) < 0)
+		buf[n] = '\0';
 }
 
 static int explicit(const char *what, const char *cand, struct pyfind_result *out, char *why,
@@ -290,26 +353,60 @@ static int explicit(const char *what, const char *cand, struct pyfind_result *ou
 
 int pyfind_find(const char *explicit_path, struct pyfind_result *out, char *why, size_t whylen)
 {
-	struct search s = { .out = out };
+	struct search s = { 0 };
 	const char *env = getenv("PYTOP_PYTHON");
-	char buf[PATH_MAX];
+	char looked[1536] = "", buf[PATH_MAX];
+	struct probe *p;
+	int found = -1;
 
 	if (explicit_path)
 		return explicit("--python ", explicit_path, out, why, whylen);
 	if (env && *env)
 		return explicit("PYTOP_PYTHON=", env, out, why, whylen);
 	if (first_in_path("python3", buf, sizeof(buf))) {
-		if (try(&s, buf))
-			return 0;
-	} else {
-		note(&s, "%s%spython3 on PATH: %s", "", "none");
+		snprintf(cand_add(&s, SEC_PATH_PYTHON3)->path, PATH_MAX, "%s", buf);
+		s.n++;
 	}
-	if (try_versioned_in_path(&s) || try_pyenv(&s))
-		return 0;
-	snprintf(why, whylen,
-		 "no Python with perf support found: pytop needs CPython 3.12 or newer built with "
-		 "the perf trampoline (PY_HAVE_PERF_TRAMPOLINE); looked at: %s; install one or "
-		 "name it with --python PATH or PYTOP_PYTHON",
-		 s.looked);
-	return -1;
+	list_versioned_in_path(&s);
+	list_pyenv(&s);
+
+	p = xcalloc(s.n + 1, sizeof(*p));
+	for (size_t i = 0; i < s.n; i++) {
+		char *argv[4];
+		probe_argv(argv, s.c[i].path);
+		probe_start(&p[i], argv);
+	}
+	probes_finish(p, s.n);
+	for (size_t i = 0; i < s.n && found < 0; i++) {
+		struct pyfind_result r;
+		bool capable;
+		if (!probe_result(s.c[i].path, &p[i], &r, &capable)) {
+			if (s.c[i].section == SEC_PATH_PYTHON3)
+				append(looked, sizeof(looked), "%s%s does not run%s", s.c[i].path, "");
+			continue;
+		}
+		s.count[s.c[i].section]++;
+		if (capable) {
+			*out = r;
+			found = (int)i;
+		} else if (s.c[i].section == SEC_PATH_PYTHON3) {
+			append(looked, sizeof(looked), "%s%s is %s", s.c[i].path, r.version);
+		}
+	}
+	free(p);
+	if (found < 0) {
+		if (!s.n || s.c[0].section != SEC_PATH_PYTHON3)
+			append(looked, sizeof(looked), "%s%spython3 on PATH: %s", "", "none");
+		append(looked, sizeof(looked), "%s%spython3.N (N >= 12) on PATH: %s", "",
+		       s.count[SEC_PATH_VERSIONED] ? "none capable" : "none");
+		append(looked, sizeof(looked), "%s%s/*/bin: %s", s.pyenv_dir,
+		       s.count[SEC_PYENV] ? "none capable" : "none");
+		snprintf(why, whylen,
+			 "no Python with perf support found: pytop needs CPython 3.12 or newer built "
+			 "with the perf trampoline (PY_HAVE_PERF_TRAMPOLINE); looked at: %s; install one "
+			 "or name it with --python PATH or PYTOP_PYTHON",
+			 looked);
+	}
+	free(s.c);
+	return found < 0 ? -1 : 0;
 }
