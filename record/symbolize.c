@@ -21,8 +21,16 @@ struct sym_sub {
 	Dwarf_Addr bias;
 };
 
+struct fsym {
+	uint64_t addr, size; /* module addresses */
+	const char *name;    /* owned by the Dwfl */
+	bool global;
+};
+
 struct sym_file {
-	bool tried;
+	bool tried, syms_loaded;
+	struct fsym *syms;   /* function symbols sorted by address */
+	size_t nsyms, cap_syms;
 	struct hmap sub_idx;  /* symbol start -> subs index or SUB_NONE */
 	struct sym_sub *subs;
 	size_t nsubs, cap_subs;
@@ -69,6 +77,7 @@ void symbolizer_free(struct symbolizer *s)
 		if (s->files[i].dwfl)
 			dwfl_end(s->files[i].dwfl);
 		hmap_free(&s->files[i].sub_idx);
+		free(s->files[i].syms);
 		free(s->files[i].subs);
 	}
 	free(s->files);
@@ -138,10 +147,9 @@ static bool offset_to_addr(Dwfl_Module *mod, uint64_t off, uint64_t *vaddr, uint
 }
 
 /* ---- inline chains ----
- * dwarf_getscopes() walks a compilation unit from its root, which is slow
- * in big units (CPython's ceval.c).  The containing function's DIE is found
- * that way once per function and cached; later addresses in the function
- * walk down from it only. */
+ * The containing function's DIE is found once per function (scanning the
+ * unit's top level) and cached; each address then walks down from it
+ * through the blocks and inlined calls that contain it. */
 
 #define SUB_NONE UINT32_MAX
 
@@ -171,6 +179,26 @@ static size_t walk_inlines(Dwarf_Die *parent, Dwarf_Addr pc, const char **names,
 	return n;
 }
 
+/* The subprogram among the children of `parent` (a unit or a namespace)
+ * whose ranges contain pc.  Only those levels are scanned: siblings are
+ * skipped whole, which is what makes this cheaper than dwarf_getscopes(). */
+static bool find_subprogram(Dwarf_Die *parent, Dwarf_Addr pc, Dwarf_Die *out)
+{
+	Dwarf_Die child;
+	if (dwarf_child(parent, &child) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&child);
+		if (tag == DW_TAG_subprogram && dwarf_haspc(&child, pc) == 1) {
+			*out = child;
+			return true;
+		}
+		if (tag == DW_TAG_namespace && find_subprogram(&child, pc, out))
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
 /* The function DIE containing addr (cached by the symbol's start), or NULL. */
 static Dwarf_Die *function_die(struct sym_file *f, uint64_t sym_start, uint64_t addr,
 			       Dwarf_Addr *bias)
@@ -182,32 +210,90 @@ static Dwarf_Die *function_die(struct sym_file *f, uint64_t sym_start, uint64_t 
 		*bias = f->subs[i].bias;
 		return &f->subs[i].die;
 	}
-	Dwarf_Die *cu = dwfl_module_addrdie(f->mod, addr, bias);
-	Dwarf_Die *scopes = NULL;
-	int n = cu ? dwarf_getscopes(cu, addr - *bias, &scopes) : 0;
+	Dwarf_Die *cu = dwfl_module_addrdie(f->mod, addr, bias), die;
 	i = SUB_NONE;
-	for (int k = 0; k < n; k++)
-		if (dwarf_tag(&scopes[k]) == DW_TAG_subprogram) {
-			xgrow(&f->subs, &f->cap_subs, f->nsubs + 1, sizeof(*f->subs));
-			f->subs[f->nsubs] = (struct sym_sub){ .die = scopes[k], .bias = *bias };
-			i = (uint32_t)f->nsubs++;
-			break;
-		}
-	free(scopes);
+	if (cu && find_subprogram(cu, addr - *bias, &die)) {
+		xgrow(&f->subs, &f->cap_subs, f->nsubs + 1, sizeof(*f->subs));
+		f->subs[f->nsubs] = (struct sym_sub){ .die = die, .bias = *bias };
+		i = (uint32_t)f->nsubs++;
+	}
 	hmap_put(&f->sub_idx, sym_start, 0, i);
 	return i == SUB_NONE ? NULL : &f->subs[i].die;
+}
+
+/* ---- function symbols ----
+ * One sorted table per file, built on first use, searched by bisection
+ * (cheaper than asking libdwfl for every address). */
+
+static int cmp_fsym(const void *a, const void *b)
+{
+	const struct fsym *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if ((x->size != 0) != (y->size != 0)) /* sized first, then global first */
+		return x->size ? -1 : 1;
+	return (int)y->global - (int)x->global;
+}
+
+static void load_syms(struct sym_file *f)
+{
+	int n = dwfl_module_getsymtab(f->mod);
+	size_t k = 0;
+
+	f->syms_loaded = true;
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		GElf_Word shndx;
+		const char *name = dwfl_module_getsym_info(f->mod, i, &sym, &addr, &shndx, NULL, NULL);
+		int type = GELF_ST_TYPE(sym.st_info);
+		if (!name || !*name || (type != STT_FUNC && type != STT_GNU_IFUNC) ||
+		    shndx == SHN_UNDEF || shndx == (GElf_Word)-1 || !addr)
+			continue;
+		xgrow(&f->syms, &f->cap_syms, f->nsyms + 1, sizeof(*f->syms));
+		f->syms[f->nsyms++] = (struct fsym){ .addr = addr, .size = sym.st_size, .name = name,
+						     .global = GELF_ST_BIND(sym.st_info) != STB_LOCAL };
+	}
+	if (!f->nsyms)
+		return;
+	qsort(f->syms, f->nsyms, sizeof(*f->syms), cmp_fsym);
+	for (size_t i = 0; i < f->nsyms; i++) /* one symbol per address: the best */
+		if (!k || f->syms[k - 1].addr != f->syms[i].addr)
+			f->syms[k++] = f->syms[i];
+	f->nsyms = k;
+}
+
+/* The function symbol containing addr, or NULL. */
+static const struct fsym *find_sym(struct sym_file *f, uint64_t addr)
+{
+	size_t lo = 0, hi;
+
+	if (!f->syms_loaded)
+		load_syms(f);
+	hi = f->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	const struct fsym *sy = &f->syms[lo - 1];
+	if (sy->size ? addr < sy->addr + sy->size : lo == f->nsyms || addr < f->syms[lo].addr)
+		return sy;
+	return NULL;
 }
 
 size_t symbolizer_resolve(struct symbolizer *s, uint32_t key, const char *path, uint64_t off,
 			  struct sym_frame *out, size_t max, uint64_t *vaddr)
 {
 	struct sym_file *f = file_for(s, key, path);
-	uint64_t addr, soff = 0;
-	const char *sym, *inl[32];
-	GElf_Sym esym;
-	GElf_Word shndx;
-	Elf *elf;
-	Dwarf_Addr bias, dbias;
+	uint64_t addr;
+	const char *inl[32];
+	const struct fsym *sym;
+	Dwarf_Addr dbias;
 	Dwarf_Die *fn;
 	size_t ninl = 0, n = 0;
 
@@ -215,11 +301,11 @@ size_t symbolizer_resolve(struct symbolizer *s, uint32_t key, const char *path, 
 	*vaddr = off;
 	if (!max || !f->mod || !offset_to_addr(f->mod, off, vaddr, &addr))
 		return 0;
-	sym = dwfl_module_addrinfo(f->mod, addr, &soff, &esym, &shndx, &elf, &bias);
+	sym = find_sym(f, addr);
 	if (!sym)
 		return 0;
-	out[n++] = (struct sym_frame){ .name = sym, .addr = *vaddr - soff };
-	fn = function_die(f, addr - soff, addr, &dbias);
+	out[n++] = (struct sym_frame){ .name = sym->name, .addr = *vaddr - (addr - sym->addr) };
+	fn = function_die(f, sym->addr, addr, &dbias);
 	if (fn)
 		ninl = walk_inlines(fn, addr - dbias, inl, 0, sizeof(inl) / sizeof(inl[0]));
 	for (size_t i = 0; i < ninl && n < max; i++) /* outermost first, like the file */
