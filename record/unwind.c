@@ -377,6 +377,8 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 	struct uctx x;
 	unw_cursor_t c;
 	bool have_cursor = false, leaf = true;
+	int jit = -1; /* is the current IP in a JIT region: -1 not asked yet */
+	uint64_t js = 0, je = 0;
 	size_t n = 0;
 
 	*why = UNWIND_MAX_DEPTH;
@@ -398,14 +400,15 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 
 	for (;;) {
 		uint64_t ip = x.regs[UNW_X86_64_RIP], sp = x.regs[UNW_X86_64_RSP];
-		uint64_t js, je;
 		unw_word_t v;
 
 		if (n >= max) {
 			*why = UNWIND_MAX_DEPTH;
 			return n;
 		}
-		if (u->cb.find_jit && u->cb.find_jit(u->cb.ctx, pid, ip, &js, &je)) {
+		if (jit < 0)
+			jit = u->cb.find_jit && u->cb.find_jit(u->cb.ctx, pid, ip, &js, &je);
+		if (jit) {
 			const struct tramp_shape *t = pid_trampoline(x.ps);
 			enum unwind_stop r;
 			if (!t || je - js < t->len) {
@@ -419,6 +422,7 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 				return n;
 			}
 			have_cursor = false;
+			jit = -1;
 		} else {
 			int r;
 			if (!have_cursor) {
@@ -451,8 +455,9 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 			x.regs[UNW_X86_64_RIP] = v;
 			if (unw_get_reg(&c, UNW_X86_64_RSP, &v) == 0)
 				x.regs[UNW_X86_64_RSP] = v;
-			if (x.regs[UNW_X86_64_RIP] &&
-			    u->cb.find_jit && u->cb.find_jit(u->cb.ctx, pid, x.regs[UNW_X86_64_RIP], &js, &je)) {
+			jit = x.regs[UNW_X86_64_RIP] && u->cb.find_jit &&
+			      u->cb.find_jit(u->cb.ctx, pid, x.regs[UNW_X86_64_RIP], &js, &je);
+			if (jit) {
 				/* next frame is a trampoline: take libunwind's view of
 				 * the registers so we can restart it above */
 				for (int reg = 0; reg < UNW_X86_64_RIP; reg++)
