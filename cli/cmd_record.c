@@ -178,9 +178,21 @@ static void summary(const struct record_opts *o, const struct record_result *r)
 	else
 		fprintf(stderr, "[ pytop record: call graph %s (%s) ]\n", r->callchain,
 			r->callchain_reason);
-	if (r->truncated)
-		fprintf(stderr, "[ pytop record: %" PRIu64 " samples with truncated stacks ]\n",
-			r->truncated);
+	if (r->truncated) {
+		/* per reason: "12 stack copy too small, 1 no unwind info" */
+		char why[256] = "";
+		size_t w = 0;
+		for (int i = 1; i < UNWIND_STOP_COUNT && w < sizeof(why); i++) {
+			if (!r->unwind_stops[i])
+				continue;
+			w += (size_t)snprintf(why + w, sizeof(why) - w, "%s%" PRIu64 " %s", w ? ", " : " (",
+					      r->unwind_stops[i], unwind_stop_name((enum unwind_stop)i));
+		}
+		if (w && w + 1 < sizeof(why))
+			strcat(why, ")");
+		fprintf(stderr, "[ pytop record: %" PRIu64 " samples with truncated stacks%s ]\n",
+			r->truncated, why);
+	}
 	thousands(r->samples, samples, sizeof(samples));
 	if (r->throttled)
 		snprintf(extra, sizeof(extra), ", %" PRIu64 " throttled", r->throttled);
