@@ -409,7 +409,7 @@ static bool cb_find_map(void *ctx, uint32_t pid, uint64_t addr, struct unwind_ma
 	if (!m)
 		return false;
 	d = procmap_dso(r->pm, m->dso);
-	if (!d->is_file)
+	if (!d->is_file && strcmp(d->path, "[vdso]"))
 		return false;
 	*out = (struct unwind_map){ .path = d->path, .start = m->start, .end = m->end,
 				    .pgoff = m->pgoff };

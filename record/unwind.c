@@ -437,7 +437,8 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 			/* libunwind falls back to guessing from RBP when a frame has
 			 * no unwind info: never trust that guess */
 			if (x.noinfo) {
-				*why = UNWIND_NO_INFO;
+				struct map_inst *mi = inst_by_ip(&x, ip);
+				*why = mi && dso_is_entry(mi->dso, ip - mi->bias) ? UNWIND_END : UNWIND_NO_INFO;
 				return n;
 			}
 			if (x.short_read) {

@@ -18,7 +18,9 @@
 
 /* A file-backed executable mapping of a process. */
 struct unwind_map {
-	const char *path; /* file to read unwind info from; valid until the next callback */
+	/* file to read unwind info from; valid until the next callback.
+	 * "[vdso]" names the kernel's vDSO (the unwinder reads its own copy). */
+	const char *path;
 	uint64_t start, end, pgoff;
 };
 
