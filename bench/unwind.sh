@@ -59,7 +59,7 @@ run pytop "$PYTOP" record -F 999 -e cpu-clock --python "$PY" -o "$D/pytop.data" 
 run perf_fp perf record -q -F 999 -e cpu-clock -g -o "$D/perf_fp.data" "$PY" -X perf "$W" "$N"
 run perf_dwarf perf record -q -F 999 -e cpu-clock --call-graph dwarf -o "$D/perf_dwarf.data" "$PY" -X perf "$W" "$N"
 
-printf '\n%-26s %22s %9s %9s %12s %6s\n' tool complete "rec CPU" slowdown file lost
+printf '\n%-31s %22s %9s %9s %12s %6s\n' tool complete "rec CPU" slowdown file lost
 for t in pytop perf_fp perf_dwarf; do
 	read -r _ u s <"$D/$t.time"
 	read -r wall cpu <"$D/$t.work"
@@ -76,7 +76,7 @@ for t in pytop perf_fp perf_dwarf; do
 		label=$([ "$t" = perf_fp ] && echo "perf record -g" || echo "perf record --call-graph dwarf")
 	fi
 	size=$(stat -c %s "$D/$t.data")
-	printf '%-26s %22s %9s %9s %12s %6s\n' "${label:0:26}" "$c" "$rec_cpu" "$slow" \
+	printf '%-31s %22s %9s %9s %12s %6s\n' "$label" "$c" "$rec_cpu" "$slow" \
 		"$(awk -v b="$size" 'BEGIN { if (b >= 1048576) printf "%.1f MB", b / 1048576; else printf "%.0f KB", b / 1024 }')" "${lost:-?}"
 done
 p=$(stat -c %s "$D/pytop.data") d=$(stat -c %s "$D/perf_dwarf.data")

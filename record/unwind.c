@@ -109,10 +109,19 @@ static struct map_inst *inst_by_ip(struct uctx *x, uint64_t ip)
 	uint64_t bias;
 	if (!d->ok || !dso_bias(d, m.start, m.pgoff, &bias))
 		return NULL;
-	if (lo < ps->nmaps && ps->maps[lo].start < m.end)
-		return NULL; /* overlaps a mapping we know: stale view, give up */
-	if (lo > 0 && ps->maps[lo - 1].end > m.start)
-		return NULL;
+	/* Mappings we knew that overlap this one were unmapped since: drop
+	 * them and libunwind's cached frames for their addresses. */
+	while (lo > 0 && ps->maps[lo - 1].end > m.start)
+		lo--;
+	size_t hi_i = lo;
+	while (hi_i < ps->nmaps && ps->maps[hi_i].start < m.end)
+		hi_i++;
+	if (hi_i > lo) {
+		for (size_t i = lo; i < hi_i; i++)
+			unw_flush_cache(ps->as, ps->maps[i].start, ps->maps[i].end);
+		memmove(&ps->maps[lo], &ps->maps[hi_i], (ps->nmaps - hi_i) * sizeof(*ps->maps));
+		ps->nmaps -= hi_i - lo;
+	}
 	xgrow(&ps->maps, &ps->cap, ps->nmaps + 1, sizeof(*ps->maps));
 	memmove(&ps->maps[lo + 1], &ps->maps[lo], (ps->nmaps - lo) * sizeof(*ps->maps));
 	ps->nmaps++;
