@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 struct ring {
@@ -108,6 +109,8 @@ static void fill_attr(struct perf_event_attr *a, const struct perf_session_spec 
 	a->comm_exec = 1;
 	a->task = 1;
 	a->sample_id_all = 1;
+	a->use_clockid = 1; /* times comparable with file timestamps */
+	a->clockid = CLOCK_MONOTONIC;
 	a->watermark = 1;
 	a->wakeup_watermark = (uint32_t)(spec->ring_pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
 	if (spec->regs_user) {

@@ -27,16 +27,23 @@ struct perfmap {
 	uint32_t seq;
 };
 
-struct perfmap *perfmap_new(uint32_t pid, uint32_t uid, bool from_now)
+static uint64_t ts_ns(const struct statx_timestamp *t)
+{
+	return (uint64_t)t->tv_sec * 1000000000ULL + t->tv_nsec;
+}
+
+struct perfmap *perfmap_new(uint32_t pid, uint32_t uid, uint64_t started)
 {
 	struct perfmap *m = xcalloc(1, sizeof(*m));
-	struct stat st;
+	struct statx st;
 
 	m->pid = pid;
 	m->uid = uid;
 	snprintf(m->path, sizeof(m->path), "/tmp/perf-%u.map", pid);
-	if (from_now && lstat(m->path, &st) == 0 && S_ISREG(st.st_mode))
-		m->off = (uint64_t)st.st_size;
+	if (started &&
+	    statx(AT_FDCWD, m->path, AT_SYMLINK_NOFOLLOW, STATX_SIZE | STATX_MTIME, &st) == 0 &&
+	    S_ISREG(st.stx_mode) && ts_ns(&st.stx_mtime) < started)
+		m->off = st.stx_size; /* untouched since before the process: all stale */
 	m->sorted = true;
 	return m;
 }

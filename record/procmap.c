@@ -21,11 +21,13 @@ struct procmap {
 	uint32_t *dso_next;    /* next dso with the same hash, PROCMAP_NONE at the end */
 	size_t cap_next;
 	struct arena arena;    /* dso path bytes */
+	uint64_t default_started;
 };
 
-struct procmap *procmap_new(void)
+struct procmap *procmap_new(uint64_t default_started)
 {
 	struct procmap *pm = xcalloc(1, sizeof(*pm));
+	pm->default_started = default_started;
 	hmap_init(&pm->by_pid);
 	hmap_init(&pm->by_path);
 	arena_init(&pm->arena);
@@ -132,11 +134,11 @@ struct pm_proc *procmap_proc(struct procmap *pm, uint32_t pid)
 		return p;
 	p = proc_add(pm, pid);
 	p->uid = proc_uid(pid);
-	p->perfmap = perfmap_new(pid, p->uid, true);
+	p->perfmap = perfmap_new(pid, p->uid, pm->default_started);
 	return p;
 }
 
-struct pm_proc *procmap_fork(struct procmap *pm, uint32_t pid, uint32_t ppid)
+struct pm_proc *procmap_fork(struct procmap *pm, uint32_t pid, uint32_t ppid, uint64_t started)
 {
 	struct pm_proc *parent = procmap_get(pm, ppid), *p = procmap_get(pm, pid);
 
@@ -155,7 +157,7 @@ struct pm_proc *procmap_fork(struct procmap *pm, uint32_t pid, uint32_t ppid)
 		p->nmaps = parent->nmaps;
 	}
 	perfmap_free(p->perfmap);
-	p->perfmap = perfmap_new(pid, p->uid, true);
+	p->perfmap = perfmap_new(pid, p->uid, started);
 	return p;
 }
 

@@ -206,7 +206,7 @@ static bool try_versioned_in_path(struct search *s)
 	for (size_t i = 0; i < n && !found; i++)
 		found = try(s, c[i].path);
 	if (!found)
-		note(s, "%s%spython3.N (N >= 12) on PATH%s", "", "");
+		note(s, "%s%spython3.N (N >= 12) on PATH: %s", "", n ? "none capable" : "none");
 	free(c);
 	return found;
 }
@@ -261,7 +261,7 @@ static bool try_pyenv(struct search *s)
 	for (size_t i = 0; i < n && !found; i++)
 		found = try(s, c[i].path);
 	if (!found)
-		note(s, "%s%s/*/bin%s", dir, "");
+		note(s, "%s%s/*/bin: %s", dir, n ? "none capable" : "none");
 	free(c);
 	return found;
 }
@@ -300,7 +300,7 @@ int pyfind_find(const char *explicit_path, struct pyfind_result *out, char *why,
 		if (try(&s, buf))
 			return 0;
 	} else {
-		note(&s, "%s%spython3 on PATH (none)%s", "", "");
+		note(&s, "%s%spython3 on PATH: %s", "", "none");
 	}
 	if (try_versioned_in_path(&s) || try_pyenv(&s))
 		return 0;

@@ -349,8 +349,12 @@ static void on_record(void *ctx, const struct perf_event_header *h)
 		memcpy(&tid, p + 8, 4);
 		memcpy(&ptid, p + 12, 4);
 		struct rec_thread *parent = thread_get(r, ppid, ptid, false);
-		if (pid != ppid)
-			procmap_fork(r->pm, pid, ppid);
+		if (pid != ppid) {
+			uint64_t t = 0;
+			if (len >= 24)
+				memcpy(&t, p + 16, 8);
+			procmap_fork(r->pm, pid, ppid, t ? t + r->mono_to_real : 0);
+		}
 		if (parent) {
 			uint32_t comm = parent->comm;
 			struct rec_thread *t = thread_get(r, pid, tid, true);
@@ -566,8 +570,8 @@ static struct perf_session *open_session(struct rec *r, struct perf_session_spec
 		return NULL;
 	}
 	if (!spec->kernel)
-		rec_message(r, "note: kernel frames are not recorded (perf_event_paranoid is %d; "
-			       "allowed at 1 or lower, as root or with CAP_PERFMON)",
+		rec_message(r, "note: recording user space only: kernel frames need "
+			       "perf_event_paranoid <= 1 (it is %d), root or CAP_PERFMON",
 			    paranoid_level());
 	res->kernel = spec->kernel;
 	return s;
@@ -624,6 +628,17 @@ struct loop_state {
 	uint64_t deadline; /* CLOCK_MONOTONIC ns, 0 = none */
 };
 
+/* Passes a signal on to every live process pytop launched (the command and
+ * what it forked), as a terminal does for its foreground process group. */
+static void signal_launched(struct rec *r, int sig)
+{
+	size_t it = 0;
+	struct pm_proc *p;
+	while ((p = procmap_next(r->pm, &it)))
+		if (p->launched && !p->exited)
+			kill((pid_t)p->pid, sig);
+}
+
 static void handle_signals(struct rec *r, struct loop_state *ls, struct record_result *res,
 			   bool *stop)
 {
@@ -647,10 +662,10 @@ static void handle_signals(struct rec *r, struct loop_state *ls, struct record_r
 		/* A terminal's Ctrl-C reaches the target's process group by itself
 		 * (si_code SI_KERNEL); a signal sent to pytop alone is passed on. */
 		if (sig == SIGINT && ++ls->interrupts >= 3) {
-			rec_message(r, "note: target ignores SIGINT, killing it");
-			kill(ls->l.pid, SIGKILL);
+			rec_message(r, "note: the target ignores SIGINT, killing it");
+			signal_launched(r, SIGKILL);
 		} else if (si.ssi_code != SI_KERNEL || sig != SIGINT) {
-			kill(ls->l.pid, sig);
+			signal_launched(r, sig);
 		}
 	}
 }
@@ -741,6 +756,8 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	struct loop_state ls = { .sfd = -1, .l = { .go_fd = -1, .err_fd = -1 } };
 	struct perf_session *s = NULL;
 	sigset_t mask, old;
+	static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+	struct sigaction old_act[4];
 	pid_t *tids = NULL;
 	size_t ntids = 0, cap_tids = 0;
 	uint64_t start_real, start_mono;
@@ -751,8 +768,9 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
+	r.mono_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
 	r.pd = pdata_new();
-	r.pm = procmap_new();
+	r.pm = procmap_new(now_ns(CLOCK_REALTIME));
 	hmap_init(&r.by_tid);
 	hmap_init(&r.rf_idx);
 	hmap_init(&r.rn_idx);
@@ -781,6 +799,11 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &old);
+	/* Signals ignored by whoever started pytop (a shell's background job
+	 * ignores SIGINT) would never reach the signalfd: catch them anyway,
+	 * as perf does; the target then starts with the default actions. */
+	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		sigaction(caught[i], &(struct sigaction){ .sa_handler = SIG_DFL }, &old_act[i]);
 	ls.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 
 	if (o->argv) {
@@ -807,7 +830,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 			if (!p) {
 				p = procmap_proc(r.pm, (uint32_t)o->pids[i]);
 				perfmap_free(p->perfmap); /* the process wrote the whole file */
-				p->perfmap = perfmap_new(p->pid, p->uid, false);
+				p->perfmap = perfmap_new(p->pid, p->uid, 0);
 			}
 			procmap_load(r.pm, p->pid);
 		}
@@ -877,6 +900,11 @@ out:
 	perf_session_free(s);
 	if (ls.sfd >= 0)
 		close(ls.sfd);
+	/* drop what the target's end left pending, then restore */
+	while (sigtimedwait(&mask, NULL, &(struct timespec){ 0 }) > 0)
+		;
+	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		sigaction(caught[i], &old_act[i], NULL);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(tids);
 	rec_free(&r);

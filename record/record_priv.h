@@ -63,6 +63,7 @@ struct rec {
 	struct rec_sample *rs;
 	size_t nrs, cap_rs;
 
+	uint64_t mono_to_real; /* record times are CLOCK_MONOTONIC; add this for the epoch */
 	uint64_t lost, throttled, truncated;
 	uint64_t stops[UNWIND_STOP_COUNT];
 	uint64_t ips[REC_MAX_FRAMES];

@@ -36,18 +36,21 @@ struct pm_proc {
 
 struct procmap;
 
-struct procmap *procmap_new(void);
+/* Processes first seen without a FORK record (a sample or mapping of an
+ * unknown pid) count as started at `default_started` (ns since the epoch)
+ * for their perf maps. */
+struct procmap *procmap_new(uint64_t default_started);
 /* Frees every process, its perf map and the dso table. */
 void procmap_free(struct procmap *pm);
 
 /* The process `pid`, or NULL when never seen. */
 struct pm_proc *procmap_get(struct procmap *pm, uint32_t pid);
-/* The process `pid`, created (no mappings, uid from /proc or ours, perf map
- * read from now on) when new. */
+/* The process `pid`, created when new (no mappings, uid from /proc or
+ * ours, perf map as of the default start time). */
 struct pm_proc *procmap_proc(struct procmap *pm, uint32_t pid);
-/* A new process `pid` forked by `ppid`: inherits the parent's mappings,
- * owner and launched flag.  Returns the process. */
-struct pm_proc *procmap_fork(struct procmap *pm, uint32_t pid, uint32_t ppid);
+/* A new process `pid` forked by `ppid` at `started` (ns since the epoch):
+ * inherits the parent's mappings, owner and launched flag.  Returns it. */
+struct pm_proc *procmap_fork(struct procmap *pm, uint32_t pid, uint32_t ppid, uint64_t started);
 /* `pid` ran exec: forget its mappings. */
 void procmap_exec(struct procmap *pm, uint32_t pid);
 /* Adds a mapping, replacing whatever it overlaps. */

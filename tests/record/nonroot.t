@@ -1,0 +1,36 @@
+# nonroot.t: an unprivileged user (nobody) records user space only, with a
+# one-line note, when perf_event_paranoid forbids kernel frames.
+source "$ROOT/tests/lib.sh"
+source "$ROOT/tests/record/common.sh"
+need setpriv "apt-get install util-linux"
+if [ "$(id -u)" != 0 ]; then
+	not_ok "this test switches to nobody and must run as root"
+	done_testing; exit 1
+fi
+paranoid=$(cat /proc/sys/kernel/perf_event_paranoid)
+
+# nobody needs a directory it can write and read the binaries from
+d=$(mktemp -d /tmp/pytop-nobody.XXXXXX)
+chmod 755 "$d"; mkdir "$d/out"; chmod 777 "$d/out"
+cp "$PYTOP" "$WORKLOADS/heavy" "$d/"; chmod 755 "$d/pytop" "$d/heavy"
+as_nobody() { (cd "$d/out" && setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"); }
+
+as_nobody "$d/pytop" record -o "$d/out/u.data" -- "$d/heavy" 30 >/dev/null 2>"$d/err.txt"; rc=$?
+check_eq "nobody: exit 0" "$rc" 0
+check "nobody: the file is readable" "$MKFIXTURE" --dump "$d/out/u.data"
+check_grep "nobody: heavy_a named" ';work;heavy_a ' <("$FOLDED" "$d/out/u.data")
+if [ "$paranoid" -ge 2 ]; then
+	check_grep "nobody: one-line note about user space only" \
+		"^pytop: note: recording user space only: kernel frames need perf_event_paranoid <= 1 \\(it is $paranoid\\), root or CAP_PERFMON$" "$d/err.txt"
+	if "$FOLDED" -k "$d/out/u.data" | grep -q '\[kernel\]'; then
+		not_ok "nobody: no kernel frames" "$("$FOLDED" -k "$d/out/u.data" | grep kernel | head -3)"
+	else ok "nobody: no kernel frames"; fi
+else
+	not_ok "perf_event_paranoid is $paranoid: this test needs 2 (the Debian default) to see the fallback"
+fi
+# a directory nobody cannot write: one line, exit 1
+as_nobody "$d/pytop" record -o "$d/u.data" -- "$d/heavy" 1 >/dev/null 2>"$d/err2.txt"; rc=$?
+check_eq "unwritable output: exit 1" "$rc" 1
+check_grep "unwritable output: says so" "^pytop: cannot write $d/u.data: .*(Permission denied|permission)" "$d/err2.txt"
+rm -rf "$d"
+done_testing

@@ -1,0 +1,75 @@
+# python.t: the two-thread Python example (slow_function does twice the work
+# of fast_function) under CPython 3.12 and 3.13 with the perf trampoline.
+# Python frames need DWARF unwinding (stock CPython has no frame pointers).
+source "$ROOT/tests/lib.sh"
+source "$ROOT/tests/record/common.sh"
+need_file "$PY312" "CPython 3.12 with the perf trampoline (pyenv install 3.12.1)"
+need_file "$PY313" "CPython 3.13 with the perf trampoline (pyenv install 3.13.0)"
+
+cp "$ROOT/tests/workloads/profile_perf.py" "$ROOT/tests/workloads/fork_child.py" .
+script=$PWD/profile_perf.py
+
+py_checks() { # py_checks FILE VERSION
+	local f=$1 v=$2 s fast
+	"$FOLDED" -k "$f" >"$f.folded"
+	check_grep "$v: py::slow_function with its file" ";py::slow_function:$script\\[python\\]" "$f.folded"
+	check_grep "$v: py::fast_function with its file" ";py::fast_function:$script\\[python\\]" "$f.folded"
+	check_grep "$v: find_divisors called from slow_function" "py::slow_function:$script\\[python\\];.*py::find_divisors:$script" "$f.folded"
+	check_grep "$v: interpreter frames between them" "py::slow_function:[^;]*;[^;]*\\[interpreter\\];" "$f.folded"
+	s=$(samples "$f" ";py::slow_function:"); fast=$(samples "$f" ";py::fast_function:")
+	r=$(ratio "$s" "$fast")
+	if within "$r" 1.4 2.8; then ok "$v: slow/fast = $r (about 2)"
+	else not_ok "$v: slow/fast = $r (about 2)" "slow=$s fast=$fast"; fi
+	check_eq "$v: meta python_version" "$(meta "$f" python_version | cut -d. -f1,2)" "$v"
+	check_eq "$v: meta callchain" "$(meta "$f" callchain)" dwarf
+}
+
+# 3.12 picked with --python, 3.13 with $PYTOP_PYTHON
+"$PYTOP" record -g dwarf --python "$PY312" -o py312.data "$script" 2500000 >out312.txt 2>err312.txt; rc=$?
+check_eq "3.12: exit 0" "$rc" 0
+check_grep "3.12: the script ran" '^Main thread ended$' out312.txt
+check_grep "3.12: summary names the interpreter" "^\\[ pytop record: python 3\\.12\\.[0-9]+ \\(/" err312.txt
+py_checks py312.data 3.12
+PYTOP_PYTHON=$PY313 "$PYTOP" record -g dwarf -o py313.data "$script" 2500000 >/dev/null 2>err313.txt; rc=$?
+check_eq "3.13: exit 0" "$rc" 0
+py_checks py313.data 3.13
+
+# automatic choice: no --python, no PYTOP_PYTHON; python3 on PATH is too old
+# here, so the search goes on to python3.N and the pyenv versions
+env -u PYTOP_PYTHON "$PYTOP" record -g dwarf -o auto.data "$script" 1000000 >/dev/null 2>errauto.txt; rc=$?
+check_eq "auto: exit 0" "$rc" 0
+v=$(meta auto.data python_version)
+case $v in 3.1[2-9]*|3.[2-9]*) ok "auto: chose a capable interpreter ($v)" ;; *) not_ok "auto: chose a capable interpreter" "got '$v'" "$(cat errauto.txt)" ;; esac
+check_grep "auto: py:: frames" ";py::fast_function:$script" <("$FOLDED" auto.data)
+check_eq "auto: meta python_path is that interpreter" "$("$(meta auto.data python_path)" -c 'import platform; print(platform.python_version())')" "$v"
+
+# -m module
+(cd "$T" && env -u PYTOP_PYTHON "$PYTOP" record -q -g dwarf -o mod.data -m profile_perf 500000 >/dev/null 2>errmod.txt); rc=$?
+check_eq "-m: exit 0" "$rc" 0
+check_grep "-m: py::fast_function" ";py::fast_function:" <("$FOLDED" mod.data)
+check_grep "-m: cmdline says -X perf -m" ' -X perf -m profile_perf 500000$' <("$MKFIXTURE" --dump mod.data | sed -n "s/^meta cmdline='\\([^']*\\)'.*/\\1/p")
+
+# perf maps of the launched interpreter are removed, unless --keep-perf-maps
+pid=$("$FOLDED" -t py312.data | head -1 | cut -d';' -f1 | cut -d/ -f2)
+check "perf map of the 3.12 run removed" test ! -e "/tmp/perf-$pid.map"
+"$PYTOP" record -q -g dwarf --keep-perf-maps --python "$PY312" -o keep.data "$script" 300000 >/dev/null 2>&1
+pid=$("$FOLDED" -t keep.data | head -1 | cut -d';' -f1 | cut -d/ -f2)
+check "--keep-perf-maps keeps /tmp/perf-$pid.map" test -s "/tmp/perf-$pid.map"
+rm -f "/tmp/perf-$pid.map"
+
+# A forked child keeps running its parent's trampolines (here the one of
+# <module>, in the parent's perf map only) and writes its own map for code
+# compiled after the fork (child_work): both must be named.
+for py in "$PY312" "$PY313"; do
+	v=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	"$PYTOP" record -q -g dwarf --python "$py" -o fork$v.data fork_child.py 2000000 >/dev/null 2>&1
+	"$FOLDED" -t fork$v.data >fork$v.folded
+	parent=$(sed -n 's/^[^/]*\/\([0-9]*\)\/.*/\1/p' fork$v.folded | sort -n | head -1)
+	if grep -v "^[^/]*/$parent/" fork$v.folded |
+	   grep -Eq ";py::<module>:$PWD/fork_child.py;.*;py::child_work:[^;]*;.*;py::busy:"; then
+		ok "$v: the forked child's stacks are named from both perf maps"
+	else
+		not_ok "$v: the forked child's stacks are named from both perf maps" "$(sort -t' ' -k2 -nr fork$v.folded | head -5)"
+	fi
+done
+done_testing
