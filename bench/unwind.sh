@@ -7,7 +7,9 @@
 #   complete   share of samples containing py::find_divisors that also
 #              contain py::slow_function or py::fast_function
 #   rec CPU    CPU seconds of the recorder (its process tree minus the target)
-#   slowdown   target wall time / the same run without a profiler
+#   slowdown   target wall time and target CPU time, each / the same run
+#              without a profiler (wall time of this GIL-bound pair of
+#              threads varies a lot from run to run; CPU time less)
 #   file       size of the recorded file
 #   lost       samples the kernel dropped
 # PYTHON defaults to pyenv's 3.12.1, N to 20000000 (the article: 100000000).
@@ -53,18 +55,18 @@ perf_lost() {
 echo "workload: $(basename "$W") $N on $("$PY" -c 'import platform; print(platform.python_version())') ($PY), 999 Hz, $(nproc) CPUs"
 
 run base "$PY" -X perf "$W" "$N"
-read -r base_wall _ <"$D/base.work"
+read -r base_wall base_cpu <"$D/base.work"
 
 run pytop "$PYTOP" record -F 999 -e cpu-clock --python "$PY" -o "$D/pytop.data" "$W" "$N"
 run perf_fp perf record -q -F 999 -e cpu-clock -g -o "$D/perf_fp.data" "$PY" -X perf "$W" "$N"
 run perf_dwarf perf record -q -F 999 -e cpu-clock --call-graph dwarf -o "$D/perf_dwarf.data" "$PY" -X perf "$W" "$N"
 
-printf '\n%-31s %22s %9s %9s %12s %6s\n' tool complete "rec CPU" slowdown file lost
+printf '\n%-31s %22s %9s %15s %10s %6s\n' tool complete "rec CPU" "slowdown w/cpu" file lost
 for t in pytop perf_fp perf_dwarf; do
 	read -r _ u s <"$D/$t.time"
 	read -r wall cpu <"$D/$t.work"
 	rec_cpu=$(awk -v u="$u" -v s="$s" -v c="$cpu" 'BEGIN { printf "%.2f s", u + s - c }')
-	slow=$(awk -v w="$wall" -v b="$base_wall" 'BEGIN { printf "%.2fx", w / b }')
+	slow=$(awk -v w="$wall" -v b="$base_wall" -v c="$cpu" -v bc="$base_cpu" 'BEGIN { printf "%.2fx/%.2fx", w / b, c / bc }')
 	if [ "$t" = pytop ]; then
 		c=$("$STACKDUMP" "$D/pytop.data" | share)
 		lost=$(sed -n 's/.*samples (\([0-9]*\) lost.*/\1/p' "$D/pytop.err")
@@ -76,7 +78,7 @@ for t in pytop perf_fp perf_dwarf; do
 		label=$([ "$t" = perf_fp ] && echo "perf record -g" || echo "perf record --call-graph dwarf")
 	fi
 	size=$(stat -c %s "$D/$t.data")
-	printf '%-31s %22s %9s %9s %12s %6s\n' "$label" "$c" "$rec_cpu" "$slow" \
+	printf '%-31s %22s %9s %15s %10s %6s\n' "$label" "$c" "$rec_cpu" "$slow" \
 		"$(awk -v b="$size" 'BEGIN { if (b >= 1048576) printf "%.1f MB", b / 1048576; else printf "%.0f KB", b / 1024 }')" "${lost:-?}"
 done
 p=$(stat -c %s "$D/pytop.data") d=$(stat -c %s "$D/perf_dwarf.data")

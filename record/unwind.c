@@ -156,6 +156,17 @@ static struct map_inst *inst_by_addr(struct pid_state *ps, uint64_t addr)
 	return NULL;
 }
 
+/* Is `ip` in a JIT (perf-map) region?  Code in a file mapping never is,
+ * so those (the common case, and cached) skip the recorder's perf-map
+ * lookup, which may have to re-read the map file on a miss. */
+static bool ip_is_jit(struct uctx *x, uint32_t pid, uint64_t ip, uint64_t *js, uint64_t *je)
+{
+	const struct unwind_callbacks *cb = &x->u->cb;
+	if (inst_by_ip(x, ip))
+		return false;
+	return cb->find_jit && cb->find_jit(cb->ctx, pid, ip, js, je);
+}
+
 /* ---- libunwind accessors ---- */
 
 static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
@@ -416,7 +427,7 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 			return n;
 		}
 		if (jit < 0)
-			jit = u->cb.find_jit && u->cb.find_jit(u->cb.ctx, pid, ip, &js, &je);
+			jit = ip_is_jit(&x, pid, ip, &js, &je);
 		if (jit) {
 			const struct tramp_shape *t = pid_trampoline(x.ps);
 			enum unwind_stop r;
@@ -465,8 +476,7 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 			x.regs[UNW_X86_64_RIP] = v;
 			if (unw_get_reg(&c, UNW_X86_64_RSP, &v) == 0)
 				x.regs[UNW_X86_64_RSP] = v;
-			jit = x.regs[UNW_X86_64_RIP] && u->cb.find_jit &&
-			      u->cb.find_jit(u->cb.ctx, pid, x.regs[UNW_X86_64_RIP], &js, &je);
+			jit = x.regs[UNW_X86_64_RIP] && ip_is_jit(&x, pid, x.regs[UNW_X86_64_RIP], &js, &je);
 			if (jit) {
 				/* next frame is a trampoline: take libunwind's view of
 				 * the registers so we can restart it above */
