@@ -3,6 +3,8 @@
 #ifndef PYTOP_RECORD_PRIV_H
 #define PYTOP_RECORD_PRIV_H
 
+#include <linux/perf_event.h>
+
 #include "pytop/hmap.h"
 #include "pytop/pdata.h"
 #include "pytop/procmap.h"
@@ -63,6 +65,7 @@ struct rec {
 	struct rec_sample *rs;
 	size_t nrs, cap_rs;
 
+	uint64_t round;        /* drain rounds, 1 for the first */
 	uint64_t mono_to_real; /* record times are CLOCK_MONOTONIC; add this for the epoch */
 	uint64_t lost, throttled, truncated;
 	uint64_t stops[UNWIND_STOP_COUNT];
@@ -72,6 +75,17 @@ struct rec {
 
 /* Emit a note through the options' message callback (printf-style). */
 void rec_message(struct rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- events.c ---- */
+
+/* Handles one ring-buffer record (a perf_session_drain() callback; ctx is
+ * the struct rec). */
+void rec_on_record(void *ctx, const struct perf_event_header *h);
+/* The thread `tid`; with `create`, made when unknown (comm from /proc). */
+struct rec_thread *rec_thread_get(struct rec *r, uint32_t pid, uint32_t tid, bool create);
+/* Unwinder callbacks (struct unwind_callbacks, ctx = the struct rec). */
+bool rec_find_map(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out);
+bool rec_find_jit(void *ctx, uint32_t pid, uint64_t addr, uint64_t *start, uint64_t *end);
 
 /* Reads newly appended lines of p's perf map; warns once when the file is
  * unsafe.  Returns the number of new entries or -1. */

@@ -1,19 +1,31 @@
 /* symbolize: libdw for ELF symbols and inline chains, /proc/kallsyms for
  * the kernel. */
 #include "pytop/symbolize.h"
+#include "pytop/hmap.h"
 #include "pytop/xalloc.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
+#include <ctype.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+struct sym_sub {
+	Dwarf_Die die;    /* a function's DIE (valid while the Dwfl lives) */
+	Dwarf_Addr bias;
+};
 
 struct sym_file {
 	bool tried;
+	struct hmap sub_idx;  /* symbol start -> subs index or SUB_NONE */
+	struct sym_sub *subs;
+	size_t nsubs, cap_subs;
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
 	char build_id[41 * 2];
@@ -53,9 +65,12 @@ void symbolizer_free(struct symbolizer *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nfiles; i++)
+	for (size_t i = 0; i < s->nfiles; i++) {
 		if (s->files[i].dwfl)
 			dwfl_end(s->files[i].dwfl);
+		hmap_free(&s->files[i].sub_idx);
+		free(s->files[i].subs);
+	}
 	free(s->files);
 	free(s->ksyms);
 	arena_free(&s->arena);
@@ -122,34 +137,65 @@ static bool offset_to_addr(Dwfl_Module *mod, uint64_t off, uint64_t *vaddr, uint
 	return false;
 }
 
-/* Inlined functions at addr, innermost first, into names[]; returns the
- * count, and the containing subprogram's DWARF name in *outer. */
-static size_t inline_chain(struct symbolizer *s, Dwfl_Module *mod, uint64_t addr,
-			   const char **names, size_t max, const char **outer)
-{
-	Dwarf_Addr bias;
-	Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &bias);
-	Dwarf_Die *scopes = NULL;
-	size_t n = 0;
-	int nscopes;
+/* ---- inline chains ----
+ * dwarf_getscopes() walks a compilation unit from its root, which is slow
+ * in big units (CPython's ceval.c).  The containing function's DIE is found
+ * that way once per function and cached; later addresses in the function
+ * walk down from it only. */
 
-	*outer = NULL;
-	if (!cu)
-		return 0;
-	nscopes = dwarf_getscopes(cu, addr - bias, &scopes);
-	for (int i = 0; i < nscopes; i++) {
-		int tag = dwarf_tag(&scopes[i]);
-		if (tag == DW_TAG_inlined_subroutine && n < max) {
-			const char *nm = dwarf_diename(&scopes[i]);
-			names[n++] = nm ? arena_strndup(&s->arena, nm, strlen(nm)) : "[inlined]";
-		} else if (tag == DW_TAG_subprogram) {
-			const char *nm = dwarf_diename(&scopes[i]);
-			*outer = nm ? arena_strndup(&s->arena, nm, strlen(nm)) : NULL;
+#define SUB_NONE UINT32_MAX
+
+static bool is_block(int tag)
+{
+	return tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block ||
+	       tag == DW_TAG_try_block || tag == DW_TAG_catch_block;
+}
+
+/* Appends, outermost first, the inlined calls under `parent` containing pc. */
+static size_t walk_inlines(Dwarf_Die *parent, Dwarf_Addr pc, const char **names, size_t n,
+			   size_t max)
+{
+	Dwarf_Die child;
+	if (dwarf_child(parent, &child) != 0)
+		return n;
+	do {
+		int tag = dwarf_tag(&child);
+		if (is_block(tag) && dwarf_haspc(&child, pc) == 1) {
+			if (tag == DW_TAG_inlined_subroutine && n < max) {
+				const char *nm = dwarf_diename(&child);
+				names[n++] = nm ? nm : "[inlined]";
+			}
+			return walk_inlines(&child, pc, names, n, max);
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return n;
+}
+
+/* The function DIE containing addr (cached by the symbol's start), or NULL. */
+static Dwarf_Die *function_die(struct sym_file *f, uint64_t sym_start, uint64_t addr,
+			       Dwarf_Addr *bias)
+{
+	uint32_t i;
+	if (hmap_get(&f->sub_idx, sym_start, 0, &i)) {
+		if (i == SUB_NONE)
+			return NULL;
+		*bias = f->subs[i].bias;
+		return &f->subs[i].die;
+	}
+	Dwarf_Die *cu = dwfl_module_addrdie(f->mod, addr, bias);
+	Dwarf_Die *scopes = NULL;
+	int n = cu ? dwarf_getscopes(cu, addr - *bias, &scopes) : 0;
+	i = SUB_NONE;
+	for (int k = 0; k < n; k++)
+		if (dwarf_tag(&scopes[k]) == DW_TAG_subprogram) {
+			xgrow(&f->subs, &f->cap_subs, f->nsubs + 1, sizeof(*f->subs));
+			f->subs[f->nsubs] = (struct sym_sub){ .die = scopes[k], .bias = *bias };
+			i = (uint32_t)f->nsubs++;
 			break;
 		}
-	}
 	free(scopes);
-	return n;
+	hmap_put(&f->sub_idx, sym_start, 0, i);
+	return i == SUB_NONE ? NULL : &f->subs[i].die;
 }
 
 size_t symbolizer_resolve(struct symbolizer *s, uint32_t key, const char *path, uint64_t off,
@@ -157,24 +203,26 @@ size_t symbolizer_resolve(struct symbolizer *s, uint32_t key, const char *path, 
 {
 	struct sym_file *f = file_for(s, key, path);
 	uint64_t addr, soff = 0;
-	const char *sym = NULL, *inl[32], *outer = NULL;
+	const char *sym, *inl[32];
 	GElf_Sym esym;
 	GElf_Word shndx;
 	Elf *elf;
-	Dwarf_Addr bias;
-	size_t ninl, n = 0;
+	Dwarf_Addr bias, dbias;
+	Dwarf_Die *fn;
+	size_t ninl = 0, n = 0;
 
+	(void)s;
 	*vaddr = off;
 	if (!max || !f->mod || !offset_to_addr(f->mod, off, vaddr, &addr))
 		return 0;
 	sym = dwfl_module_addrinfo(f->mod, addr, &soff, &esym, &shndx, &elf, &bias);
-	ninl = inline_chain(s, f->mod, addr, inl, sizeof(inl) / sizeof(inl[0]), &outer);
-	if (!sym && !outer)
+	if (!sym)
 		return 0;
-	out[n++] = (struct sym_frame){ .name = sym ? sym : outer,
-				       .addr = sym ? *vaddr - soff : *vaddr };
-	/* inl[] is innermost first; the file wants root first */
-	for (size_t i = ninl; i-- > 0 && n < max;)
+	out[n++] = (struct sym_frame){ .name = sym, .addr = *vaddr - soff };
+	fn = function_die(f, addr - soff, addr, &dbias);
+	if (fn)
+		ninl = walk_inlines(fn, addr - dbias, inl, 0, sizeof(inl) / sizeof(inl[0]));
+	for (size_t i = 0; i < ninl && n < max; i++) /* outermost first, like the file */
 		out[n++] = (struct sym_frame){ .name = inl[i], .addr = *vaddr, .inlined = true };
 	return n;
 }
@@ -187,28 +235,50 @@ static int cmp_ksym(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/* /proc/kallsyms is large (100k+ lines): read it in big chunks and parse
+ * by hand; only text symbols matter. */
 static void load_kallsyms(struct symbolizer *s)
 {
-	FILE *f = fopen("/proc/kallsyms", "re");
-	char line[512];
+	int fd = open("/proc/kallsyms", O_RDONLY | O_CLOEXEC);
+	size_t cap = 1 << 20, len = 0;
+	char *buf;
 	bool nonzero = false;
 
 	s->ktried = true;
-	if (!f)
+	if (fd < 0)
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		uint64_t addr;
-		char type, name[256];
-		if (sscanf(line, "%" SCNx64 " %c %255s", &addr, &type, name) != 3)
-			continue;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-			continue;
-		nonzero |= addr != 0;
-		xgrow(&s->ksyms, &s->cap_ksyms, s->nksyms + 1, sizeof(*s->ksyms));
-		s->ksyms[s->nksyms++] = (struct ksym){
-			.addr = addr, .name = arena_strndup(&s->arena, name, strlen(name)) };
+	buf = xmalloc(cap, 1);
+	for (;;) {
+		ssize_t r;
+		if (len == cap)
+			buf = xrealloc(buf, cap *= 2, 1);
+		r = read(fd, buf + len, cap - len);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
 	}
-	fclose(f);
+	close(fd);
+	for (char *p = buf, *end = buf + len; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *q = p, *name;
+		uint64_t addr = 0;
+		if (!nl)
+			nl = end;
+		for (; q < nl && isxdigit((unsigned char)*q); q++)
+			addr = addr << 4 | (uint64_t)(isdigit((unsigned char)*q) ? *q - '0' : (*q | 0x20) - 'a' + 10);
+		if (q + 3 < nl && q[0] == ' ' && q[2] == ' ' &&
+		    (q[1] == 't' || q[1] == 'T' || q[1] == 'w' || q[1] == 'W')) {
+			name = q + 3;
+			size_t nlen = strcspn(name, " \t\n");
+			if (name + nlen > nl)
+				nlen = (size_t)(nl - name);
+			nonzero |= addr != 0;
+			xgrow(&s->ksyms, &s->cap_ksyms, s->nksyms + 1, sizeof(*s->ksyms));
+			s->ksyms[s->nksyms++] = (struct ksym){
+				.addr = addr, .name = arena_strndup(&s->arena, name, nlen) };
+		}
+		p = nl + 1;
+	}
+	free(buf);
 	if (!nonzero) { /* kptr_restrict hides the addresses */
 		s->nksyms = 0;
 		return;

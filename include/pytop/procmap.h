@@ -32,6 +32,7 @@ struct pm_proc {
 	struct pm_map *maps; /* sorted by start, no overlaps */
 	size_t nmaps, cap_maps;
 	struct perfmap *perfmap;
+	uint64_t refreshed;  /* the caller's round of the last perf map re-read */
 };
 
 struct procmap;

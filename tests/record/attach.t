@@ -48,6 +48,20 @@ if kill -0 "$target" 2>/dev/null; then ok "... and the target lives on"; else no
 check "... and the file is readable" "$MKFIXTURE" --dump intr.data
 kill "$target"; wait "$target" 2>/dev/null
 
+# a running Python program started with -X perf: its perf map (written
+# before pytop came) names its functions
+cp "$ROOT/tests/workloads/profile_perf.py" .
+need_file "$PY312" "CPython 3.12 with the perf trampoline (pyenv install 3.12.1)"
+"$PY312" -X perf profile_perf.py 40000000 >/dev/null & py=$!
+sleep 1
+"$PYTOP" record -q -g dwarf -p "$py" -d 1 -o pyatt.data 2>/dev/null; rc=$?
+check_eq "python attach: exit 0" "$rc" 0
+check_grep "python attach: py::find_divisors named" ";py::find_divisors:$PWD/profile_perf.py" <("$FOLDED" pyatt.data)
+check_grep "python attach: libpython frames named" ";_PyEval_EvalFrameDefault" <("$FOLDED" pyatt.data)
+kill "$py"; wait "$py" 2>/dev/null
+check "python attach: perf map of a process pytop did not launch is kept" test -e "/tmp/perf-$py.map"
+rm -f "/tmp/perf-$py.map"
+
 err=$("$PYTOP" record -p 999999999 -d 1 -o none.data 2>&1); rc=$?
 check_eq "no such pid: exit 1" "$rc" 1
 check_eq "no such pid: message" "$err" "pytop: -p 999999999: no such process"

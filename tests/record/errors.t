@@ -61,5 +61,9 @@ check_eq "--help exits 0" "$rc" 0
 for opt in -o --output -F --freq -e --event -g --call-graph -p --pid -d --duration -m --python \
 	--keep-perf-maps -q --quiet -h --help; do
 	case $help in *" $opt"*) ok "--help names $opt" ;; *) not_ok "--help names $opt" ;; esac
+	# the man page writes dashes as \-
+	if grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$ROOT/man/pytop-record.1"; then
+		ok "man page names $opt"
+	else not_ok "man page names $opt"; fi
 done
 done_testing

@@ -1,0 +1,447 @@
+/* events: what the ring buffers say — samples (callchains or unwound user
+ * stacks, interned as raw frames and stack nodes), mappings, comm, fork,
+ * exit, lost and throttle records — and the unwinder's view of each
+ * process.  Also the table of event names. */
+#include "pytop/perf_session.h"
+#include "pytop/record.h"
+#include "pytop/xalloc.h"
+#include "record_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- events by name ---- */
+
+static const struct {
+	const char *name;
+	uint32_t type;
+	uint64_t config;
+} events[] = {
+	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS },
+	{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES },
+	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES },
+	{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
+	{ "branch-instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
+	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES },
+	{ "bus-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BUS_CYCLES },
+	{ "ref-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES },
+	{ "stalled-cycles-frontend", PERF_TYPE_HARDWARE, PERF_COUNT_HW_STALLED_CYCLES_FRONTEND },
+	{ "stalled-cycles-backend", PERF_TYPE_HARDWARE, PERF_COUNT_HW_STALLED_CYCLES_BACKEND },
+	{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
+	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
+};
+
+bool record_event_lookup(const char *name, uint32_t *type, uint64_t *config)
+{
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+		if (!strcmp(name, events[i].name)) {
+			*type = events[i].type;
+			*config = events[i].config;
+			return true;
+		}
+	return false;
+}
+
+const char *record_event_names(void)
+{
+	return "cpu-clock, task-clock, cycles, instructions, cache-references, cache-misses, "
+	       "branches, branch-misses, bus-cycles, ref-cycles, stalled-cycles-frontend, "
+	       "stalled-cycles-backend";
+}
+
+/* ---- threads ---- */
+
+static void read_comm(uint32_t pid, uint32_t tid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", pid, tid);
+	f = fopen(path, "re");
+	if (f && fgets(buf, (int)len, f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+		return;
+	}
+	if (f)
+		fclose(f);
+	snprintf(buf, len, ":%u", tid);
+}
+
+struct rec_thread *rec_thread_get(struct rec *r, uint32_t pid, uint32_t tid, bool create)
+{
+	uint32_t i;
+	char comm[64];
+
+	if (hmap_get(&r->by_tid, tid, 0, &i)) {
+		struct rec_thread *t = &r->thr[i];
+		if (t->pid != pid && create) { /* tid reused by another process */
+			t->pid = pid;
+			t->pd_thread = PDATA_NONE;
+		}
+		return t;
+	}
+	if (!create)
+		return NULL;
+	read_comm(pid, tid, comm, sizeof(comm));
+	xgrow(&r->thr, &r->cap_thr, r->nthr + 1, sizeof(*r->thr));
+	r->thr[r->nthr] = (struct rec_thread){ .pid = pid, .tid = tid,
+					       .comm = pdata_intern_cstr(r->pd, comm),
+					       .pd_thread = PDATA_NONE };
+	hmap_put(&r->by_tid, tid, 0, (uint32_t)r->nthr);
+	return &r->thr[r->nthr++];
+}
+
+static void thread_set_comm(struct rec *r, uint32_t pid, uint32_t tid, const char *comm,
+			    size_t len)
+{
+	struct rec_thread *t = rec_thread_get(r, pid, tid, true);
+	t->pid = pid;
+	t->comm = pdata_intern_string(r->pd, comm, len);
+	t->pd_thread = PDATA_NONE;
+}
+
+/* ---- raw frames, stacks and samples ---- */
+
+static uint32_t raw_frame(struct rec *r, uint64_t a, uint64_t b)
+{
+	uint32_t id;
+	if (hmap_get(&r->rf_idx, a, b, &id))
+		return id;
+	xgrow(&r->rf, &r->cap_rf, r->nrf + 1, sizeof(*r->rf));
+	r->rf[r->nrf] = (struct rec_frame){ a, b };
+	hmap_put(&r->rf_idx, a, b, (uint32_t)r->nrf);
+	return (uint32_t)r->nrf++;
+}
+
+static uint32_t raw_node(struct rec *r, uint32_t parent, uint32_t frame)
+{
+	uint32_t id;
+	if (hmap_get(&r->rn_idx, parent, frame, &id))
+		return id;
+	xgrow(&r->rn, &r->cap_rn, r->nrn + 1, sizeof(*r->rn));
+	r->rn[r->nrn] = (struct rec_node){ parent, frame };
+	hmap_put(&r->rn_idx, parent, frame, (uint32_t)r->nrn);
+	return (uint32_t)r->nrn++;
+}
+
+static uint32_t user_frame(struct rec *r, uint32_t pid, uint64_t addr)
+{
+	const struct pm_map *m = procmap_find(r->pm, pid, addr);
+	if (m) {
+		const struct pm_dso *d = procmap_dso(r->pm, m->dso);
+		if (d->is_file || d->path[0] == '[')
+			return raw_frame(r, RF_FILE | m->dso, addr - m->start + m->pgoff);
+	}
+	return raw_frame(r, RF_ANON | pid, addr);
+}
+
+/* ips[0..n) leaf first, kernel[i] says which are kernel addresses; exact[i]
+ * says the address is not a return address. */
+static uint32_t intern_stack(struct rec *r, uint32_t pid, size_t n, const bool *kernel,
+			     const bool *exact)
+{
+	uint32_t node = PDATA_NONE;
+	for (size_t i = n; i-- > 0;) {
+		uint64_t addr = exact[i] ? r->ips[i] : r->ips[i] - 1;
+		uint32_t f = kernel[i] ? raw_frame(r, RF_KERNEL, addr) : user_frame(r, pid, addr);
+		node = raw_node(r, node, f);
+	}
+	return node;
+}
+
+struct sample_view {
+	uint64_t ip, time, period;
+	uint32_t pid, tid;
+	uint64_t nr;
+	const unsigned char *chain;
+	uint64_t abi;
+	const unsigned char *regs;
+	uint64_t stack_size, dyn_size;
+	const unsigned char *stack;
+};
+
+static bool parse_sample(const struct rec *r, const struct perf_event_header *h,
+			 struct sample_view *v)
+{
+	const unsigned char *p = (const unsigned char *)(h + 1);
+	const unsigned char *end = (const unsigned char *)h + h->size;
+	uint64_t w;
+#define TAKE(dst)                                   \
+	do {                                        \
+		if ((size_t)(end - p) < 8)          \
+			return false;               \
+		memcpy(&(dst), p, 8);               \
+		p += 8;                             \
+	} while (0)
+
+	memset(v, 0, sizeof(*v));
+	TAKE(v->ip);
+	TAKE(w);
+	v->pid = (uint32_t)w;
+	v->tid = (uint32_t)(w >> 32);
+	TAKE(v->time);
+	TAKE(w); /* cpu, res */
+	TAKE(v->period);
+	TAKE(v->nr);
+	if (v->nr > (size_t)(end - p) / 8)
+		return false;
+	v->chain = p;
+	p += v->nr * 8;
+	if (r->sample_type & PERF_SAMPLE_REGS_USER) {
+		TAKE(v->abi);
+		if (v->abi) {
+			size_t nregs = (size_t)__builtin_popcountll(r->regs_mask);
+			if (nregs > (size_t)(end - p) / 8)
+				return false;
+			v->regs = p;
+			p += nregs * 8;
+		}
+	}
+	if (r->sample_type & PERF_SAMPLE_STACK_USER) {
+		TAKE(v->stack_size);
+		if (v->stack_size) {
+			if (v->stack_size > (size_t)(end - p))
+				return false;
+			v->stack = p;
+			p += v->stack_size;
+			TAKE(v->dyn_size);
+			if (v->dyn_size > v->stack_size)
+				v->dyn_size = v->stack_size;
+		}
+	}
+#undef TAKE
+	return true;
+}
+
+static void on_sample(struct rec *r, const struct perf_event_header *h)
+{
+	static bool kernel[REC_MAX_FRAMES], exact[REC_MAX_FRAMES];
+	struct sample_view v;
+	struct rec_thread *t;
+	size_t n = 0;
+	bool in_kernel = (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+	bool first = true;
+	uint32_t flags = 0;
+
+	if (!parse_sample(r, h, &v))
+		return;
+	for (uint64_t i = 0; i < v.nr && n < REC_MAX_FRAMES; i++) {
+		uint64_t ip;
+		memcpy(&ip, v.chain + i * 8, 8);
+		if (ip >= (uint64_t)PERF_CONTEXT_MAX) {
+			in_kernel = ip == (uint64_t)PERF_CONTEXT_KERNEL;
+			first = true;
+			if (ip != (uint64_t)PERF_CONTEXT_KERNEL && ip != (uint64_t)PERF_CONTEXT_USER)
+				break; /* guest or hypervisor: not ours */
+			continue;
+		}
+		kernel[n] = in_kernel;
+		exact[n] = first;
+		r->ips[n++] = ip;
+		first = false;
+	}
+	if (r->dwarf && v.regs && r->uw) {
+		enum unwind_stop why = UNWIND_END;
+		size_t k = unwinder_unwind(r->uw, v.pid, (const uint64_t *)(const void *)v.regs,
+					   v.stack, v.dyn_size, r->ips + n, REC_MAX_FRAMES - n, &why);
+		for (size_t i = 0; i < k; i++) {
+			kernel[n + i] = false;
+			exact[n + i] = i == 0;
+		}
+		n += k;
+		r->stops[why < UNWIND_STOP_COUNT ? why : UNWIND_ERROR]++;
+		if (why != UNWIND_END) {
+			flags |= SAMPLE_F_TRUNCATED;
+			r->truncated++;
+		}
+	}
+	if (!n) { /* no callchain: the sampled IP alone */
+		kernel[0] = (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+		exact[0] = true;
+		r->ips[n++] = v.ip;
+	}
+	t = rec_thread_get(r, v.pid, v.tid, true);
+	if (t->pd_thread == PDATA_NONE)
+		t->pd_thread = pdata_intern_thread(r->pd, t->pid, t->tid, pdata_str(r->pd, t->comm));
+	t->samples++;
+	xgrow(&r->rs, &r->cap_rs, r->nrs + 1, sizeof(*r->rs));
+	r->rs[r->nrs++] = (struct rec_sample){ .time = v.time, .weight = v.period,
+					       .thread = t->pd_thread,
+					       .stack = intern_stack(r, v.pid, n, kernel, exact),
+					       .flags = flags };
+}
+
+/* ---- the other records ---- */
+
+void rec_on_record(void *ctx, const struct perf_event_header *h)
+{
+	struct rec *r = ctx;
+	const unsigned char *p = (const unsigned char *)(h + 1);
+	size_t len = h->size - sizeof(*h);
+
+	switch (h->type) {
+	case PERF_RECORD_SAMPLE:
+		on_sample(r, h);
+		break;
+	case PERF_RECORD_MMAP2: {
+		/* pid, tid, addr, len, pgoff, maj/min or build-id, ino, gen, prot, flags, name */
+		uint32_t pid;
+		uint64_t addr, mlen, pgoff;
+		size_t fixed = 4 + 4 + 8 + 8 + 8 + 4 + 4 + 8 + 8 + 4 + 4;
+		if (len <= fixed)
+			break;
+		memcpy(&pid, p, 4);
+		memcpy(&addr, p + 8, 8);
+		memcpy(&mlen, p + 16, 8);
+		memcpy(&pgoff, p + 24, 8);
+		const char *name = (const char *)p + fixed;
+		if (!memchr(name, '\0', len - fixed))
+			break;
+		procmap_add(r->pm, pid, addr, mlen, pgoff, name);
+		break;
+	}
+	case PERF_RECORD_COMM: {
+		uint32_t pid, tid;
+		if (len <= 8)
+			break;
+		memcpy(&pid, p, 4);
+		memcpy(&tid, p + 4, 4);
+		const char *comm = (const char *)p + 8;
+		size_t clen = strnlen(comm, len - 8);
+		if (h->misc & PERF_RECORD_MISC_COMM_EXEC) {
+			procmap_exec(r->pm, pid);
+			if (r->uw)
+				unwinder_forget_pid(r->uw, pid);
+		}
+		thread_set_comm(r, pid, tid, comm, clen);
+		break;
+	}
+	case PERF_RECORD_FORK: {
+		uint32_t pid, ppid, tid, ptid;
+		if (len < 16)
+			break;
+		memcpy(&pid, p, 4);
+		memcpy(&ppid, p + 4, 4);
+		memcpy(&tid, p + 8, 4);
+		memcpy(&ptid, p + 12, 4);
+		struct rec_thread *parent = rec_thread_get(r, ppid, ptid, false);
+		if (pid != ppid) {
+			uint64_t t = 0;
+			if (len >= 24)
+				memcpy(&t, p + 16, 8);
+			procmap_fork(r->pm, pid, ppid, t ? t + r->mono_to_real : 0);
+		}
+		if (parent) {
+			uint32_t comm = parent->comm;
+			struct rec_thread *t = rec_thread_get(r, pid, tid, true);
+			t->pid = pid;
+			t->comm = comm;
+			t->pd_thread = PDATA_NONE;
+		}
+		break;
+	}
+	case PERF_RECORD_EXIT: {
+		uint32_t pid, tid;
+		if (len < 16)
+			break;
+		memcpy(&pid, p, 4);
+		memcpy(&tid, p + 8, 4);
+		if (pid == tid) {
+			struct pm_proc *pr = procmap_get(r->pm, pid);
+			if (pr)
+				pr->exited = true;
+			if (r->uw)
+				unwinder_forget_pid(r->uw, pid);
+		}
+		break;
+	}
+	case PERF_RECORD_LOST: {
+		uint64_t lost;
+		if (len >= 16) {
+			memcpy(&lost, p + 8, 8);
+			r->lost += lost;
+		}
+		break;
+	}
+	case PERF_RECORD_LOST_SAMPLES: {
+		uint64_t lost;
+		if (len >= 8) {
+			memcpy(&lost, p, 8);
+			r->lost += lost;
+		}
+		break;
+	}
+	case PERF_RECORD_THROTTLE:
+		r->throttled++;
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- unwinder callbacks (dwarf mode) ---- */
+
+bool rec_find_map(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out)
+{
+	struct rec *r = ctx;
+	const struct pm_map *m = procmap_find(r->pm, pid, addr);
+	const struct pm_dso *d;
+	if (!m)
+		return false;
+	d = procmap_dso(r->pm, m->dso);
+	if (!d->is_file && strcmp(d->path, "[vdso]")) /* the unwinder has its own vDSO */
+		return false;
+	*out = (struct unwind_map){ .path = d->path, .start = m->start, .end = m->end,
+				    .pgoff = m->pgoff };
+	return true;
+}
+
+int rec_perfmap_refresh(struct rec *r, struct pm_proc *p)
+{
+	char why[256] = "";
+	int n;
+	if (!p->perfmap)
+		return 0;
+	n = perfmap_refresh(p->perfmap, why, sizeof(why));
+	if (n < 0 && why[0])
+		rec_message(r, "warning: %s", why);
+	return n;
+}
+
+bool rec_find_jit(void *ctx, uint32_t pid, uint64_t addr, uint64_t *start, uint64_t *end)
+{
+	struct rec *r = ctx;
+	const struct pm_map *m = procmap_find(r->pm, pid, addr);
+
+	if (m && procmap_dso(r->pm, m->dso)->is_file)
+		return false; /* code from a file is never JIT code */
+	/* the process, then its ancestors: a forked child runs its parent's
+	 * trampolines.  A map line is written before its code first runs, so
+	 * one re-read per drain round sees every line this round's samples
+	 * can need. */
+	for (int depth = 0; depth < 8 && pid; depth++) {
+		struct pm_proc *p = procmap_get(r->pm, pid);
+		const struct perfmap_entry *e = NULL;
+		if (!p)
+			return false;
+		if (p->perfmap) {
+			e = perfmap_find(p->perfmap, addr);
+			if (!e && p->refreshed != r->round) {
+				p->refreshed = r->round;
+				if (rec_perfmap_refresh(r, p) > 0)
+					e = perfmap_find(p->perfmap, addr);
+			}
+		}
+		if (e) {
+			*start = e->start;
+			*end = e->end;
+			return true;
+		}
+		pid = p->ppid;
+	}
+	return false;
+}
+

@@ -1,0 +1,193 @@
+/* test_perfmap: /tmp/perf-PID.map parsing and the safety rules (regular
+ * file, no symlink, owner = target's user or root, stale prefix ignored),
+ * and procmap's mapping bookkeeping. */
+#include "pytop/perfmap.h"
+#include "pytop/procmap.h"
+#include "tap.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* pids above pid_max: no real process can own these map files */
+#define FAKE_PID 3999999000u
+
+static char path[64];
+
+static void write_file(const char *text, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+	fputs(text, f);
+	fclose(f);
+}
+
+static uint64_t now_real(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static const char *name_at(struct perfmap *m, uint64_t addr)
+{
+	const struct perfmap_entry *e = perfmap_find(m, addr);
+	return e ? perfmap_name(m, e) : "(none)";
+}
+
+static void test_parse(void)
+{
+	uint64_t start, size;
+	const char *name;
+	size_t len;
+	static const char good[] = "7f00a0 b py::main:/app/x.py";
+	CHECK(perfmap_parse_line(good, sizeof(good) - 1, &start, &size, &name, &len) &&
+		      start == 0x7f00a0 && size == 0xb && len == 18 && !strncmp(name, "py::main", 8),
+	      "parse START SIZE NAME");
+	static const char spaces[] = "10 20 name with spaces";
+	CHECK(perfmap_parse_line(spaces, sizeof(spaces) - 1, &start, &size, &name, &len) &&
+		      len == 16, "names may contain spaces");
+	CHECK(!perfmap_parse_line("zz 10 x", 7, &start, &size, &name, &len), "bad hex rejected");
+	CHECK(!perfmap_parse_line("10 0 x", 6, &start, &size, &name, &len), "size 0 rejected");
+	CHECK(!perfmap_parse_line("10 10", 5, &start, &size, &name, &len), "no name rejected");
+	CHECK(!perfmap_parse_line("ffffffffffffffff 10 x", 21, &start, &size, &name, &len),
+	      "wrapping range rejected");
+	CHECK(!perfmap_parse_line("11111111111111111 1 x", 21, &start, &size, &name, &len),
+	      "more than 64 bits rejected");
+}
+
+static void test_read(void)
+{
+	char why[256] = "";
+	struct perfmap *m;
+
+	snprintf(path, sizeof(path), "/tmp/perf-%u.map", FAKE_PID);
+	unlink(path);
+	m = perfmap_new(FAKE_PID, (uint32_t)getuid(), 0);
+	CHECK(perfmap_refresh(m, why, sizeof(why)) == 0 && !perfmap_loaded(m), "no file yet: nothing");
+	write_file("3000 10 py::c:/c.py\n1000 10 py::a:/a.py\n2000 8 py::b:/b.py\nbad line\n4000 1", "w");
+	CHECK(perfmap_refresh(m, why, sizeof(why)) == 3, "three complete lines read (unsorted)");
+	CHECK_EQ_STR(name_at(m, 0x1005), "py::a:/a.py", "lookup inside the first range");
+	CHECK_EQ_STR(name_at(m, 0x2007), "py::b:/b.py", "lookup at a range's last byte");
+	CHECK_EQ_STR(name_at(m, 0x2008), "(none)", "lookup just past a range");
+	CHECK_EQ_STR(name_at(m, 0x300f), "py::c:/c.py", "the highest range");
+	CHECK_EQ_STR(name_at(m, 0x4000), "(none)", "a line being written is not read yet");
+	write_file("0 py::d:/d.py\n", "a");
+	CHECK(perfmap_refresh(m, why, sizeof(why)) == 1, "the finished line is read on refresh");
+	CHECK_EQ_STR(name_at(m, 0x4000), "py::d:/d.py", "... and found");
+	write_file("1000 10 py::a2:/a.py\n", "a");
+	perfmap_refresh(m, why, sizeof(why));
+	CHECK_EQ_STR(name_at(m, 0x1000), "py::a2:/a.py", "a later line wins at the same address");
+	CHECK(perfmap_remove(m) == 0 && access(path, F_OK) != 0, "remove deletes the file read");
+	perfmap_free(m);
+
+	/* a stale file from an earlier process with the same pid */
+	write_file("5000 10 py::stale:/old.py\n", "w");
+	{
+		struct timespec ts = { 0, 20000000 };
+		nanosleep(&ts, NULL);
+	}
+	m = perfmap_new(FAKE_PID, (uint32_t)getuid(), now_real());
+	write_file("6000 10 py::new:/new.py\n", "a");
+	perfmap_refresh(m, why, sizeof(why));
+	CHECK_EQ_STR(name_at(m, 0x5000), "(none)", "stale lines before the process started ignored");
+	CHECK_EQ_STR(name_at(m, 0x6000), "py::new:/new.py", "lines appended since are read");
+	perfmap_free(m);
+	unlink(path);
+}
+
+static void test_unsafe(void)
+{
+	char why[256] = "";
+	struct perfmap *m;
+	char target[64];
+
+	/* a symlink planted by someone else */
+	snprintf(target, sizeof(target), "/tmp/perf-%u.map", FAKE_PID + 1);
+	write_file("", "w");
+	unlink(path);
+	{
+		FILE *f = fopen(target, "w");
+		fputs("1000 10 py::evil:/x.py\n", f);
+		fclose(f);
+	}
+	CHECK(symlink(target, path) == 0, "symlink planted");
+	m = perfmap_new(FAKE_PID, (uint32_t)getuid(), 0);
+	CHECK(perfmap_refresh(m, why, sizeof(why)) == -1, "a symlink is refused");
+	CHECK(strstr(why, "symbolic link") != NULL, "... saying why: %s", why);
+	why[0] = '\0';
+	CHECK(perfmap_refresh(m, why, sizeof(why)) == -1 && !why[0], "... once");
+	CHECK_EQ_STR(name_at(m, 0x1000), "(none)", "... and nothing is read through it");
+	CHECK(perfmap_remove(m) != 0 && access(target, F_OK) == 0, "... nor removed");
+	perfmap_free(m);
+	unlink(path);
+	unlink(target);
+
+	/* a FIFO: not a regular file (and opening must not block) */
+	CHECK(mkfifo(path, 0600) == 0, "fifo planted");
+	m = perfmap_new(FAKE_PID, (uint32_t)getuid(), 0);
+	CHECK(perfmap_refresh(m, why, sizeof(why)) == -1 && strstr(why, "regular file"),
+	      "a fifo is refused: %s", why);
+	perfmap_free(m);
+	unlink(path);
+
+	/* a file owned by another user (neither the target's user nor root) */
+	write_file("1000 10 py::other:/x.py\n", "w");
+	if (getuid() == 0) {
+		CHECK(chown(path, 65534, 65534) == 0, "file given to nobody");
+		m = perfmap_new(FAKE_PID, 12345, 0);
+	} else {
+		m = perfmap_new(FAKE_PID, (uint32_t)getuid() + 1, 0);
+		CHECK(1, "file owned by us, target is another user");
+	}
+	CHECK(perfmap_refresh(m, why, sizeof(why)) == -1 && strstr(why, "owned by uid"),
+	      "a file of another user is refused: %s", why);
+	perfmap_free(m);
+	/* root's files are trusted for any target */
+	if (getuid() == 0) {
+		CHECK(chown(path, 0, 0) == 0, "file given to root");
+		m = perfmap_new(FAKE_PID, 12345, 0);
+		CHECK(perfmap_refresh(m, why, sizeof(why)) == 1, "a root-owned file is accepted");
+		perfmap_free(m);
+	}
+	unlink(path);
+}
+
+static void test_procmap(void)
+{
+	struct procmap *pm = procmap_new(0);
+	const struct pm_map *m;
+
+	procmap_add(pm, 7, 0x1000, 0x3000, 0, "/lib/a.so");
+	procmap_add(pm, 7, 0x8000, 0x1000, 0x2000, "/lib/b.so");
+	m = procmap_find(pm, 7, 0x2fff);
+	CHECK(m && !strcmp(procmap_dso(pm, m->dso)->path, "/lib/a.so"), "find in a mapping");
+	CHECK(!procmap_find(pm, 7, 0x4000), "nothing between mappings");
+	procmap_add(pm, 7, 0x2000, 0x1000, 0, "//anon");
+	m = procmap_find(pm, 7, 0x1fff);
+	CHECK(m && m->end == 0x2000, "an overlapping map cuts the head of the old one");
+	m = procmap_find(pm, 7, 0x3000);
+	CHECK(m && m->start == 0x3000 && m->pgoff == 0x2000 && procmap_dso(pm, m->dso)->is_file,
+	      "... and keeps its tail with the right file offset");
+	m = procmap_find(pm, 7, 0x2800);
+	CHECK(m && !procmap_dso(pm, m->dso)->is_file, "... and the new map sits between");
+	procmap_fork(pm, 8, 7, 0);
+	m = procmap_find(pm, 8, 0x8800);
+	CHECK(m && m->pgoff == 0x2000, "a forked child inherits the mappings");
+	CHECK(procmap_get(pm, 8)->ppid == 7, "... and knows its parent");
+	procmap_exec(pm, 8);
+	CHECK(!procmap_find(pm, 8, 0x8800) && procmap_find(pm, 7, 0x8800), "exec forgets the child's maps only");
+	procmap_free(pm);
+}
+
+int main(void)
+{
+	test_parse();
+	test_read();
+	test_unsafe();
+	test_procmap();
+	return tap_done();
+}
