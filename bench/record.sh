@@ -87,7 +87,7 @@ bench "C workload with frame pointers" -g fp -- -g -- "$ROOT/build/workloads/hea
 if [ -x "$PY" ]; then
 	cp "$ROOT/tests/workloads/profile_perf.py" "$W/"
 	bench "Python two-thread example, stack walking by frame pointers" -g fp -- -g -- \
-		"$PY" -X perf "$W/profile_perf.py" 3000000
+		"$PY" -X perf "$W/profile_perf.py" 8000000
 	bench "Python two-thread example, DWARF stacks" -g dwarf -- --call-graph dwarf -- \
-		"$PY" -X perf "$W/profile_perf.py" 3000000
+		"$PY" -X perf "$W/profile_perf.py" 8000000
 fi

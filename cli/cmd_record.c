@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static const char record_usage[] =
 	"usage: pytop record [OPTIONS] script.py [ARGS...]\n"
@@ -179,19 +180,16 @@ static void summary(const struct record_opts *o, const struct record_result *r)
 		fprintf(stderr, "[ pytop record: call graph %s (%s) ]\n", r->callchain,
 			r->callchain_reason);
 	if (r->truncated) {
-		/* per reason: "12 stack copy too small, 1 no unwind info" */
-		char why[256] = "";
-		size_t w = 0;
-		for (int i = 1; i < UNWIND_STOP_COUNT && w < sizeof(why); i++) {
-			if (!r->unwind_stops[i])
-				continue;
-			w += (size_t)snprintf(why + w, sizeof(why) - w, "%s%" PRIu64 " %s", w ? ", " : " (",
-					      r->unwind_stops[i], unwind_stop_name((enum unwind_stop)i));
-		}
-		if (w && w + 1 < sizeof(why))
-			strcat(why, ")");
-		fprintf(stderr, "[ pytop record: %" PRIu64 " samples with truncated stacks%s ]\n",
-			r->truncated, why);
+		const char *sep = "";
+		fprintf(stderr, "[ pytop record: %" PRIu64 " samples with truncated stacks (",
+			r->truncated);
+		for (int i = 1; i < UNWIND_STOP_COUNT; i++)
+			if (r->unwind_stops[i]) {
+				fprintf(stderr, "%s%s: %" PRIu64, sep, unwind_stop_name(i),
+					r->unwind_stops[i]);
+				sep = ", ";
+			}
+		fputs(") ]\n", stderr);
 	}
 	thousands(r->samples, samples, sizeof(samples));
 	if (r->throttled)
@@ -202,6 +200,35 @@ static void summary(const struct record_opts *o, const struct record_result *r)
 		samples, r->lost, extra, r->threads, r->threads == 1 ? "" : "s", r->processes,
 		r->processes == 1 ? "" : "es", r->event, o->freq, (r->bytes + 1023) / 1024,
 		o->output);
+}
+
+/* Fail before running anything when the output cannot be written: its
+ * directory must exist and be writable (the file is renamed into place). */
+static bool output_writable(const char *path, char *why, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+
+	if (!*path || (slash && !slash[1])) {
+		snprintf(why, len, "not a file name");
+		return false;
+	}
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st) < 0 || access(dir, W_OK | X_OK) < 0) {
+		snprintf(why, len, "%s", strerror(errno));
+		return false;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(why, len, "%s", strerror(EISDIR));
+		return false;
+	}
+	return true;
 }
 
 enum { OPT_PYTHON = 256, OPT_KEEP_MAPS };
@@ -329,6 +356,11 @@ done_opts:
 		}
 	}
 
+	if (!output_writable(o.output, err, sizeof(err))) {
+		cli_error("cannot write %s: %s", o.output, err);
+		free(pids);
+		return EXIT_FAIL;
+	}
 	o.message = on_message;
 	o.message_ctx = &cli;
 	want_python = !npids && (module || (!dashdash && (ends_with(argv[optind], ".py") ||

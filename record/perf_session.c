@@ -138,55 +138,73 @@ static int map_ring(struct ring *r, int fd, size_t pages)
 	return 0;
 }
 
-struct perf_session *perf_session_open(const struct perf_session_spec *spec, const pid_t *tids,
-				       size_t ntids, int *err)
+/* One attempt with `pages` per ring.  Returns the session or NULL with *err
+ * (negative for an mmap failure). */
+static struct perf_session *try_open(const struct perf_session_spec *spec, size_t pages,
+				     const pid_t *tids, size_t ntids, const int *cpus,
+				     size_t ncpus, int *err)
 {
 	struct perf_session *s = xcalloc(1, sizeof(*s));
+	struct perf_session_spec sp = *spec;
 	struct perf_event_attr attr;
-	int *cpus;
-	size_t ncpus = online_cpus(&cpus);
-	int first_err = 0;
 
-	fill_attr(&attr, spec);
+	sp.ring_pages = pages;
+	fill_attr(&attr, &sp);
 	s->rings = xcalloc(ncpus, sizeof(*s->rings));
 	s->ncpus = ncpus;
+	*err = 0;
 	for (size_t c = 0; c < ncpus; c++) {
 		int leader = -1;
 		for (size_t t = 0; t < ntids; t++) {
-			int fd = event_open(&attr, tids[t], cpus[c]);
+			int fd = event_open(&attr, tids[t], cpus[c]), rc;
 			if (fd < 0) {
 				if (errno == ESRCH) /* thread exited meanwhile */
 					continue;
-				first_err = errno;
+				*err = errno;
 				goto fail;
 			}
 			xgrow(&s->fds, &s->cap_fds, s->nfds + 1, sizeof(*s->fds));
 			s->fds[s->nfds++] = fd;
-			if (leader < 0) {
-				int rc = map_ring(&s->rings[s->nrings], fd, spec->ring_pages);
-				if (rc < 0) {
-					first_err = -rc;
+			if (leader >= 0) {
+				if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, leader) < 0) {
+					*err = errno;
 					goto fail;
 				}
-				s->nrings++;
-				leader = fd;
-			} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, leader) < 0) {
-				first_err = errno;
+				continue;
+			}
+			rc = map_ring(&s->rings[s->nrings], fd, pages);
+			if (rc < 0) {
+				*err = rc;
 				goto fail;
 			}
+			s->nrings++;
+			leader = fd;
 		}
 	}
 	if (!s->nfds) {
-		first_err = ESRCH;
+		*err = ESRCH;
 		goto fail;
 	}
-	free(cpus);
 	return s;
 fail:
-	free(cpus);
 	perf_session_free(s);
-	*err = first_err;
 	return NULL;
+}
+
+struct perf_session *perf_session_open(const struct perf_session_spec *spec, const pid_t *tids,
+				       size_t ntids, int *err)
+{
+	int *cpus;
+	size_t ncpus = online_cpus(&cpus), pages = spec->ring_pages;
+	struct perf_session *s;
+
+	/* an unprivileged user may lock little memory (perf_event_mlock_kb):
+	 * settle for smaller buffers, with the wake-up mark to match */
+	while (!(s = try_open(spec, pages, tids, ntids, cpus, ncpus, err)) &&
+	       (*err == -EPERM || *err == -ENOMEM) && pages > 8)
+		pages /= 2;
+	free(cpus);
+	return s;
 }
 
 void perf_session_free(struct perf_session *s)

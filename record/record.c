@@ -130,7 +130,11 @@ static struct perf_session *open_session(struct rec *r, struct perf_session_spec
 		break;
 	}
 	if (!s) {
-		if (e == EACCES || e == EPERM)
+		if (e < 0)
+			snprintf(err, errlen,
+				 "cannot map the sample buffers: %s (limits: ulimit -l, "
+				 "/proc/sys/kernel/perf_event_mlock_kb)", strerror(-e));
+		else if (e == EACCES || e == EPERM)
 			snprintf(err, errlen,
 				 "perf_event_open: %s: /proc/sys/kernel/perf_event_paranoid is %d; "
 				 "to profile, run as root, give pytop CAP_PERFMON, or set it to 2 or "

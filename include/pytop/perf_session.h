@@ -30,10 +30,12 @@ uint64_t perf_session_sample_type(const struct perf_session_spec *spec);
 struct perf_session;
 
 /* Opens events for `spec` on each thread in tids[0..ntids) (pid or tid as
- * perf_event_open takes it) on every online CPU.  Returns a session, or NULL
- * with *err set to the errno of the first failing perf_event_open or mmap
- * (e.g. EACCES: not permitted, ENOENT/EOPNOTSUPP: event not supported,
- * ESRCH: the thread is gone; ESRCH is skipped unless every thread fails).
+ * perf_event_open takes it) on every online CPU.  Ring buffers shrink from
+ * spec->ring_pages (down to 8 pages) when the locked-memory limit says so.
+ * Returns a session, or NULL with *err set to the errno of the first failing
+ * perf_event_open (EACCES: not permitted, ENOENT/EOPNOTSUPP: event not
+ * supported, ESRCH: the thread is gone; ESRCH is skipped unless every thread
+ * fails), or to minus the errno of a failing mmap.
  * Free with perf_session_free(). */
 struct perf_session *perf_session_open(const struct perf_session_spec *spec, const pid_t *tids,
 				       size_t ntids, int *err);

@@ -35,6 +35,8 @@ expect "-d without -p" 2 "pytop: record: -d needs -p (a launched command runs un
 	"$PYTOP" record -d 2 -- true
 expect "-p with a command" 2 "pytop: record: -p attaches to running processes; give no command with it" \
 	"$PYTOP" record -p 1 -- true
+expect "output directory missing" 1 "pytop: cannot write nodir/x.data: No such file or directory" \
+	"$PYTOP" record -o nodir/x.data -- true
 expect "missing value" 2 "pytop: record: option '-o' needs a value" "$PYTOP" record -o
 
 # no capable interpreter anywhere: say what is needed and where pytop looked
