@@ -32,7 +32,7 @@ py=$(pyenv_python 3.12.1) || exit 1
 "$PYTOP" record --python "$py" -g dwarf,2048 -o "$T/small.data" "$ROOT/tests/workloads/fib.py" 24 2 \
 	>/dev/null 2>"$T/small.err"
 check_grep "2 KiB copy: summary counts stacks cut by the copy size" \
-	'samples with truncated stacks \([0-9]+ stack copy too small' "$T/small.err"
+	'samples with truncated stacks \(.*stack copy too small: [0-9]+' "$T/small.err"
 "$STACKDUMP" "$T/small.data" >"$T/small.stacks"
 check_grep "2 KiB copy: the file records the size" '^# callchain=dwarf reason=requested: -g dwarf stack_bytes=2048 ' "$T/small.stacks"
 check_grep "2 KiB copy: truncated stacks keep their innermost py::fib frames" '^[0-9]+ T [0-9]+ .*py::fib;.*py::fib' "$T/small.stacks"
