@@ -1,0 +1,78 @@
+# lib_tui.sh: drive `pytop report` in a real terminal (tmux) for the TUI tests.
+#   tui_fixture NAME            build tests/tui/fixtures/NAME.txt into $T/NAME.data
+#   tui_start COLS LINES ARGS   run `pytop report ARGS` in a fresh tmux server
+#   tui_keys KEY...             tmux send-keys (tmux key names: Enter, Escape, ...)
+#   tui_type TEXT               send TEXT literally
+#   tui_wait PATTERN [what]     poll the screen until grep -E PATTERN matches; a
+#                               test point that fails (with the screen) on timeout
+#   tui_wait_not PATTERN [what] the same until nothing matches
+#   tui_screen                  the visible text
+# Each test file gets its own tmux socket (pytop-PID), killed on exit, also
+# on failure.  Polling waits give up after TUI_WAIT seconds (default 10).
+need tmux "apt-get install tmux"
+[ -x "$MKFIXTURE" ] || { not_ok "mkfixture" "build it: make tests-build"; done_testing; exit 1; }
+
+TUI_SOCK=pytop-$$
+TUI_WAIT=${TUI_WAIT:-10}
+tui_cleanup() { tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1 || true; }
+trap tui_cleanup EXIT
+
+tui_fixture() {
+	"$MKFIXTURE" -o "$T/$1.data" "$ROOT/tests/tui/fixtures/$1.txt" ||
+		{ not_ok "fixture $1" "mkfixture failed"; done_testing; exit 1; }
+}
+
+# The pane runs a shell that records the terminal settings before and after
+# pytop, prints the exit status and stays open so the screen can be read.
+tui_start() {
+	cols=$1 lines=$2
+	shift 2
+	printf '%q ' "$PYTOP" report "$@" >"$T/cmd"
+	cat >"$T/run.sh" <<EOS
+stty -g >"$T/stty.before"
+$(cat "$T/cmd") 2>"$T/stderr"
+echo "EXIT=\$?"
+stty -g >"$T/stty.after"
+exec sleep 600
+EOS
+	tui_cleanup
+	tmux -L "$TUI_SOCK" -f /dev/null new-session -d -x "$cols" -y "$lines" -s main \
+		"env LANG=${TUI_LANG:-C.UTF-8} LC_ALL=${TUI_LANG:-C.UTF-8} TERM=screen ${TUI_ENV:-} sh $T/run.sh"
+	tmux -L "$TUI_SOCK" set-option -t main -g status off >/dev/null
+	tmux -L "$TUI_SOCK" resize-window -t main -x "$cols" -y "$lines" >/dev/null 2>&1 || true
+}
+
+tui_keys() { tmux -L "$TUI_SOCK" send-keys -t main "$@"; }
+tui_type() { tmux -L "$TUI_SOCK" send-keys -t main -l "$1"; }
+tui_screen() { tmux -L "$TUI_SOCK" capture-pane -p -t main; }
+
+_tui_poll() { # want(0=match,1=no match) pattern
+	end=$(($(date +%s) + TUI_WAIT))
+	while :; do
+		tui_screen >"$T/screen" 2>/dev/null
+		if grep -Eq -- "$2" "$T/screen"; then got=0; else got=1; fi
+		[ "$got" -eq "$1" ] && return 0
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+
+tui_wait() {
+	if _tui_poll 0 "$1"; then ok "${2:-screen shows /$1/}"; else
+		not_ok "${2:-screen shows /$1/}" "timed out waiting for /$1/; screen:" "$(cat "$T/screen")"; fi
+}
+
+tui_wait_not() {
+	if _tui_poll 1 "$1"; then ok "${2:-screen no longer shows /$1/}"; else
+		not_ok "${2:-screen no longer shows /$1/}" "/$1/ still on screen:" "$(cat "$T/screen")"; fi
+}
+
+# Check the current screen (after a tui_wait) without waiting.
+tui_has() {
+	if grep -Eq -- "$1" "$T/screen"; then ok "${2:-screen shows /$1/}"; else
+		not_ok "${2:-screen shows /$1/}" "no /$1/ on screen:" "$(cat "$T/screen")"; fi
+}
+tui_lacks() {
+	if ! grep -Eq -- "$1" "$T/screen"; then ok "${2:-screen lacks /$1/}"; else
+		not_ok "${2:-screen lacks /$1/}" "/$1/ is on screen:" "$(cat "$T/screen")"; fi
+}
