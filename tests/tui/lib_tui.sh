@@ -76,3 +76,24 @@ tui_lacks() {
 	if ! grep -Eq -- "$1" "$T/screen"; then ok "${2:-screen lacks /$1/}"; else
 		not_ok "${2:-screen lacks /$1/}" "/$1/ is on screen:" "$(cat "$T/screen")"; fi
 }
+
+# The text of the line under the cursor (the list line drawn in reverse
+# video; run with TUI_ENV=NO_COLOR=1 so that the cursor is plain reverse).
+tui_cursor_line() {
+	tmux -L "$TUI_SOCK" capture-pane -p -e -t main | sed -n '4,$p' | sed '$d' |
+		grep -a $'^\e\[[0-9;]*7m' | head -1 | sed $'s/\e\[[0-9;]*m//g'
+}
+
+# Poll until the cursor line matches PATTERN.
+tui_wait_cursor() {
+	end=$(($(date +%s) + TUI_WAIT))
+	while :; do
+		line=$(tui_cursor_line)
+		if printf '%s\n' "$line" | grep -Eq -- "$1"; then ok "${2:-cursor on /$1/}"; return; fi
+		if [ "$(date +%s)" -ge "$end" ]; then
+			not_ok "${2:-cursor on /$1/}" "cursor line: '$line'; screen:" "$(tui_screen)"
+			return
+		fi
+		sleep 0.05
+	done
+}
