@@ -203,11 +203,12 @@ static void draw_too_small(struct tui *t)
 {
 	char msg[64];
 	erase();
-	snprintf(msg, sizeof(msg), "terminal too small: %dx%d, need %dx%d", t->cols, t->lines,
-		 MIN_COLS, MIN_LINES);
-	put_text(0, 0, msg, 0, t->cols, A_BOLD, true);
+	put_text(0, 0, "terminal too small", 0, t->cols, A_BOLD, true);
+	snprintf(msg, sizeof(msg), "%dx%d, need %dx%d", t->cols, t->lines, MIN_COLS, MIN_LINES);
 	if (t->lines > 1)
-		put_text(1, 0, "resize, or q to quit", 0, t->cols, 0, true);
+		put_text(1, 0, msg, 0, t->cols, 0, true);
+	if (t->lines > 2)
+		put_text(2, 0, "resize, or q to quit", 0, t->cols, 0, true);
 }
 
 static void draw(struct tui *t)

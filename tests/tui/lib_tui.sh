@@ -7,14 +7,18 @@
 #                               test point that fails (with the screen) on timeout
 #   tui_wait_not PATTERN [what] the same until nothing matches
 #   tui_screen                  the visible text
-# Each test file gets its own tmux socket (pytop-PID), killed on exit, also
-# on failure.  Polling waits give up after TUI_WAIT seconds (default 10).
+# Each run gets its own tmux socket (pytop-PID-N), killed on exit, also on
+# failure.  Polling waits give up after TUI_WAIT seconds (default 10).
 need tmux "apt-get install tmux"
 [ -x "$MKFIXTURE" ] || { not_ok "mkfixture" "build it: make tests-build"; done_testing; exit 1; }
 
+TUI_SOCKS=
+TUI_RUNS=0
 TUI_SOCK=pytop-$$
 TUI_WAIT=${TUI_WAIT:-10}
-tui_cleanup() { tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1 || true; }
+tui_cleanup() {
+	for s in $TUI_SOCKS; do tmux -L "$s" kill-server >/dev/null 2>&1 || true; done
+}
 trap tui_cleanup EXIT
 
 tui_fixture() {
@@ -28,14 +32,21 @@ tui_start() {
 	cols=$1 lines=$2
 	shift 2
 	printf '%q ' "$PYTOP" report "$@" >"$T/cmd"
+	# trap (not ignore) SIGINT, so that Ctrl-C reaches pytop with its default
+	# disposition and the shell survives to report
 	cat >"$T/run.sh" <<EOS
+trap : INT
 stty -g >"$T/stty.before"
 $(cat "$T/cmd") 2>"$T/stderr"
 echo "EXIT=\$?"
 stty -g >"$T/stty.after"
 exec sleep 600
 EOS
-	tui_cleanup
+	# a fresh server (socket) for each run; the previous one is killed
+	tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1 || true
+	TUI_RUNS=$((TUI_RUNS + 1))
+	TUI_SOCK=pytop-$$-$TUI_RUNS
+	TUI_SOCKS="$TUI_SOCKS $TUI_SOCK"
 	tmux -L "$TUI_SOCK" -f /dev/null new-session -d -x "$cols" -y "$lines" -s main \
 		"env LANG=${TUI_LANG:-C.UTF-8} LC_ALL=${TUI_LANG:-C.UTF-8} TERM=screen ${TUI_ENV:-} sh $T/run.sh"
 	tmux -L "$TUI_SOCK" set-option -t main -g status off >/dev/null
