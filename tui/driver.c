@@ -28,6 +28,7 @@ struct tui {
 	int nviews;
 	int cols, lines;
 	bool quit, too_small;
+	struct view *rebuild_view; /* the query changed: rebuild before drawing */
 	char message[256];
 	struct {
 		bool active;
@@ -127,6 +128,8 @@ static void pop_view(struct tui *t)
 {
 	if (!t->nviews)
 		return;
+	if (t->rebuild_view == t->views[t->nviews - 1])
+		t->rebuild_view = NULL;
 	view_close(t->views[--t->nviews]);
 	if (!t->nviews)
 		t->quit = true;
@@ -211,11 +214,17 @@ static void draw_too_small(struct tui *t)
 		put_text(2, 0, "resize, or q to quit", 0, t->cols, 0, true);
 }
 
+static void rebuild(struct tui *t, struct view *v);
+
 static void draw(struct tui *t)
 {
 	struct view *v = top_view(t);
 	if (!v)
 		return;
+	if (t->rebuild_view) {
+		rebuild(t, t->rebuild_view);
+		t->rebuild_view = NULL;
+	}
 	if (t->too_small) {
 		draw_too_small(t);
 	} else {
@@ -287,7 +296,7 @@ static unsigned generic_request(struct tui *t, struct view *v, enum request req)
 static void apply_result(struct tui *t, struct view *v, unsigned res)
 {
 	if (res & REBUILD)
-		rebuild(t, v);
+		t->rebuild_view = v;
 	if (res & REDRAW)
 		view_invalidate(v);
 	if (res & QUIT)
@@ -404,6 +413,18 @@ static void tui_fini(struct tui *t)
 	rows_query_free(&t->query);
 }
 
+static bool input_pending(void)
+{
+	int c;
+	nodelay(stdscr, TRUE);
+	c = getch();
+	nodelay(stdscr, FALSE);
+	if (c == ERR)
+		return false;
+	ungetch(c);
+	return true;
+}
+
 bool tui_available(void)
 {
 	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
@@ -423,7 +444,11 @@ static int run_interactive(const struct profile *p, const struct report_opts *o,
 	if (!tui_start(&t, err, errlen))
 		rc = -1;
 	while (rc == 0 && !t.quit) {
-		draw(&t);
+		/* While keys are already waiting (fast typing in the filter, key
+		 * repeat), handle them first: one rebuild and one repaint for the
+		 * burst instead of one per key. */
+		if (!input_pending())
+			draw(&t);
 		handle_key(&t, getch());
 	}
 	term_close();

@@ -78,8 +78,10 @@ static void hist_draw_line(struct view *v, const struct vline *line, int y, int 
 	char marker = ' ';
 	int attr;
 
-	if (vstate_expandable(&v->vs, line->node))
-		marker = vstate_expanded(&v->vs, line->node) ? '-' : '+';
+	if (vstate_expanded(&v->vs, line->node))
+		marker = rows_tree_ops.nchildren(r, line->node) ? '-' : ' ';
+	else if (vstate_expandable(&v->vs, line->node))
+		marker = '+';
 	rows_text(r, line->node, &rt);
 	if (indent > 200)
 		indent = 200;
@@ -194,7 +196,7 @@ static unsigned hist_request(struct view *v, enum request req)
 {
 	struct hist_state *hs = v->priv;
 	struct rows_query *q = tui_query(v->tui);
-	char label[96], keys[64] = "";
+	char label[160], keys[64] = "";
 
 	switch (req) {
 	case REQ_FILTER:

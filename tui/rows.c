@@ -250,9 +250,32 @@ static tnode rows_child(void *ctx, tnode n, size_t i)
 	return CG_TAG | (tnode)row << 32 | ids[i - nh];
 }
 
+/* Without building a graph: an entry may have a graph when the profile
+ * has call stacks and graphs are on.  TODO(model): a cheap exact answer
+ * (e.g. a hist_row flag "has graph children"). */
+static bool rows_expandable(void *ctx, tnode n)
+{
+	struct rows *r = ctx;
+	const struct hist_row *hr;
+	const struct report_opts *o;
+	size_t row;
+
+	if (n & CG_TAG) /* a visible graph node: its graph exists */
+		return rows_nchildren(ctx, n) > 0;
+	row = (size_t)n - 1;
+	if (r->graph_tried[row])
+		return rows_nchildren(ctx, n) > 0;
+	hr = hist_row(r->h, row);
+	if (hr->end > row + 1)
+		return true;
+	o = hist_opts(r->h);
+	return profile_info(r->p)->has_callchains && o->graph != GRAPH_NONE;
+}
+
 const struct tree_ops rows_tree_ops = {
 	.nchildren = rows_nchildren,
 	.child = rows_child,
+	.expandable = rows_expandable,
 };
 
 /* ---- text ---- */

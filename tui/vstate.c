@@ -87,7 +87,9 @@ static size_t nchildren(const struct vstate *vs, tnode n)
 
 bool vstate_expandable(const struct vstate *vs, tnode n)
 {
-	return n != TNODE_ROOT && nchildren(vs, n) > 0;
+	if (n == TNODE_ROOT)
+		return false;
+	return vs->ops->expandable ? vs->ops->expandable(vs->ctx, n) : nchildren(vs, n) > 0;
 }
 
 bool vstate_expanded(const struct vstate *vs, tnode n)

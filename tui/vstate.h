@@ -23,6 +23,10 @@ typedef uint64_t tnode;
 struct tree_ops {
 	size_t (*nchildren)(void *ctx, tnode parent);
 	tnode (*child)(void *ctx, tnode parent, size_t i);
+	/* Optional: a cheap "may have children" for nodes not yet expanded, so
+	 * that drawing a +/- marker does not build a call graph.  Without it
+	 * nchildren(n) > 0 is used. */
+	bool (*expandable)(void *ctx, tnode n);
 };
 
 #define VPATH_MAX 256 /* deepest call-graph line a view can reach */

@@ -57,12 +57,20 @@ tui_keys() { tmux -L "$TUI_SOCK" send-keys -t main "$@"; }
 tui_type() { tmux -L "$TUI_SOCK" send-keys -t main -l "$1"; }
 tui_screen() { tmux -L "$TUI_SOCK" capture-pane -p -t main; }
 
+# Poll until the screen (un)matches, then until it is settled: two captures
+# 50 ms apart are equal, so that later tui_has checks see a whole repaint.
 _tui_poll() { # want(0=match,1=no match) pattern
 	end=$(($(date +%s) + TUI_WAIT))
 	while :; do
 		tui_screen >"$T/screen" 2>/dev/null
 		if grep -Eq -- "$2" "$T/screen"; then got=0; else got=1; fi
-		[ "$got" -eq "$1" ] && return 0
+		if [ "$got" -eq "$1" ]; then
+			sleep 0.05
+			tui_screen >"$T/screen2" 2>/dev/null
+			cmp -s "$T/screen" "$T/screen2" && return 0
+			[ "$(date +%s)" -ge "$end" ] && return 0
+			continue
+		fi
 		[ "$(date +%s)" -ge "$end" ] && return 1
 		sleep 0.05
 	done
