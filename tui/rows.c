@@ -29,6 +29,7 @@ struct rows {
 	enum hist_col cols[HCOL_COUNT];
 	int widths[HCOL_COUNT];
 	size_t ncols;
+	bool hierarchy;            /* rows show only their level's key */
 	char header[512];
 	char line[1024], cell[512];
 };
@@ -142,19 +143,41 @@ void rows_free(struct rows *r)
 	free(r);
 }
 
+static bool is_num_col(enum hist_col c)
+{
+	return c == HCOL_CHILDREN || c == HCOL_SELF || c == HCOL_SAMPLES;
+}
+
+/* Hierarchy rows show one key: the column of the level they add. */
+static enum hist_col level_col(uint8_t key)
+{
+	static const enum hist_col cols[SORT_KEY_COUNT] = {
+		[SORT_COMM] = HCOL_COMM, [SORT_PID] = HCOL_PID, [SORT_TID] = HCOL_TID,
+		[SORT_DSO] = HCOL_DSO, [SORT_SYM] = HCOL_SYM,
+	};
+	return key < SORT_KEY_COUNT ? cols[key] : HCOL_SYM;
+}
+
 static void build_header(struct rows *r)
 {
 	size_t len = 0;
+	bool first_key = true;
 	r->ncols = hist_columns(r->h, r->cols);
+	r->hierarchy = hist_opts(r->h)->hierarchy;
 	r->header[0] = '\0';
-	for (size_t i = 0; i < r->ncols; i++) {
+	for (size_t i = 0; i < r->ncols && len + 1 < sizeof(r->header); i++) {
 		enum hist_col c = r->cols[i];
 		const char *title = hist_col_title(r->h, c);
-		bool num = c == HCOL_CHILDREN || c == HCOL_SELF || c == HCOL_SAMPLES;
+		bool num = is_num_col(c);
 		int w = hist_col_width(r->h, c);
 		r->widths[c] = w;
-		if (len + 1 >= sizeof(r->header))
-			break;
+		if (r->hierarchy && !num) {
+			/* "Command / Shared Object / Symbol" */
+			len += (size_t)snprintf(r->header + len, sizeof(r->header) - len, "%s%s",
+						first_key ? "  " : " / ", title);
+			first_key = false;
+			continue;
+		}
 		len += (size_t)snprintf(r->header + len, sizeof(r->header) - len,
 					num ? "%s%*s" : "%s%-*s", i ? "  " : "", w, title);
 	}
@@ -306,8 +329,17 @@ void rows_text(struct rows *r, tnode n, struct rows_text *out)
 	out->entry = true;
 	for (size_t i = 0; i < r->ncols && len + 1 < sizeof(r->line); i++) {
 		enum hist_col c = r->cols[i];
-		bool num = c == HCOL_CHILDREN || c == HCOL_SELF || c == HCOL_SAMPLES;
-		const char *cell = hist_cell(r->h, (size_t)n - 1, c, r->cell, sizeof(r->cell));
+		bool num = is_num_col(c);
+		const char *cell;
+		if (r->hierarchy && !num && c != level_col(hist_row(r->h, (size_t)n - 1)->level_key))
+			continue;
+		cell = hist_cell(r->h, (size_t)n - 1, c, r->cell, sizeof(r->cell));
+		if (r->hierarchy && !num) {
+			len += (size_t)snprintf(r->line + len, sizeof(r->line) - len, "  %s", cell);
+			if (c == HCOL_SYM)
+				sym_at = len - strlen(cell);
+			continue;
+		}
 		if (i)
 			len += (size_t)snprintf(r->line + len, sizeof(r->line) - len, "  ");
 		if (c == HCOL_SYM && len < sizeof(r->line))
