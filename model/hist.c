@@ -715,6 +715,8 @@ void hist_free(struct hist *h)
 	free(h->row_group);
 	free(h->order);
 	free(h->gstart);
+	free(h->ridx_start);
+	free(h->ridx);
 	report_opts_free(&h->o);
 	free(h);
 }
