@@ -137,19 +137,67 @@ struct callgraph *callgraph_new(const struct hist *h, size_t rowi)
 	return g;
 }
 
+/* Append the path of record r whose entry node is x (tmp: leaf .. root). */
+static void add_path(struct callgraph *g, const struct rec *r, const uint32_t *tmp, size_t depth,
+		     size_t x)
+{
+	const struct view *v = g->h->v;
+	struct cpath *cp;
+	xgrow(&g->paths, &g->cap_paths, g->npaths + 1, sizeof(*g->paths));
+	cp = &g->paths[g->npaths++];
+	cp->off = (uint32_t)g->npsyms;
+	cp->weight = r->weight;
+	cp->samples = r->samples;
+	if (g->callers) {
+		cp->len = (uint32_t)(depth - x);
+		xgrow(&g->psyms, &g->cap_psyms, g->npsyms + cp->len, sizeof(uint32_t));
+		for (size_t j = x; j < depth; j++)
+			g->psyms[g->npsyms++] = v->sym[tmp[j]];
+	} else {
+		cp->len = (uint32_t)(x + 1);
+		xgrow(&g->psyms, &g->cap_psyms, g->npsyms + cp->len, sizeof(uint32_t));
+		for (size_t j = x + 1; j-- > 0;)
+			g->psyms[g->npsyms++] = v->sym[tmp[j]];
+	}
+}
+
 static void collect_paths(struct callgraph *g)
 {
 	struct hist *h = (struct hist *)g->h; /* index cache */
 	const struct view *v = h->v;
-	uint32_t *tmp = NULL;
+	uint32_t *tmp = NULL, *xnode = NULL;
 	size_t cap_tmp = 0;
+	const uint32_t *recs;
+	size_t nrecs;
 
-	if (!h->ridx_start)
-		build_index(h);
-	for (uint32_t i = h->ridx_start[g->rowi]; i < h->ridx_start[g->rowi + 1]; i++) {
-		const struct rec *r = &v->recs[h->ridx[i]];
+	if (!h->ridx_start && h->graphs++ == 0) {
+		/* One graph (the TUI's case): find the outermost entry node on
+		 * every path with one pass over the tree, then scan the group. */
+		uint32_t grp = h->row_group[g->rowi];
+		recs = h->order + h->gstart[grp];
+		nrecs = h->gstart[grp + 1] - h->gstart[grp];
+		if (h->children) {
+			const uint8_t *first = h->fk == FK_NONE ? NULL
+					       : view_first(h->p, v, h->fk == FK_SYM ? 2 : 1);
+			xnode = xmalloc(v->nnodes ? v->nnodes : 1, sizeof(uint32_t));
+			for (size_t n = 0; n < v->nnodes; n++) {
+				uint32_t par = v->parent[n];
+				bool here = first ? first[n] && hist_node_key(h, (uint32_t)n) == g->key
+						  : par == PROFILE_NONE;
+				xnode[n] = here ? (uint32_t)n : par == PROFILE_NONE ? PROFILE_NONE : xnode[par];
+			}
+		}
+	} else {
+		if (!h->ridx_start)
+			build_index(h);
+		recs = h->ridx + h->ridx_start[g->rowi];
+		nrecs = h->ridx_start[g->rowi + 1] - h->ridx_start[g->rowi];
+	}
+	for (size_t i = 0; i < nrecs; i++) {
+		const struct rec *r = &v->recs[recs[i]];
 		size_t depth = 0, x;
-		struct cpath *cp;
+		if (xnode && xnode[r->leaf] == PROFILE_NONE)
+			continue;
 		for (uint32_t n = r->leaf; n != PROFILE_NONE; n = v->parent[n]) {
 			xgrow(&tmp, &cap_tmp, depth + 1, sizeof(*tmp));
 			tmp[depth++] = n;
@@ -160,6 +208,8 @@ static void collect_paths(struct callgraph *g)
 			if (hist_node_key(h, tmp[0]) != g->key)
 				continue;
 			x = 0;
+		} else if (xnode) {
+			x = (size_t)(v->depth[r->leaf] - v->depth[xnode[r->leaf]]);
 		} else {
 			/* outermost occurrence of the entry */
 			x = depth;
@@ -171,23 +221,9 @@ static void collect_paths(struct callgraph *g)
 			if (x == depth)
 				continue;
 		}
-		xgrow(&g->paths, &g->cap_paths, g->npaths + 1, sizeof(*g->paths));
-		cp = &g->paths[g->npaths++];
-		cp->off = (uint32_t)g->npsyms;
-		cp->weight = r->weight;
-		cp->samples = r->samples;
-		if (g->callers) {
-			cp->len = (uint32_t)(depth - x);
-			xgrow(&g->psyms, &g->cap_psyms, g->npsyms + cp->len, sizeof(uint32_t));
-			for (size_t j = x; j < depth; j++)
-				g->psyms[g->npsyms++] = v->sym[tmp[j]];
-		} else {
-			cp->len = (uint32_t)(x + 1);
-			xgrow(&g->psyms, &g->cap_psyms, g->npsyms + cp->len, sizeof(uint32_t));
-			for (size_t j = x + 1; j-- > 0;)
-				g->psyms[g->npsyms++] = v->sym[tmp[j]];
-		}
+		add_path(g, r, tmp, depth, x);
 	}
+	free(xnode);
 	free(tmp);
 	g->order = xmalloc(g->npaths ? g->npaths : 1, sizeof(uint32_t));
 	for (size_t i = 0; i < g->npaths; i++)

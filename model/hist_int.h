@@ -28,6 +28,7 @@ struct hist {
 	/* records containing each row's key (call graphs), built on first use */
 	uint32_t *ridx_start;      /* nrows + 1 offsets into ridx */
 	uint32_t *ridx;
+	unsigned graphs;           /* call graphs collected so far */
 };
 
 /* Frame key of view node n under fk (0 for FK_NONE). */
