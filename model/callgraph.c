@@ -23,6 +23,7 @@ struct cgn {
 struct callgraph {
 	const struct hist *h;
 	const struct hist_row *row;
+	uint32_t rowi, key;
 	bool callers;
 	uint32_t *psyms;
 	size_t npsyms, cap_psyms;
@@ -34,32 +35,84 @@ struct callgraph {
 	char rootname[512];
 };
 
-static uint32_t new_node(struct callgraph *g, uint32_t parent, uint32_t sym, uint32_t rb,
-			 uint32_t re)
+/* For every row, the kept records whose stack contains the row's key (with
+ * children) or ends in it (without): one walk over the records, two passes
+ * (count, fill).  Cached in the hist. */
+static void build_index(struct hist *h)
 {
-	struct cgn *n;
-	xgrow(&g->nodes, &g->cap_nodes, g->nnodes + 1, sizeof(*g->nodes));
-	n = &g->nodes[g->nnodes];
-	memset(n, 0, sizeof(*n));
-	n->pub.sym = sym;
-	n->pub.parent = parent;
-	n->pub.depth = parent == CG_NONE ? 0 : g->nodes[parent].pub.depth + 1;
-	n->rb = rb;
-	n->re = re;
-	for (uint32_t i = rb; i < re; i++) {
-		n->pub.weight += g->paths[g->order[i]].weight;
-		n->pub.samples += g->paths[g->order[i]].samples;
+	const struct view *v = h->v;
+	size_t nk = h->fk == FK_SYM ? h->p->nsyms : h->fk == FK_DSO ? h->p->ndsos : 1;
+	uint32_t *keyrow = xmalloc(nk ? nk : 1, sizeof(uint32_t));
+	uint32_t *stamp = xcalloc(nk ? nk : 1, sizeof(uint32_t));
+	uint32_t *gfirst = xmalloc(h->ngroups + 1, sizeof(uint32_t));
+	uint32_t *byg = xmalloc(h->nrows ? h->nrows : 1, sizeof(uint32_t));
+	uint32_t *fill, st = 0;
+
+	for (size_t k = 0; k < nk; k++)
+		keyrow[k] = HIST_NONE;
+	/* rows by group (counting sort) */
+	memset(gfirst, 0, (h->ngroups + 1) * sizeof(uint32_t));
+	for (size_t r = 0; r < h->nrows; r++)
+		if (h->row_group[r] != HIST_NONE)
+			gfirst[h->row_group[r] + 1]++;
+	for (size_t g = 0; g < h->ngroups; g++)
+		gfirst[g + 1] += gfirst[g];
+	fill = xmalloc(h->ngroups + 1, sizeof(uint32_t));
+	memcpy(fill, gfirst, (h->ngroups + 1) * sizeof(uint32_t));
+	for (size_t r = 0; r < h->nrows; r++)
+		if (h->row_group[r] != HIST_NONE)
+			byg[fill[h->row_group[r]]++] = (uint32_t)r;
+	free(fill);
+	h->ridx_start = xcalloc(h->nrows + 1, sizeof(uint32_t));
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t *pos = NULL;
+		if (pass == 1) {
+			for (size_t r = 0; r < h->nrows; r++)
+				h->ridx_start[r + 1] += h->ridx_start[r];
+			h->ridx = xmalloc(h->ridx_start[h->nrows] ? h->ridx_start[h->nrows] : 1,
+					  sizeof(uint32_t));
+			pos = xmalloc(h->nrows + 1, sizeof(uint32_t));
+			memcpy(pos, h->ridx_start, (h->nrows + 1) * sizeof(uint32_t));
+		}
+		for (size_t g = 0; g < h->ngroups; g++) {
+			for (uint32_t i = gfirst[g]; i < gfirst[g + 1]; i++)
+				keyrow[hist_node_key_of_row(h, byg[i])] = byg[i];
+			for (uint32_t i = h->gstart[g]; i < h->gstart[g + 1]; i++) {
+				uint32_t rec = h->order[i];
+				uint32_t n = v->recs[rec].leaf;
+				st++;
+				for (; n != PROFILE_NONE; n = h->children ? v->parent[n] : PROFILE_NONE) {
+					uint32_t k = hist_node_key(h, n), r = keyrow[k];
+					if (stamp[k] == st)
+						continue;
+					stamp[k] = st;
+					if (r == HIST_NONE)
+						continue;
+					if (pass == 0)
+						h->ridx_start[r + 1]++;
+					else
+						h->ridx[pos[r]++] = rec;
+				}
+			}
+			for (uint32_t i = gfirst[g]; i < gfirst[g + 1]; i++)
+				keyrow[hist_node_key_of_row(h, byg[i])] = HIST_NONE;
+		}
+		free(pos);
 	}
-	return (uint32_t)g->nnodes++;
+	free(keyrow);
+	free(stamp);
+	free(gfirst);
+	free(byg);
 }
+
+/* Collect the paths of the entry's records (on the root's first expansion). */
+static void collect_paths(struct callgraph *g);
 
 struct callgraph *callgraph_new(const struct hist *h, size_t rowi)
 {
 	const struct hist_row *row = hist_row(h, rowi);
-	const struct view *v = h->v;
 	struct callgraph *g;
-	uint32_t grp, *tmp = NULL, key;
-	size_t cap_tmp = 0;
+	uint32_t grp, key;
 
 	if (!row || h->o.graph == GRAPH_NONE || !h->p->info.has_callchains)
 		return NULL;
@@ -70,11 +123,81 @@ struct callgraph *callgraph_new(const struct hist *h, size_t rowi)
 	g = xcalloc(1, sizeof(*g));
 	g->h = h;
 	g->row = row;
+	g->rowi = (uint32_t)rowi;
+	g->key = key;
 	g->callers = h->callers;
-	for (uint32_t i = h->gstart[grp]; i < h->gstart[grp + 1]; i++) {
-		const struct rec *r = &v->recs[h->order[i]];
+	/* the root, before any path is known */
+	xgrow(&g->nodes, &g->cap_nodes, 1, sizeof(*g->nodes));
+	memset(&g->nodes[0], 0, sizeof(g->nodes[0]));
+	g->nodes[0].pub.sym = row->sym;
+	g->nodes[0].pub.parent = CG_NONE;
+	g->nodes[0].pub.weight = h->children ? row->children : row->self;
+	g->nodes[0].pub.samples = h->children ? row->children_samples : row->self_samples;
+	g->nnodes = 1;
+	return g;
+}
+
+/* Append the path of record r whose entry node is x (tmp: leaf .. root). */
+static void add_path(struct callgraph *g, const struct rec *r, const uint32_t *tmp, size_t depth,
+		     size_t x)
+{
+	const struct view *v = g->h->v;
+	struct cpath *cp;
+	xgrow(&g->paths, &g->cap_paths, g->npaths + 1, sizeof(*g->paths));
+	cp = &g->paths[g->npaths++];
+	cp->off = (uint32_t)g->npsyms;
+	cp->weight = r->weight;
+	cp->samples = r->samples;
+	if (g->callers) {
+		cp->len = (uint32_t)(depth - x);
+		xgrow(&g->psyms, &g->cap_psyms, g->npsyms + cp->len, sizeof(uint32_t));
+		for (size_t j = x; j < depth; j++)
+			g->psyms[g->npsyms++] = v->sym[tmp[j]];
+	} else {
+		cp->len = (uint32_t)(x + 1);
+		xgrow(&g->psyms, &g->cap_psyms, g->npsyms + cp->len, sizeof(uint32_t));
+		for (size_t j = x + 1; j-- > 0;)
+			g->psyms[g->npsyms++] = v->sym[tmp[j]];
+	}
+}
+
+static void collect_paths(struct callgraph *g)
+{
+	struct hist *h = (struct hist *)g->h; /* index cache */
+	const struct view *v = h->v;
+	uint32_t *tmp = NULL, *xnode = NULL;
+	size_t cap_tmp = 0;
+	const uint32_t *recs;
+	size_t nrecs;
+
+	if (!h->ridx_start && h->graphs++ == 0) {
+		/* One graph (the TUI's case): find the outermost entry node on
+		 * every path with one pass over the tree, then scan the group. */
+		uint32_t grp = h->row_group[g->rowi];
+		recs = h->order + h->gstart[grp];
+		nrecs = h->gstart[grp + 1] - h->gstart[grp];
+		if (h->children) {
+			const uint8_t *first = h->fk == FK_NONE ? NULL
+					       : view_first(h->p, v, h->fk == FK_SYM ? 2 : 1);
+			xnode = xmalloc(v->nnodes ? v->nnodes : 1, sizeof(uint32_t));
+			for (size_t n = 0; n < v->nnodes; n++) {
+				uint32_t par = v->parent[n];
+				bool here = first ? first[n] && hist_node_key(h, (uint32_t)n) == g->key
+						  : par == PROFILE_NONE;
+				xnode[n] = here ? (uint32_t)n : par == PROFILE_NONE ? PROFILE_NONE : xnode[par];
+			}
+		}
+	} else {
+		if (!h->ridx_start)
+			build_index(h);
+		recs = h->ridx + h->ridx_start[g->rowi];
+		nrecs = h->ridx_start[g->rowi + 1] - h->ridx_start[g->rowi];
+	}
+	for (size_t i = 0; i < nrecs; i++) {
+		const struct rec *r = &v->recs[recs[i]];
 		size_t depth = 0, x;
-		struct cpath *cp;
+		if (xnode && xnode[r->leaf] == PROFILE_NONE)
+			continue;
 		for (uint32_t n = r->leaf; n != PROFILE_NONE; n = v->parent[n]) {
 			xgrow(&tmp, &cap_tmp, depth + 1, sizeof(*tmp));
 			tmp[depth++] = n;
@@ -82,44 +205,31 @@ struct callgraph *callgraph_new(const struct hist *h, size_t rowi)
 		if (!depth)
 			continue;
 		if (!h->children) {
-			/* self entries: the leaf must be the entry */
-			if (hist_node_key(h, tmp[0]) != key)
+			if (hist_node_key(h, tmp[0]) != g->key)
 				continue;
 			x = 0;
+		} else if (xnode) {
+			x = (size_t)(v->depth[r->leaf] - v->depth[xnode[r->leaf]]);
 		} else {
 			/* outermost occurrence of the entry */
 			x = depth;
 			for (size_t j = depth; j-- > 0;)
-				if (hist_node_key(h, tmp[j]) == key) {
+				if (hist_node_key(h, tmp[j]) == g->key) {
 					x = j;
 					break;
 				}
 			if (x == depth)
 				continue;
 		}
-		xgrow(&g->paths, &g->cap_paths, g->npaths + 1, sizeof(*g->paths));
-		cp = &g->paths[g->npaths++];
-		cp->off = (uint32_t)g->npsyms;
-		cp->weight = r->weight;
-		cp->samples = r->samples;
-		if (g->callers) {
-			cp->len = (uint32_t)(depth - x);
-			xgrow(&g->psyms, &g->cap_psyms, g->npsyms + cp->len, sizeof(uint32_t));
-			for (size_t j = x; j < depth; j++)
-				g->psyms[g->npsyms++] = v->sym[tmp[j]];
-		} else {
-			cp->len = (uint32_t)(x + 1);
-			xgrow(&g->psyms, &g->cap_psyms, g->npsyms + cp->len, sizeof(uint32_t));
-			for (size_t j = x + 1; j-- > 0;)
-				g->psyms[g->npsyms++] = v->sym[tmp[j]];
-		}
+		add_path(g, r, tmp, depth, x);
 	}
+	free(xnode);
 	free(tmp);
 	g->order = xmalloc(g->npaths ? g->npaths : 1, sizeof(uint32_t));
 	for (size_t i = 0; i < g->npaths; i++)
 		g->order[i] = (uint32_t)i;
-	new_node(g, CG_NONE, row->sym, 0, (uint32_t)g->npaths);
-	return g;
+	g->nodes[0].rb = 0;
+	g->nodes[0].re = (uint32_t)g->npaths;
 }
 
 void callgraph_free(struct callgraph *g)
@@ -151,23 +261,10 @@ const struct cg_node *callgraph_node(const struct callgraph *g, uint32_t id)
 	return id < g->nnodes ? &g->nodes[id].pub : NULL;
 }
 
-struct sort_ctx {
-	const struct callgraph *g;
-	uint32_t d;
-};
-
 static int64_t sym_at(const struct callgraph *g, uint32_t path, uint32_t d)
 {
 	const struct cpath *cp = &g->paths[path];
 	return d < cp->len ? (int64_t)g->psyms[cp->off + d] : -1;
-}
-
-static int path_cmp(const void *a, const void *b, void *arg)
-{
-	const struct sort_ctx *c = arg;
-	int64_t x = sym_at(c->g, *(const uint32_t *)a, c->d);
-	int64_t y = sym_at(c->g, *(const uint32_t *)b, c->d);
-	return x < y ? -1 : x > y;
 }
 
 static int kid_cmp(const void *a, const void *b, void *arg)
@@ -182,46 +279,114 @@ static int kid_cmp(const void *a, const void *b, void *arg)
 		      profile_sym_name(p, y->sym, g->h->name_flags));
 }
 
+static double percent_of(const struct callgraph *g, uint64_t w)
+{
+	if (g->h->o.graph == GRAPH_ENTRY)
+		return g->nodes[0].pub.weight ? 100.0 * (double)w / (double)g->nodes[0].pub.weight : 0;
+	return hist_percent(g->h, w);
+}
+
+struct bucket {
+	int64_t sym;
+	uint32_t count, pos;
+	uint64_t weight, samples;
+};
+
 static void expand(struct callgraph *g, uint32_t id)
 {
 	struct cgn *n = &g->nodes[id];
-	uint32_t rb = n->rb, re = n->re, d = n->pub.depth, i;
-	struct sort_ctx c = { g, d };
-	uint32_t *kids = NULL;
-	size_t nk = 0, capk = 0;
-	uint64_t self = 0;
+	uint32_t rb = n->rb, re = n->re, d = n->pub.depth, len;
+	uint32_t *kids = NULL, *slots, *bidx, *tmp;
+	struct bucket *b;
+	size_t nk = 0, nb = 0, mask = 15;
+	uint64_t self = 0, nhidden = 0, hidden_w = 0;
 
-	/* The root holds whole paths (depth 0 = the entry's first symbol). */
-	qsort_r(g->order + rb, re - rb, sizeof(uint32_t), path_cmp, &c);
-	for (i = rb; i < re && sym_at(g, g->order[i], d) < 0; i++)
-		self += g->paths[g->order[i]].weight;
-	while (i < re) {
-		uint32_t j = i, kid;
-		int64_t s = sym_at(g, g->order[i], d);
-		while (j < re && sym_at(g, g->order[j], d) == s)
-			j++;
-		kid = new_node(g, id, (uint32_t)s, i, j);
-		xgrow(&kids, &capk, nk + 1, sizeof(*kids));
-		kids[nk++] = kid;
-		i = j;
+	if (id == 0) {
+		/* Under the limit, every line of the graph would be hidden. */
+		if (g->h->o.graph == GRAPH_TOTAL && hist_percent(g->h, n->pub.weight) < g->h->o.percent_limit) {
+			n->built = true;
+			n->pub.nhidden = n->pub.weight ? 1 : 0;
+			n->pub.hidden_weight = n->pub.weight;
+			return;
+		}
+		collect_paths(g);
+		n = &g->nodes[0];
+		rb = n->rb;
+		re = n->re;
 	}
-	n = &g->nodes[id]; /* new_node may have moved the array */
+	len = re - rb;
+	/* Bucket the paths by their symbol at depth d (hash, linear time),
+	 * then lay the range out bucket by bucket so each child owns a
+	 * contiguous sub-range. */
+	while (mask < (size_t)len * 2)
+		mask = mask * 2 + 1;
+	slots = xcalloc(mask + 1, sizeof(uint32_t));
+	b = xmalloc(len ? len : 1, sizeof(*b));
+	bidx = xmalloc(len ? len : 1, sizeof(*bidx));
+	for (uint32_t i = 0; i < len; i++) {
+		const struct cpath *cp = &g->paths[g->order[rb + i]];
+		int64_t sym = sym_at(g, g->order[rb + i], d);
+		size_t sl = (size_t)((uint64_t)(sym + 1) * 0x9e3779b97f4a7c15ULL >> 7) & mask;
+		while (slots[sl] && b[slots[sl] - 1].sym != sym)
+			sl = (sl + 1) & mask;
+		if (!slots[sl]) {
+			b[nb].sym = sym;
+			b[nb].count = 0;
+			b[nb].weight = b[nb].samples = 0;
+			slots[sl] = (uint32_t)++nb;
+		}
+		bidx[i] = slots[sl] - 1;
+		b[bidx[i]].count++;
+		b[bidx[i]].weight += cp->weight;
+		b[bidx[i]].samples += cp->samples;
+	}
+	free(slots);
+	{
+		uint32_t pos = 0;
+		for (size_t k = 0; k < nb; k++) {
+			b[k].pos = pos;
+			pos += b[k].count;
+		}
+	}
+	tmp = xmalloc(len ? len : 1, sizeof(*tmp));
+	for (uint32_t i = 0; i < len; i++)
+		tmp[b[bidx[i]].pos++] = g->order[rb + i];
+	memcpy(g->order + rb, tmp, len * sizeof(*tmp));
+	free(tmp);
+	free(bidx);
+	for (size_t k = 0; k < nb; k++) {
+		uint32_t end = rb + b[k].pos, start = end - b[k].count;
+		if (b[k].sym < 0) {
+			self += b[k].weight;
+			continue;
+		}
+		if (percent_of(g, b[k].weight) < g->h->o.percent_limit) {
+			nhidden++;
+			hidden_w += b[k].weight;
+			continue;
+		}
+		xgrow(&g->nodes, &g->cap_nodes, g->nnodes + 1, sizeof(*g->nodes));
+		{
+			struct cgn *c = &g->nodes[g->nnodes];
+			memset(c, 0, sizeof(*c));
+			c->pub.sym = (uint32_t)b[k].sym;
+			c->pub.parent = id;
+			c->pub.depth = d + 1;
+			c->pub.weight = b[k].weight;
+			c->pub.samples = b[k].samples;
+			c->rb = start;
+			c->re = end;
+		}
+		kids = xrealloc(kids, nk + 1, sizeof(*kids));
+		kids[nk++] = (uint32_t)g->nnodes++;
+	}
+	free(b);
+	n = &g->nodes[id]; /* the array may have moved */
 	n->pub.self = self;
+	n->pub.nhidden = (uint32_t)nhidden;
+	n->pub.hidden_weight = hidden_w;
 	if (nk > 1)
 		qsort_r(kids, nk, sizeof(*kids), kid_cmp, g);
-	/* hide lines under the percent limit */
-	{
-		size_t out = 0;
-		for (size_t k = 0; k < nk; k++) {
-			if (callgraph_percent(g, kids[k]) < g->h->o.percent_limit) {
-				n->pub.nhidden++;
-				n->pub.hidden_weight += g->nodes[kids[k]].pub.weight;
-				continue;
-			}
-			kids[out++] = kids[k];
-		}
-		nk = out;
-	}
 	n->kids = kids;
 	n->nkids = (uint32_t)nk;
 	n->built = true;

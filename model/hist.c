@@ -203,6 +203,8 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	uint32_t *seen = xcalloc(nkeys, sizeof(uint32_t));
 	uint32_t *touched = xmalloc(nkeys, sizeof(uint32_t));
 	uint32_t st = 0;
+	const uint8_t *first = NULL;
+	uint64_t *tw = NULL, *tn = NULL;
 
 	memset(L, 0, sizeof(*L));
 	L->ngroups = thread_groups(p, ks, gid, &rep);
@@ -220,8 +222,22 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 			L->order[pos[gid[v->recs[kept[i]].thread]]++] = kept[i];
 		free(pos);
 	}
+	/* Children: either walk each record's path (cost: sum of depths) or,
+	 * per group, sum weights up the tree and credit the outermost node of
+	 * each key (cost: nodes per group, sequential).  Pick the cheaper. */
+	if (children && fk != FK_NONE) {
+		uint64_t walk = 0, dense = (uint64_t)L->ngroups * v->nnodes;
+		for (size_t i = 0; i < nkept; i++)
+			walk += v->depth[v->recs[kept[i]].leaf];
+		if (dense < walk * 3) {
+			first = view_first(p, v, fk == FK_SYM ? 2 : 1);
+			tw = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
+			tn = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
+		}
+	}
 	for (size_t g = 0; g < L->ngroups; g++) {
 		size_t ntouched = 0;
+		uint32_t maxleaf = 0;
 		for (uint32_t i = L->gstart[g]; i < L->gstart[g + 1]; i++) {
 			const struct rec *r = &v->recs[L->order[i]];
 			uint32_t n = r->leaf;
@@ -234,6 +250,13 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 			acc[k * 4 + 1] += r->samples;
 			if (!children || fk == FK_NONE)
 				continue;
+			if (first) {
+				tw[n] += r->weight;
+				tn[n] += r->samples;
+				if (n > maxleaf)
+					maxleaf = n;
+				continue;
+			}
 			st++;
 			for (; n != PROFILE_NONE; n = v->parent[n]) {
 				k = fk == FK_SYM ? v->sym[n] : sym_dso(p, v->sym[n]);
@@ -247,6 +270,29 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 				acc[k * 4 + 2] += r->weight;
 				acc[k * 4 + 3] += r->samples;
 			}
+		}
+		if (first && L->gstart[g] < L->gstart[g + 1]) {
+			for (uint32_t n = maxleaf + 1; n-- > 0;) {
+				uint32_t par = v->parent[n];
+				if (tn[n] && par != PROFILE_NONE) {
+					tw[par] += tw[n];
+					tn[par] += tn[n];
+				}
+			}
+			for (uint32_t n = 0; n <= maxleaf; n++) {
+				uint32_t k;
+				if (!tn[n] || !first[n])
+					continue;
+				k = fk == FK_SYM ? v->sym[n] : sym_dso(p, v->sym[n]);
+				if (seen[k] != g + 1) {
+					seen[k] = (uint32_t)g + 1;
+					touched[ntouched++] = k;
+				}
+				acc[k * 4 + 2] += tw[n];
+				acc[k * 4 + 3] += tn[n];
+			}
+			memset(tw, 0, (maxleaf + 1) * sizeof(uint64_t));
+			memset(tn, 0, (maxleaf + 1) * sizeof(uint64_t));
 		}
 		for (size_t t = 0; t < ntouched; t++) {
 			uint32_t k = touched[t], th = rep[g];
@@ -290,6 +336,8 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	free(stamp);
 	free(seen);
 	free(touched);
+	free(tw);
+	free(tn);
 }
 
 static void level_free(struct level *L)
@@ -715,6 +763,8 @@ void hist_free(struct hist *h)
 	free(h->row_group);
 	free(h->order);
 	free(h->gstart);
+	free(h->ridx_start);
+	free(h->ridx);
 	report_opts_free(&h->o);
 	free(h);
 }

@@ -25,6 +25,10 @@ struct hist {
 	size_t ngroups;
 	enum frame_key fk;         /* frame part of the last level's key */
 	int widths[HCOL_COUNT];
+	/* records containing each row's key (call graphs), built on first use */
+	uint32_t *ridx_start;      /* nrows + 1 offsets into ridx */
+	uint32_t *ridx;
+	unsigned graphs;           /* call graphs collected so far */
 };
 
 /* Frame key of view node n under fk (0 for FK_NONE). */
@@ -32,6 +36,13 @@ static inline uint32_t hist_node_key(const struct hist *h, uint32_t n)
 {
 	uint32_t s = h->v->sym[n];
 	return h->fk == FK_SYM ? s : h->fk == FK_DSO ? h->p->syms[s].dso : 0;
+}
+
+/* The key of row r under the hist's frame key. */
+static inline uint32_t hist_node_key_of_row(const struct hist *h, uint32_t r)
+{
+	const struct hist_row *row = &h->rows[r];
+	return h->fk == FK_SYM ? row->sym : h->fk == FK_DSO ? row->dso : 0;
 }
 
 #endif

@@ -275,7 +275,7 @@ struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err
 	if (major != PDATA_MAJOR) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "sample file format %u.%u is not supported (this pytop reads %u.x; %s)",
-			 major, minor, PDATA_MAJOR,
+			 (unsigned)major, (unsigned)minor, (unsigned)PDATA_MAJOR,
 			 major > PDATA_MAJOR ? "upgrade pytop" : "the file is too old");
 		return NULL;
 	}
@@ -320,8 +320,17 @@ struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err
 				corrupt(err, why, at);
 				goto fail;
 			}
-			if (slen != 0 || cursor_left(&c) != 0) {
-				corrupt(err, "data after the end marker", at + PDATA_SECTION_HEADER_SIZE);
+			if (slen != 4) {
+				corrupt(err, "bad end marker", at);
+				goto fail;
+			}
+			cursor_init(&sc, p + c.pos, 4, c.pos);
+			if (cursor_le32(&sc) != crc32_update(0, p, PDATA_HEADER_SIZE)) {
+				corrupt(err, "header checksum mismatch", 0);
+				goto fail;
+			}
+			if (cursor_left(&c) != 4) {
+				corrupt(err, "data after the end marker", c.pos + 4);
 				goto fail;
 			}
 			break;

@@ -165,8 +165,11 @@ void pdata_encode(const struct pdata *pd, unsigned char **out, size_t *len)
 		put_section(&file, t, &payload);
 		buf_free(&payload);
 	}
+	/* the end marker carries the header's checksum, so no header bit goes unchecked */
 	buf_init(&payload);
+	buf_put_le32(&payload, crc32_update(0, file.data, PDATA_HEADER_SIZE));
 	put_section(&file, SEC_END, &payload);
+	buf_free(&payload);
 	*out = file.data;
 	*len = file.len;
 }

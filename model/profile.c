@@ -338,10 +338,66 @@ const struct view *profile_view(const struct profile *p, bool python)
 	return mp->views[python];
 }
 
+const uint8_t *view_first(const struct profile *p, const struct view *v, int fk)
+{
+	struct view *mv = (struct view *)v; /* cache fill */
+	size_t n = v->nnodes, nk = fk == 2 ? p->nsyms : p->ndsos;
+	uint32_t *cstart, *kids, *cnt, *pos;
+	struct dfs { uint32_t node, next; } *stack;
+	size_t sp = 0;
+	uint8_t *first;
+
+	if (v->first[fk])
+		return v->first[fk];
+	first = xcalloc(n ? n : 1, 1);
+	/* children lists (CSR); roots under the virtual index n */
+	cstart = xcalloc(n + 2, sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++)
+		cstart[(v->parent[i] == PROFILE_NONE ? n : v->parent[i]) + 1]++;
+	for (size_t i = 0; i <= n; i++)
+		cstart[i + 1] += cstart[i];
+	kids = xmalloc(n ? n : 1, sizeof(uint32_t));
+	pos = xmalloc(n + 1, sizeof(uint32_t));
+	memcpy(pos, cstart, (n + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++)
+		kids[pos[v->parent[i] == PROFILE_NONE ? n : v->parent[i]]++] = (uint32_t)i;
+	free(pos);
+	cnt = xcalloc(nk ? nk : 1, sizeof(uint32_t));
+	stack = xmalloc(n + 1, sizeof(*stack));
+	stack[sp].node = (uint32_t)n;
+	stack[sp].next = cstart[n];
+	sp = 1;
+	while (sp) {
+		struct dfs *top = &stack[sp - 1];
+		if (top->next < cstart[top->node + 1]) {
+			uint32_t c = kids[top->next++];
+			uint32_t k = fk == 2 ? v->sym[c] : p->syms[v->sym[c]].dso;
+			first[c] = cnt[k] == 0;
+			cnt[k]++;
+			stack[sp].node = c;
+			stack[sp].next = cstart[c];
+			sp++;
+		} else {
+			uint32_t c = top->node;
+			if (c != n)
+				cnt[fk == 2 ? v->sym[c] : p->syms[v->sym[c]].dso]--;
+			sp--;
+		}
+	}
+	free(stack);
+	free(cnt);
+	free(kids);
+	free(cstart);
+	mv->first[fk] = first;
+	return first;
+}
+
 static void view_free(struct view *v)
 {
 	if (!v)
 		return;
+	for (int i = 0; i < 3; i++)
+		free(v->first[i]);
 	free(v->parent);
 	free(v->sym);
 	free(v->depth);

@@ -38,6 +38,9 @@ struct view {
 	struct rec *recs;
 	size_t nrecs;
 	bool python;
+	/* first[fk][n]: no ancestor of n has n's key (fk 1 = DSO, 2 = sym);
+	 * built on first use by view_first() */
+	uint8_t *first[3];
 };
 
 struct profile {
@@ -61,6 +64,10 @@ struct profile {
 
 /* The view for opts->python, built on first use (never NULL). */
 const struct view *profile_view(const struct profile *p, bool python);
+
+/* The first-occurrence flags of v for frame key fk (1 = DSO, 2 = sym),
+ * computed once per view (one depth-first pass). */
+const uint8_t *view_first(const struct profile *p, const struct view *v, int fk);
 
 /* Display name flags for a view and verbosity. */
 static inline unsigned profile_name_flags(bool python, bool verbose)

@@ -68,7 +68,8 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 		xgrow(&f.text, &f.cap, f.len + 1, 1);
 		f.text[f.len++] = '\0';
 	}
-	qsort_r(f.lines, f.n, sizeof(*f.lines), fline_cmp, f.text);
+	if (f.n > 1)
+		qsort_r(f.lines, f.n, sizeof(*f.lines), fline_cmp, f.text);
 	for (size_t i = 0; i < f.n;) {
 		size_t j = i + 1;
 		uint64_t count = f.lines[i].count;

@@ -185,7 +185,7 @@ static void print_children(struct gctx *c, uint32_t id, int depth)
 	free(kids);
 }
 
-void report_print_callgraph(FILE *out, struct callgraph *g, int margin)
+int report_print_callgraph(FILE *out, struct callgraph *g, int margin)
 {
 	struct gctx c = { .out = out, .g = g, .margin = margin };
 	const uint32_t *ids;
@@ -193,6 +193,8 @@ void report_print_callgraph(FILE *out, struct callgraph *g, int margin)
 	size_t n = callgraph_children(g, root, &ids);
 	const struct cg_node *r = callgraph_node(g, root);
 
+	if (!n)
+		return 0;
 	if (n == 1 && !r->nhidden && !r->self) {
 		uint32_t first = ids[0], end;
 		fprintf(out, "%*s|\n", margin, "");
@@ -204,6 +206,7 @@ void report_print_callgraph(FILE *out, struct callgraph *g, int margin)
 		print_children(&c, root, 1);
 	}
 	free(c.mask);
+	return 1;
 }
 
 /* ---- entries ---- */
@@ -249,8 +252,8 @@ static void print_flat(FILE *out, const struct hist *h)
 		}
 		fputc('\n', out);
 		if (graphs && (g = callgraph_new(h, r))) {
-			report_print_callgraph(out, g, 12);
-			fputc('\n', out);
+			if (report_print_callgraph(out, g, 12))
+				fputc('\n', out);
 			callgraph_free(g);
 		}
 	}
@@ -281,8 +284,8 @@ static void print_hierarchy(FILE *out, const struct hist *h)
 		fprintf(out, "%*s%9.2f%%        %s\n", 3 * row->depth, "", hist_percent(h, row->self),
 			hist_cell(h, r, col, buf, sizeof(buf)));
 		if (graphs && h->row_group[r] != HIST_NONE && (g = callgraph_new(h, r))) {
-			report_print_callgraph(out, g, 12);
-			fputc('\n', out);
+			if (report_print_callgraph(out, g, 12))
+				fputc('\n', out);
 			callgraph_free(g);
 		}
 	}

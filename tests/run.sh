@@ -24,7 +24,7 @@ fi
 
 passed=0 failed=0
 for p in "${progs[@]}"; do
-	name=${p#"$ROOT"/}; name=${name#"$BUILD"/}
+	name=${p#"$BUILD"/}; name=${name#"$ROOT"/}
 	log=$logs/$(echo "$name" | tr / _).log
 	T=$(mktemp -d "${TMPDIR:-/tmp}/pytop-test.XXXXXX"); export T
 	start=$(date +%s)

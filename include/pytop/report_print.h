@@ -23,7 +23,8 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 /* Pieces, for callers that print their own way. */
 /* The '#' header block, classification line included. */
 void report_print_header(FILE *out, const struct hist *h);
-/* One entry's call graph in perf's glyph layout, left margin `margin`. */
-void report_print_callgraph(FILE *out, struct callgraph *g, int margin);
+/* One entry's call graph in perf's glyph layout, left margin `margin`.
+ * Returns 0 when nothing was printed (every line under the limit). */
+int report_print_callgraph(FILE *out, struct callgraph *g, int margin);
 
 #endif

@@ -11,7 +11,7 @@
  *   meta KEY VALUE...        KEY is a field of struct pdata_meta (cmdline,
  *                            event, freq, python_version, lost, ...)
  *   mapping PATH [BUILD_ID]  declare a mapping's build-id
- *   sample COMM PID/TID COUNT [w=WEIGHT] [trunc] : FRAME;FRAME;...
+ *   sample COMM PID/TID COUNT [w=WEIGHT] [t=TIME_NS] [trunc] : FRAME;FRAME;...
  *                            COUNT samples of one stack, root first.
  * A FRAME is NAME or NAME@DSO.  Its kind follows DESIGN.md: "py::" names are
  * python, DSO [kernel.kallsyms] is kernel, a DSO named libpython* or python*
@@ -152,6 +152,8 @@ static void parse(struct pdata *pd, FILE *in)
 			while ((opt = strsep(&p, " \t"))) {
 				if (!strncmp(opt, "w=", 2))
 					weight = strtoull(opt + 2, NULL, 10);
+				else if (!strncmp(opt, "t=", 2))
+					time = strtoull(opt + 2, NULL, 10);
 				else if (!strcmp(opt, "trunc"))
 					flags |= SAMPLE_F_TRUNCATED;
 				else if (*opt)

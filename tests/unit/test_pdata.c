@@ -1,0 +1,392 @@
+/* test_pdata: the sample file survives a round trip field by field, and the
+ * reader turns every corrupt, truncated or bit-flipped image into an error
+ * (never a crash, which ASan/UBSan would catch). */
+#include "pytop/pdata.h"
+#include "pytop/codec.h"
+#include "../../model/pdata_format.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static struct pdata *sample_profile(void)
+{
+	struct pdata *pd = pdata_new();
+	struct pdata_frame f = { .mapping = PDATA_NONE };
+	uint32_t m0, m1, fr[4], st[4], th[3];
+
+	m0 = pdata_add_mapping(pd, "/usr/lib/libpython3.12.so.1.0", "0123456789abcdef");
+	m1 = pdata_add_mapping(pd, "[kernel.kallsyms]", "");
+	f.name = pdata_intern_cstr(pd, "_PyEval_EvalFrameDefault");
+	f.mapping = m0;
+	f.addr = 0x1f2e3d;
+	f.kind = FRAME_INTERPRETER;
+	fr[0] = pdata_intern_frame(pd, &f);
+	f.name = pdata_intern_cstr(pd, "py::slow_function:/tmp/profile_perf.py");
+	f.mapping = PDATA_NONE;
+	f.addr = 0x7f0012345678ULL;
+	f.kind = FRAME_PYTHON;
+	fr[1] = pdata_intern_frame(pd, &f);
+	f.name = pdata_intern_cstr(pd, "inlined_helper");
+	f.mapping = m0;
+	f.addr = 0x1f2e3d;
+	f.kind = FRAME_NATIVE;
+	f.flags = FRAME_F_INLINED;
+	fr[2] = pdata_intern_frame(pd, &f);
+	f.name = pdata_intern_cstr(pd, "do_syscall_64");
+	f.mapping = m1;
+	f.addr = 0xffffffff81000000ULL;
+	f.kind = FRAME_KERNEL;
+	f.flags = 0;
+	fr[3] = pdata_intern_frame(pd, &f);
+	st[0] = pdata_intern_stack(pd, PDATA_NONE, fr[0]);
+	st[1] = pdata_intern_stack(pd, st[0], fr[1]);
+	st[2] = pdata_intern_stack(pd, st[1], fr[2]);
+	st[3] = pdata_intern_stack(pd, st[2], fr[3]);
+	th[0] = pdata_intern_thread(pd, 4242, 4242, "python3");
+	th[1] = pdata_intern_thread(pd, 4242, 4243, "ThreadPoolExec");
+	th[2] = pdata_intern_thread(pd, 4300, 4300, "child");
+	for (int i = 0; i < 50; i++) {
+		struct pdata_sample s = {
+			.time = 1700000000000000000ULL + (uint64_t)i * 1001001 - (i == 7 ? 5000 : 0),
+			.weight = i % 5 ? 1001001 : 999000 + (uint64_t)i,
+			.thread = th[i % 3],
+			.stack = i == 13 ? PDATA_NONE : st[i % 4],
+			.flags = i % 11 == 0 ? SAMPLE_F_TRUNCATED : 0,
+		};
+		pdata_add_sample(pd, &s);
+	}
+	pd->meta.cmdline = pdata_intern_cstr(pd, "python3.12 -X perf profile_perf.py --n 3");
+	pd->meta.event = pdata_intern_cstr(pd, "cpu-clock");
+	pd->meta.callchain = pdata_intern_cstr(pd, "dwarf");
+	pd->meta.callchain_reason = pdata_intern_cstr(pd, "python built without frame pointers");
+	pd->meta.python_path = pdata_intern_cstr(pd, "/root/.pyenv/versions/3.12.1/bin/python3.12");
+	pd->meta.python_version = pdata_intern_cstr(pd, "3.12.1");
+	pd->meta.hostname = pdata_intern_cstr(pd, "vm");
+	pd->meta.os_release = pdata_intern_cstr(pd, "6.1.0");
+	pd->meta.arch = pdata_intern_cstr(pd, "x86_64");
+	pd->meta.pytop_version = pdata_intern_cstr(pd, "0.1.0");
+	pd->meta.freq = 999;
+	pd->meta.period = 0;
+	pd->meta.stack_bytes = 16384;
+	pd->meta.start_time = 1763700000123456789ULL;
+	pd->meta.duration = 3000000000ULL;
+	pd->meta.lost = 3;
+	pd->meta.throttled = 2;
+	pd->meta.nr_cpus = 2;
+	pd->meta.exit_status = -9;
+	return pd;
+}
+
+static int same_tables(const struct pdata *a, const struct pdata *b)
+{
+	if (a->nstrings != b->nstrings || a->nmappings != b->nmappings ||
+	    a->nframes != b->nframes || a->nstacks != b->nstacks ||
+	    a->nthreads != b->nthreads || a->nsamples != b->nsamples)
+		return 0;
+	for (size_t i = 0; i < a->nstrings; i++)
+		if (a->strings[i].len != b->strings[i].len || strcmp(a->strings[i].s, b->strings[i].s))
+			return 0;
+	for (size_t i = 0; i < a->nmappings; i++)
+		if (a->mappings[i].path != b->mappings[i].path ||
+		    a->mappings[i].build_id != b->mappings[i].build_id)
+			return 0;
+	for (size_t i = 0; i < a->nframes; i++) {
+		const struct pdata_frame *x = &a->frames[i], *y = &b->frames[i];
+		if (x->name != y->name || x->mapping != y->mapping || x->addr != y->addr ||
+		    x->kind != y->kind || x->flags != y->flags)
+			return 0;
+	}
+	for (size_t i = 0; i < a->nstacks; i++)
+		if (a->stacks[i].parent != b->stacks[i].parent || a->stacks[i].frame != b->stacks[i].frame)
+			return 0;
+	for (size_t i = 0; i < a->nthreads; i++)
+		if (a->threads[i].pid != b->threads[i].pid || a->threads[i].tid != b->threads[i].tid ||
+		    a->threads[i].comm != b->threads[i].comm)
+			return 0;
+	for (size_t i = 0; i < a->nsamples; i++) {
+		const struct pdata_sample *x = &a->samples[i], *y = &b->samples[i];
+		if (x->time != y->time || x->weight != y->weight || x->thread != y->thread ||
+		    x->stack != y->stack || x->flags != y->flags)
+			return 0;
+	}
+	return memcmp(&a->meta, &b->meta, sizeof(a->meta)) == 0;
+}
+
+static void test_builder(void)
+{
+	struct pdata *pd = pdata_new();
+	struct pdata_frame f = { .name = pdata_intern_cstr(pd, "f"), .mapping = PDATA_NONE };
+	uint32_t a = pdata_intern_frame(pd, &f), b = pdata_intern_frame(pd, &f);
+	uint32_t s1 = pdata_intern_stack(pd, PDATA_NONE, a);
+	uint32_t s2 = pdata_intern_stack(pd, s1, a);
+
+	CHECK(pdata_intern_cstr(pd, "") == 0, "string 0 is the empty string");
+	CHECK(pdata_intern_cstr(pd, "f") == f.name, "strings are interned");
+	CHECK(a == b && pd->nframes == 1, "frames are interned");
+	CHECK(pdata_intern_stack(pd, s1, a) == s2 && pd->nstacks == 2, "stack prefixes are shared");
+	CHECK(pdata_stack_depth(pd, s2) == 2 && pdata_stack_depth(pd, PDATA_NONE) == 0, "stack depth");
+	CHECK(pdata_intern_thread(pd, 1, 2, "x") == pdata_intern_thread(pd, 1, 2, "x"), "threads are interned");
+	for (int i = 0; i < 100000; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "sym%d", i);
+		f.name = pdata_intern_cstr(pd, name);
+		pdata_intern_frame(pd, &f);
+	}
+	CHECK(pd->nframes == 100001 && pdata_intern_cstr(pd, "sym77777") == pd->frames[77778].name,
+	      "100k interned frames keep their ids");
+	pdata_free(pd);
+}
+
+static void test_round_trip(void)
+{
+	struct pdata *pd = sample_profile(), *back;
+	struct pdata_error err = { "" };
+	unsigned char *img;
+	size_t len;
+	char path[] = "/tmp/pytop-test-XXXXXX";
+	int fd = mkstemp(path);
+	char old[64];
+
+	pdata_encode(pd, &img, &len);
+	back = pdata_decode(img, len, &err);
+	CHECK(back != NULL, "a written profile decodes (%s)", err.msg);
+	CHECK(back && same_tables(pd, back), "every table and metadata field survives a round trip");
+	CHECK(back && back->meta.truncated == 5, "truncated samples are counted (got %llu)",
+	      back ? (unsigned long long)back->meta.truncated : 0ULL);
+	pdata_free(back);
+
+	close(fd);
+	CHECK(pdata_write(pd, path, true, &err) == 0, "pdata_write succeeds (%s)", err.msg);
+	snprintf(old, sizeof(old), "%s.old", path);
+	CHECK(access(old, F_OK) == 0, "an existing file is kept as FILE.old");
+	back = pdata_read(path, &err);
+	CHECK(back && same_tables(pd, back), "pdata_read returns what pdata_write wrote");
+	pdata_free(back);
+	unlink(path);
+	unlink(old);
+	CHECK(pdata_write(pd, "/nonexistent-dir/x.data", false, &err) < 0 &&
+	      strstr(err.msg, "No such file or directory"), "write to a missing directory fails: %s", err.msg);
+	back = pdata_read("/nonexistent-file.data", &err);
+	CHECK(!back && !strcmp(err.msg, "cannot open: No such file or directory"), "missing file: %s", err.msg);
+	back = pdata_read("/tmp", &err);
+	CHECK(!back && strstr(err.msg, "directory"), "a directory is refused: %s", err.msg);
+	free(img);
+	pdata_free(pd);
+}
+
+static int expect_corrupt(const void *img, size_t len, const char *want)
+{
+	struct pdata_error err = { "" };
+	struct pdata *pd = pdata_decode(img, len, &err);
+	int ok = !pd && strstr(err.msg, want) != NULL;
+	if (!ok)
+		printf("#   message was: '%s' (wanted '%s')\n", err.msg, want);
+	pdata_free(pd);
+	return ok;
+}
+
+/* Rewrite the CRC of the section starting at `at` after its payload changed. */
+static void fix_crc(unsigned char *img, size_t at)
+{
+	uint64_t len = 0;
+	uint32_t crc;
+	for (int i = 7; i >= 0; i--)
+		len = (len << 8) | img[at + 8 + i];
+	crc = crc32_update(0, img + at + 16, (size_t)len);
+	for (int i = 0; i < 4; i++)
+		img[at + 4 + i] = (crc >> (8 * i)) & 0xff;
+}
+
+static size_t section_at(const unsigned char *img, size_t len, uint32_t type)
+{
+	size_t at = PDATA_HEADER_SIZE;
+	while (at + 16 <= len) {
+		uint32_t t = img[at] | img[at + 1] << 8 | img[at + 2] << 16 | (uint32_t)img[at + 3] << 24;
+		uint64_t l = 0;
+		for (int i = 7; i >= 0; i--)
+			l = (l << 8) | img[at + 8 + i];
+		if (t == type)
+			return at;
+		at += 16 + (size_t)l;
+	}
+	return 0;
+}
+
+static void test_hostile(void)
+{
+	struct pdata *pd = sample_profile();
+	unsigned char *img, *copy;
+	size_t len, bad_trunc = 0, bad_flip = 0, at;
+
+	pdata_encode(pd, &img, &len);
+	copy = xmalloc(len + 64, 1);
+
+	for (size_t n = 0; n < len; n++) {
+		struct pdata_error err;
+		struct pdata *x;
+		memcpy(copy, img, n);
+		x = pdata_decode(copy, n, &err);
+		if (x || strncmp(err.msg, "corrupt sample file: ", 21))
+			bad_trunc++;
+		pdata_free(x);
+	}
+	CHECK(bad_trunc == 0, "every truncation of a %zu-byte file is reported as corrupt", len);
+
+	for (size_t i = 0; i < len; i++) {
+		for (int bit = 0; bit < 8; bit++) {
+			struct pdata_error err;
+			struct pdata *x;
+			memcpy(copy, img, len);
+			copy[i] ^= (unsigned char)(1u << bit);
+			x = pdata_decode(copy, len, &err);
+			if (x)
+				bad_flip++;
+			pdata_free(x);
+		}
+	}
+	CHECK(bad_flip == 0, "all %zu single-bit flips are detected", len * 8);
+
+	memcpy(copy, img, len);
+	copy[0] = 'X';
+	CHECK(expect_corrupt(copy, len, "bad magic, not a pytop sample file (offset 0)"), "bad magic");
+	memcpy(copy, "PERFILE2", 8);
+	CHECK(expect_corrupt(copy, len, "perf.data file"), "a perf.data file is named as such");
+	memcpy(copy, img, len);
+	copy[8] = PDATA_MAJOR + 1;
+	CHECK(expect_corrupt(copy, len, "format 2.0 is not supported (this pytop reads 1.x; upgrade pytop)"),
+	      "a newer major version is refused");
+	memcpy(copy, img, len);
+	copy[12] = 9;
+	CHECK(expect_corrupt(copy, len, "unknown byte order (offset 12)"), "byte order check");
+	memcpy(copy, img, len);
+	copy[len] = 0;
+	CHECK(expect_corrupt(copy, len + 1, "data after the end marker"), "trailing garbage");
+
+	/* an index out of range, with a valid checksum */
+	memcpy(copy, img, len);
+	at = section_at(copy, len, SEC_STACKS);
+	copy[at + 16 + 2] = 0x7f; /* stack 0's frame index */
+	fix_crc(copy, at);
+	CHECK(expect_corrupt(copy, len, "stack frame index out of range"), "bad frame index");
+	memcpy(copy, img, len);
+	at = section_at(copy, len, SEC_STACKS);
+	copy[at + 16 + 1] = 0x05; /* stack 0's parent: not an earlier stack */
+	fix_crc(copy, at);
+	CHECK(expect_corrupt(copy, len, "stack parent is not an earlier stack"), "stack cycle refused");
+	{
+		/* a sample count far beyond what the section holds: refused before
+		 * any allocation, and the error names the varint's offset */
+		struct buf b, pl;
+		struct pdata_error err;
+		char want[80];
+		size_t s = section_at(img, len, SEC_SAMPLES), t = section_at(img, len, SEC_META);
+		buf_init(&pl);
+		buf_put_varint(&pl, 1ULL << 40);
+		buf_put(&pl, img + s + 16 + 1, t - s - 16 - 1); /* old count is 1 byte */
+		buf_init(&b);
+		buf_put(&b, img, s);
+		buf_put_le32(&b, SEC_SAMPLES);
+		buf_put_le32(&b, crc32_update(0, pl.data, pl.len));
+		buf_put_le64(&b, pl.len);
+		buf_put(&b, pl.data, pl.len);
+		buf_put(&b, img + t, len - t);
+		CHECK(expect_corrupt(b.data, b.len, "entry count larger than its section"), "huge count refused");
+		pdata_free(pdata_decode(b.data, b.len, &err));
+		snprintf(want, sizeof(want), "(offset %zu)", s + 16);
+		CHECK(strstr(err.msg, want) != NULL, "error names offset %zu: %s", s + 16, err.msg);
+		buf_free(&b);
+		buf_free(&pl);
+	}
+
+	/* sections out of order, and an unknown section that must be skipped */
+	{
+		struct buf b;
+		struct pdata *x;
+		struct pdata_error err;
+		size_t s1 = section_at(img, len, SEC_STRINGS);
+		buf_init(&b);
+		buf_put(&b, img, s1);
+		buf_put_le32(&b, 0x1234); /* unknown type */
+		buf_put_le32(&b, crc32_update(0, "hello", 5));
+		buf_put_le64(&b, 5);
+		buf_put(&b, "hello", 5);
+		buf_put(&b, img + s1, len - s1);
+		x = pdata_decode(b.data, b.len, &err);
+		CHECK(x && same_tables(pd, x), "an unknown section type is skipped");
+		pdata_free(x);
+		buf_free(&b);
+
+		buf_init(&b);
+		buf_put(&b, img, PDATA_HEADER_SIZE);
+		buf_put(&b, img + section_at(img, len, SEC_MAPPINGS),
+			section_at(img, len, SEC_FRAMES) - section_at(img, len, SEC_MAPPINGS));
+		buf_put(&b, img + PDATA_HEADER_SIZE, len - PDATA_HEADER_SIZE);
+		CHECK(expect_corrupt(b.data, b.len, "section out of order"), "sections out of order");
+		buf_free(&b);
+	}
+	free(copy);
+	free(img);
+	pdata_free(pd);
+}
+
+static void test_empty(void)
+{
+	struct pdata *pd = pdata_new(), *back;
+	struct pdata_error err;
+	unsigned char *img;
+	size_t len;
+
+	pdata_encode(pd, &img, &len);
+	back = pdata_decode(img, len, &err);
+	CHECK(back && back->nsamples == 0 && back->nstrings == 1, "an empty profile round-trips");
+	CHECK(back && back->meta.event == PDATA_NONE && back->meta.exit_status == -1,
+	      "absent metadata stays absent");
+	pdata_free(back);
+	free(img);
+	pdata_free(pd);
+}
+
+static void test_size(void)
+{
+	/* 100k samples over 2,000 stacks: the per-sample cost stays small */
+	struct pdata *pd = pdata_new();
+	struct pdata_frame f = { .mapping = PDATA_NONE };
+	uint32_t leaves[2000];
+	unsigned char *img;
+	size_t len;
+	char name[32];
+
+	for (int i = 0; i < 2000; i++) {
+		uint32_t st = PDATA_NONE;
+		for (int d = 0; d < 30; d++) {
+			snprintf(name, sizeof(name), "f%d", d < 25 ? d : i * 5 + d);
+			f.name = pdata_intern_cstr(pd, name);
+			st = pdata_intern_stack(pd, st, pdata_intern_frame(pd, &f));
+		}
+		leaves[i] = st;
+	}
+	for (uint32_t i = 0; i < 100000; i++) {
+		struct pdata_sample s = { .time = 1000000000ULL + i * 1001001ULL + (i * 7919) % 3000,
+					  .weight = 1001001, .thread = 0,
+					  .stack = leaves[(i * 2654435761u) % 2000] };
+		if (!pd->nthreads)
+			pdata_intern_thread(pd, 1, 1, "t");
+		pdata_add_sample(pd, &s);
+	}
+	pdata_encode(pd, &img, &len);
+	printf("# %zu bytes for 100000 samples: %.2f bytes/sample\n", len, len / 100000.0);
+	CHECK(len < 100000 * 8, "under 8 bytes per sample on repeated stacks (%.2f)", len / 100000.0);
+	free(img);
+	pdata_free(pd);
+}
+
+int main(void)
+{
+	test_builder();
+	test_round_trip();
+	test_hostile();
+	test_empty();
+	test_size();
+	return tap_done();
+}
