@@ -22,7 +22,7 @@ MKFIXTURE=${MKFIXTURE:-$BUILD/tools/mkfixture}
 FREQ=${FREQ:-10000}
 RUN=${RUN:-4}
 W=$(mktemp -d "${TMPDIR:-/tmp}/pytop-tui-bench.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 
 die() { echo "bench/tui.sh: $*" >&2; exit 1; }
 [ -x "$PYTOP" ] || die "$PYTOP not built (make)"
@@ -39,21 +39,29 @@ replay() {
 		END { printf "  %-22s %5d %10.2f %10.2f %10.2f\n", name, n, p50, p99, max }' "$W/replay"
 }
 
+# timed CMD...: "MS KB": wall milliseconds and max RSS of CMD, output dropped
+timed() {
+	t0=$(date +%s%N)
+	/usr/bin/time -f "%M" -o "$W/time" "$@" >/dev/null 2>"$W/timed.err" ||
+		die "$1 failed: $(tail -1 "$W/timed.err")"
+	t1=$(date +%s%N)
+	echo "$(((t1 - t0) / 1000000)) $(cat "$W/time")"
+}
+
 # open: median of 3 runs of process wall time to the first screen and quit
 open_time() {
 	for i in 1 2 3; do
-		/usr/bin/time -f "%e %M" -o "$W/time" "$PYTOP" report -i "$DATA" --replay-keys q \
-			>/dev/null 2>"$W/open.$i" || die "pytop report failed: $(tail -1 "$W/open.$i")"
-		cat "$W/time"
+		timed "$PYTOP" report -i "$DATA" --replay-keys q
+		cp "$W/timed.err" "$W/open.$i"
 	done | sort -n | sed -n 2p
 }
 
 echo "== (a) synthetic profile: 1,000,000 samples, 50,000 unique stacks, screen 100x30"
 DATA=$W/syn.data
 "$MKFIXTURE" --synthetic 1000000 50000 -o "$DATA" || die "mkfixture --synthetic failed"
-read -r secs kb <<<"$(open_time)"
+read -r ms kb <<<"$(open_time)"
 inprog=$(sed -n 's/^replay: open (rows + first screen) \([0-9.]*\) ms; process cpu time at first screen \([0-9.]*\) ms/\1 ms (TUI part), \2 ms CPU since exec/p' "$W/open.2")
-echo "  open (load file + build model + first screen + quit): ${secs} s wall, max RSS $((kb / 1024)) MB"
+echo "  open (load file + build model + first screen + quit): ${ms} ms wall, max RSS $((kb / 1024)) MB"
 echo "  in the program: $inprog   [target: < 0.5 s]"
 echo
 printf '  %-22s %5s %10s %10s %10s   [target: < 16 ms per key]\n' "keys" "n" "p50 ms" "p99 ms" "max ms"
@@ -84,12 +92,11 @@ perf script -i "$W/perf.data" --ns -F comm,pid,tid,time,period,ip,sym,dso 2>/dev
 DATA=$W/same.data
 "$MKFIXTURE" -o "$DATA" "$W/desc.txt" || die "mkfixture on perf's samples failed"
 nsamp=$(grep -c '^sample ' "$W/desc.txt")
-/usr/bin/time -f "%e %M" -o "$W/time" perf report -i "$W/perf.data" --stdio >/dev/null 2>&1
-read -r psecs pkb <"$W/time"
-read -r secs kb <<<"$(open_time)"
+read -r pms pkb <<<"$(timed perf report -i "$W/perf.data" --stdio)"
+read -r ms kb <<<"$(open_time)"
 echo "  $nsamp samples"
-printf '  %-46s %8ss %7s MB\n' "perf report --stdio (no first screen before it)" "$psecs" "$((pkb / 1024))"
-printf '  %-46s %8ss %7s MB\n' "pytop report: first TUI screen and quit" "$secs" "$((kb / 1024))"
+printf '  %-50s %6s ms %5s MB\n' "perf report --stdio (its TUI cannot be scripted)" "$pms" "$((pkb / 1024))"
+printf '  %-50s %6s ms %5s MB\n' "pytop report: to the first TUI screen and quit" "$ms" "$((kb / 1024))"
 printf '  %-22s %5s %10s %10s %10s\n' "keys" "n" "p50 ms" "p99 ms" "max ms"
 replay "expand all / collapse" "ECECEC"
 replay "filter keystrokes" "/wor<BS><BS>ork<Enter>/<Enter>"
