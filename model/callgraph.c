@@ -44,6 +44,7 @@ static void build_index(struct hist *h)
 	size_t nk = h->fk == FK_SYM ? h->p->nsyms : h->fk == FK_DSO ? h->p->ndsos : 1;
 	uint32_t *keyrow = xmalloc(nk ? nk : 1, sizeof(uint32_t));
 	uint32_t *stamp = xcalloc(nk ? nk : 1, sizeof(uint32_t));
+	uint32_t *lastpos = xcalloc(nk ? nk : 1, sizeof(uint32_t));
 	uint32_t *gfirst = xmalloc(h->ngroups + 1, sizeof(uint32_t));
 	uint32_t *byg = xmalloc(h->nrows ? h->nrows : 1, sizeof(uint32_t));
 	uint32_t *fill, st = 0;
@@ -70,7 +71,7 @@ static void build_index(struct hist *h)
 			for (size_t r = 0; r < h->nrows; r++)
 				h->ridx_start[r + 1] += h->ridx_start[r];
 			h->ridx = xmalloc(h->ridx_start[h->nrows] ? h->ridx_start[h->nrows] : 1,
-					  sizeof(uint32_t));
+					  sizeof(*h->ridx));
 			pos = xmalloc(h->nrows + 1, sizeof(uint32_t));
 			memcpy(pos, h->ridx_start, (h->nrows + 1) * sizeof(uint32_t));
 		}
@@ -83,15 +84,22 @@ static void build_index(struct hist *h)
 				st++;
 				for (; n != PROFILE_NONE; n = h->children ? v->parent[n] : PROFILE_NONE) {
 					uint32_t k = hist_node_key(h, n), r = keyrow[k];
-					if (stamp[k] == st)
-						continue;
-					stamp[k] = st;
 					if (r == HIST_NONE)
 						continue;
-					if (pass == 0)
+					if (stamp[k] == st) {
+						/* an outer occurrence: the entry node moves up */
+						if (pass == 1)
+							h->ridx[lastpos[k]].node = n;
+						continue;
+					}
+					stamp[k] = st;
+					if (pass == 0) {
 						h->ridx_start[r + 1]++;
-					else
-						h->ridx[pos[r]++] = rec;
+					} else {
+						lastpos[k] = pos[r];
+						h->ridx[pos[r]].rec = rec;
+						h->ridx[pos[r]++].node = n;
+					}
 				}
 			}
 			for (uint32_t i = gfirst[g]; i < gfirst[g + 1]; i++)
@@ -101,6 +109,7 @@ static void build_index(struct hist *h)
 	}
 	free(keyrow);
 	free(stamp);
+	free(lastpos);
 	free(gfirst);
 	free(byg);
 }
@@ -137,45 +146,46 @@ struct callgraph *callgraph_new(const struct hist *h, size_t rowi)
 	return g;
 }
 
-/* Append the path of record r whose entry node is x (tmp: leaf .. root). */
-static void add_path(struct callgraph *g, const struct rec *r, const uint32_t *tmp, size_t depth,
-		     size_t x)
+/* Append the path of record r through its entry node x: callee order from
+ * x down to the leaf, caller order from x up to the outermost frame. */
+static void add_path(struct callgraph *g, const struct rec *r, uint32_t x)
 {
 	const struct view *v = g->h->v;
 	struct cpath *cp;
+	uint32_t len;
 	xgrow(&g->paths, &g->cap_paths, g->npaths + 1, sizeof(*g->paths));
 	cp = &g->paths[g->npaths++];
 	cp->off = (uint32_t)g->npsyms;
 	cp->weight = r->weight;
 	cp->samples = r->samples;
+	len = g->callers ? v->depth[x] : v->depth[r->leaf] - v->depth[x] + 1;
+	cp->len = len;
+	xgrow(&g->psyms, &g->cap_psyms, g->npsyms + len, sizeof(uint32_t));
 	if (g->callers) {
-		cp->len = (uint32_t)(depth - x);
-		xgrow(&g->psyms, &g->cap_psyms, g->npsyms + cp->len, sizeof(uint32_t));
-		for (size_t j = x; j < depth; j++)
-			g->psyms[g->npsyms++] = v->sym[tmp[j]];
+		uint32_t *out = g->psyms + g->npsyms;
+		for (uint32_t n = x; n != PROFILE_NONE; n = v->parent[n])
+			*out++ = v->sym[n];
 	} else {
-		cp->len = (uint32_t)(x + 1);
-		xgrow(&g->psyms, &g->cap_psyms, g->npsyms + cp->len, sizeof(uint32_t));
-		for (size_t j = x + 1; j-- > 0;)
-			g->psyms[g->npsyms++] = v->sym[tmp[j]];
+		uint32_t *out = g->psyms + g->npsyms + len;
+		for (uint32_t n = r->leaf;; n = v->parent[n]) {
+			*--out = v->sym[n];
+			if (n == x)
+				break;
+		}
 	}
+	g->npsyms += len;
 }
 
 static void collect_paths(struct callgraph *g)
 {
 	struct hist *h = (struct hist *)g->h; /* index cache */
 	const struct view *v = h->v;
-	uint32_t *tmp = NULL, *xnode = NULL;
-	size_t cap_tmp = 0;
-	const uint32_t *recs;
-	size_t nrecs;
 
 	if (!h->ridx_start && h->graphs++ == 0) {
 		/* One graph (the TUI's case): find the outermost entry node on
 		 * every path with one pass over the tree, then scan the group. */
 		uint32_t grp = h->row_group[g->rowi];
-		recs = h->order + h->gstart[grp];
-		nrecs = h->gstart[grp + 1] - h->gstart[grp];
+		uint32_t *xnode = NULL;
 		if (h->children) {
 			const uint8_t *first = h->fk == FK_NONE ? NULL
 					       : view_first(h->p, v, h->fk == FK_SYM ? 2 : 1);
@@ -187,44 +197,22 @@ static void collect_paths(struct callgraph *g)
 				xnode[n] = here ? (uint32_t)n : par == PROFILE_NONE ? PROFILE_NONE : xnode[par];
 			}
 		}
+		for (uint32_t i = h->gstart[grp]; i < h->gstart[grp + 1]; i++) {
+			const struct rec *r = &v->recs[h->order[i]];
+			if (xnode) {
+				if (xnode[r->leaf] != PROFILE_NONE)
+					add_path(g, r, xnode[r->leaf]);
+			} else if (hist_node_key(h, r->leaf) == g->key) {
+				add_path(g, r, r->leaf);
+			}
+		}
+		free(xnode);
 	} else {
 		if (!h->ridx_start)
 			build_index(h);
-		recs = h->ridx + h->ridx_start[g->rowi];
-		nrecs = h->ridx_start[g->rowi + 1] - h->ridx_start[g->rowi];
+		for (uint32_t i = h->ridx_start[g->rowi]; i < h->ridx_start[g->rowi + 1]; i++)
+			add_path(g, &v->recs[h->ridx[i].rec], h->ridx[i].node);
 	}
-	for (size_t i = 0; i < nrecs; i++) {
-		const struct rec *r = &v->recs[recs[i]];
-		size_t depth = 0, x;
-		if (xnode && xnode[r->leaf] == PROFILE_NONE)
-			continue;
-		for (uint32_t n = r->leaf; n != PROFILE_NONE; n = v->parent[n]) {
-			xgrow(&tmp, &cap_tmp, depth + 1, sizeof(*tmp));
-			tmp[depth++] = n;
-		}
-		if (!depth)
-			continue;
-		if (!h->children) {
-			if (hist_node_key(h, tmp[0]) != g->key)
-				continue;
-			x = 0;
-		} else if (xnode) {
-			x = (size_t)(v->depth[r->leaf] - v->depth[xnode[r->leaf]]);
-		} else {
-			/* outermost occurrence of the entry */
-			x = depth;
-			for (size_t j = depth; j-- > 0;)
-				if (hist_node_key(h, tmp[j]) == g->key) {
-					x = j;
-					break;
-				}
-			if (x == depth)
-				continue;
-		}
-		add_path(g, r, tmp, depth, x);
-	}
-	free(xnode);
-	free(tmp);
 	g->order = xmalloc(g->npaths ? g->npaths : 1, sizeof(uint32_t));
 	for (size_t i = 0; i < g->npaths; i++)
 		g->order[i] = (uint32_t)i;

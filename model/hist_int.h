@@ -27,7 +27,7 @@ struct hist {
 	int widths[HCOL_COUNT];
 	/* records containing each row's key (call graphs), built on first use */
 	uint32_t *ridx_start;      /* nrows + 1 offsets into ridx */
-	uint32_t *ridx;
+	struct hist_ref { uint32_t rec, node; } *ridx; /* record, outermost entry node */
 	unsigned graphs;           /* call graphs collected so far */
 };
 

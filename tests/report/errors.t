@@ -63,5 +63,14 @@ for o in --input --stdio --folded --format --sort --order --children --no-childr
 	grep -q -- "$o" <<<"$out" || not_ok "--help lists $o"
 done
 ok "--help lists every option"
+man=$(sed 's/\\-/-/g' "$ROOT/man/pytop-report.1")
+missing=
+for o in --input --stdio --folded --format --sort --order --children --no-children --inverted \
+	--call-graph --percent-limit --hierarchy --python --verbose --comm --pid --tid --dso \
+	--symbol-filter --percentage --help; do
+	grep -q -- "$o" <<<"$man" || missing="$missing $o"
+done
+check_eq "man page documents every option" "$missing" ""
+check_grep "man page documents the JSON schema" "top_native_dso" "$ROOT/man/pytop-report.1"
 
 done_testing
