@@ -38,7 +38,7 @@ static int hist_draw_head(struct view *v, int cols)
 	struct rows_query *q = tui_query(v->tui);
 	struct rows *r = tui_rows(v->tui);
 	char title[1024], extra[512];
-	struct rows_title rt;
+	struct rows_title rt = { 0 };
 
 	rows_title(r, &rt);
 	extra[0] = '\0';

@@ -11,7 +11,7 @@
 #include "term.h"
 
 static SCREEN *screen;
-static FILE *null_out, *null_in;
+static FILE *null_out; /* the virtual screen's terminal */
 static volatile sig_atomic_t is_open;
 static bool atexit_done, utf8, color;
 static int attrs[ROLE_COUNT];
@@ -105,13 +105,12 @@ bool term_open(bool virtual_screen, int cols, int lines, char *err, size_t errle
 		setenv("LINES", buf, 1);
 		snprintf(buf, sizeof(buf), "%d", cols);
 		setenv("COLUMNS", buf, 1);
-		null_out = fopen("/dev/null", "w");
-		null_in = fopen("/dev/null", "r");
-		if (!null_out || !null_in) {
+		null_out = fopen("/dev/null", "r+");
+		if (!null_out) {
 			snprintf(err, errlen, "cannot open /dev/null");
 			return false;
 		}
-		screen = newterm("xterm-256color", null_out, null_in);
+		screen = newterm("xterm-256color", null_out, null_out);
 	} else {
 		const char *t = getenv("TERM");
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -154,9 +153,7 @@ void term_close(void)
 	screen = NULL;
 	if (null_out)
 		fclose(null_out);
-	if (null_in)
-		fclose(null_in);
-	null_out = null_in = NULL;
+	null_out = NULL;
 }
 
 bool term_is_open(void)
