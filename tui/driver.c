@@ -186,6 +186,8 @@ static void draw_view(struct tui *t, struct view *v)
 			if (v->dirty || c->valid) {
 				move(y, 0);
 				clrtoeol();
+				if (i == 0 && v->ops->empty_text)
+					put_text(y, 0, v->ops->empty_text, 0, t->cols, A_BOLD, true);
 			}
 			c->valid = false;
 			continue;

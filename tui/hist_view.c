@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <time.h>
 
 #include "term.h"
 #include "view.h"
@@ -147,29 +147,45 @@ static unsigned limit_changed(struct view *v, const char *text, bool final, bool
 
 /* ---- search ---- */
 
+/* Same rule as the model's filter: the symbol contains the text. */
 static bool line_matches(struct view *v, tnode n, const char *needle)
 {
 	struct rows_text rt;
 	rows_text(tui_rows(v->tui), n, &rt);
-	return strcasestr(rt.symbol, needle) != NULL;
+	return strstr(rt.symbol, needle) != NULL;
 }
 
-#define SEARCH_MAX_LINES 1000000 /* bound a search's latency */
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+#define SEARCH_BUDGET_MS 100.0 /* walking expanded graphs builds them: bound it */
 
 static unsigned find(struct view *v, bool forward)
 {
 	struct rows_query *q = tui_query(v->tui);
 	struct vpath p = v->vs.cursor;
+	double t0 = now_ms();
 
 	if (!q->filter[0]) {
 		tui_message(v->tui, "no filter: press / to type one");
 		return HANDLED;
 	}
-	for (size_t i = 0; i < SEARCH_MAX_LINES; i++) {
+	for (size_t i = 1;; i++) {
 		if (!(forward ? vpath_next(&v->vs, &p) : vpath_prev(&v->vs, &p)))
 			break;
 		if (line_matches(v, p.node[p.depth - 1], q->filter)) {
 			vstate_goto(&v->vs, &p);
+			return HANDLED;
+		}
+		if (i % 64 == 0 && now_ms() - t0 > SEARCH_BUDGET_MS) {
+			/* continue from here on the next n / N */
+			vstate_goto(&v->vs, &p);
+			tui_message(v->tui, "no match in %zu lines; %s searches on", i,
+				    forward ? "n" : "N");
 			return HANDLED;
 		}
 	}
@@ -253,6 +269,7 @@ const struct view_ops hist_view_ops = {
 	.tree_ctx = hist_ctx,
 	.draw_head = hist_draw_head,
 	.draw_line = hist_draw_line,
+	.empty_text = "  no entries: / then Enter clears the filter, Esc zooms out, L 0 lifts the limit",
 	.hint = hist_hint,
 	.request = hist_request,
 };

@@ -41,6 +41,8 @@ struct view_ops {
 	/* Fixed lines above the list; returns how many it drew at row 0.. */
 	int (*draw_head)(struct view *v, int cols);
 	void (*draw_line)(struct view *v, const struct vline *line, int y, int cols);
+	/* What the list says when it has no lines. */
+	const char *empty_text;
 	/* Keys for the bottom line, most useful first. */
 	const char *(*hint)(struct view *v);
 	/* View-specific requests; returns 0 to let the generic driver try. */
