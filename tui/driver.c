@@ -7,38 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include "pytop/tui.h"
 #include "pytop/xalloc.h"
+#include "driver.h"
 #include "term.h"
 #include "view.h"
-
-#define MIN_COLS 40
-#define MIN_LINES 10
-#define MAX_VIEWS 4
-#define SCREEN_TEXT_MAX (1 << 20)
-
-struct tui {
-	struct rows *rows;
-	struct rows_query query;
-	struct view *views[MAX_VIEWS];
-	int nviews;
-	int cols, lines;
-	bool quit, too_small;
-	struct view *rebuild_view; /* the query changed: rebuild before drawing */
-	char message[256];
-	struct {
-		bool active;
-		char label[64];
-		char buf[128];
-		size_t len;
-		struct view *view;
-		prompt_fn fn;
-	} prompt;
-};
 
 struct rows *tui_rows(struct tui *t)
 {
@@ -218,7 +193,7 @@ static void draw_too_small(struct tui *t)
 
 static void rebuild(struct tui *t, struct view *v);
 
-static void draw(struct tui *t)
+void tui_draw(struct tui *t)
 {
 	struct view *v = top_view(t);
 	if (!v)
@@ -352,7 +327,7 @@ static enum request mouse_request(void)
 }
 
 /* One key: returns the request it became (REQ_NONE for prompt input). */
-static enum request handle_key(struct tui *t, int key)
+enum request tui_handle_key(struct tui *t, int key)
 {
 	struct view *v = top_view(t);
 	enum request req;
@@ -385,16 +360,16 @@ static enum request handle_key(struct tui *t, int key)
 	return req;
 }
 
-/* ---- setup, main loop and the bench hook ---- */
+/* ---- setup and main loop ---- */
 
-static void tui_init(struct tui *t, const struct profile *p, const struct report_opts *o)
+void tui_init(struct tui *t, const struct profile *p, const struct report_opts *o)
 {
 	memset(t, 0, sizeof(*t));
 	t->rows = rows_new(p);
 	rows_query_init(&t->query, o);
 }
 
-static bool tui_start(struct tui *t, char *err, size_t errlen)
+bool tui_start(struct tui *t, char *err, size_t errlen)
 {
 	if (!rows_apply(t->rows, &t->query, err, errlen))
 		return false;
@@ -407,7 +382,7 @@ static bool tui_start(struct tui *t, char *err, size_t errlen)
 	return true;
 }
 
-static void tui_fini(struct tui *t)
+void tui_fini(struct tui *t)
 {
 	while (t->nviews)
 		view_close(t->views[--t->nviews]);
@@ -450,16 +425,13 @@ static int run_interactive(const struct profile *p, const struct report_opts *o,
 		 * repeat), handle them first: one rebuild and one repaint for the
 		 * burst instead of one per key. */
 		if (!input_pending())
-			draw(&t);
-		handle_key(&t, getch());
+			tui_draw(&t);
+		tui_handle_key(&t, getch());
 	}
 	term_close();
 	tui_fini(&t);
 	return rc;
 }
-
-static int tui_replay(const struct profile *p, const struct report_opts *o,
-		      const struct tui_options *opt, char *err, size_t errlen);
 
 int tui_browse(const struct profile *p, const struct report_opts *o, const struct tui_options *opt,
 	       char *err, size_t errlen)
@@ -467,153 +439,4 @@ int tui_browse(const struct profile *p, const struct report_opts *o, const struc
 	if (opt && opt->replay_keys)
 		return tui_replay(p, o, opt, err, errlen);
 	return run_interactive(p, o, err, errlen);
-}
-
-/* ---- bench hook: replay keys on a virtual screen ---- */
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double percentile(double *v, size_t n, double p)
-{
-	size_t i;
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), cmp_double);
-	i = (size_t)(p * (double)(n - 1) + 0.5);
-	return v[i < n ? i : n - 1];
-}
-
-/* The virtual screen's text, one line per row, trailing blanks cut, into
- * buf (for --replay-keys with replay_dump). */
-static void snapshot_screen(const struct tui *t, char *buf, size_t size)
-{
-	size_t used = 0;
-	buf[0] = '\0';
-	for (int y = 0; y < t->lines && used + 1 < size; y++) {
-		wchar_t wbuf[1024];
-		char out[4096];
-		int n = mvwinnwstr(stdscr, y, 0, wbuf, t->cols < 1023 ? t->cols : 1023);
-		size_t len;
-		if (n < 0)
-			n = 0;
-		wbuf[n] = L'\0';
-		len = wcstombs(out, wbuf, sizeof(out) - 1);
-		if (len == (size_t)-1)
-			len = 0;
-		out[len] = '\0';
-		while (len && out[len - 1] == ' ')
-			out[--len] = '\0';
-		used += (size_t)snprintf(buf + used, size - used, "%s\n", out);
-	}
-}
-
-/* Next key of the replay script, or ERR at the end.  Sets *resize for
- * <Resize:CxL>. */
-static int next_replay_key(const char **sp, int *rc, int *rl)
-{
-	static const struct { const char *name; int key; } names[] = {
-		{ "Enter", '\n' }, { "Esc", 27 }, { "Up", KEY_UP }, { "Down", KEY_DOWN },
-		{ "Left", KEY_LEFT }, { "Right", KEY_RIGHT }, { "PgUp", KEY_PPAGE },
-		{ "PgDn", KEY_NPAGE }, { "Home", KEY_HOME }, { "End", KEY_END },
-		{ "BS", KEY_BACKSPACE }, { "F1", KEY_F(1) },
-	};
-	const char *s = *sp;
-	*rc = *rl = 0;
-	if (!*s)
-		return ERR;
-	if (*s == '<') {
-		const char *e = strchr(s, '>');
-		if (e) {
-			size_t len = (size_t)(e - s - 1);
-			*sp = e + 1;
-			if (sscanf(s, "<Resize:%dx%d>", rc, rl) == 2)
-				return KEY_RESIZE;
-			for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-				if (strlen(names[i].name) == len && !strncmp(s + 1, names[i].name, len))
-					return names[i].key;
-			*sp = s + 1;
-		}
-	}
-	*sp = s + 1;
-	return (unsigned char)*s;
-}
-
-static int tui_replay(const struct profile *p, const struct report_opts *o,
-		      const struct tui_options *opt, char *err, size_t errlen)
-{
-	struct tui t;
-	const char *s = opt->replay_keys;
-	int cols = opt->replay_cols ? opt->replay_cols : 100;
-	int lines = opt->replay_lines ? opt->replay_lines : 30;
-	double t0 = now_ms(), open_ms, *lat;
-	size_t nlat = 0, cap = strlen(s) + 1;
-	struct timespec cpu;
-	char *screen_text;
-
-	lat = xmalloc(cap, sizeof(*lat));
-	screen_text = xmalloc(SCREEN_TEXT_MAX, 1);
-	screen_text[0] = '\0';
-	tui_init(&t, p, o);
-	if (!term_open(true, cols, lines, err, errlen)) {
-		tui_fini(&t);
-		free(lat);
-		free(screen_text);
-		return -1;
-	}
-	if (!tui_start(&t, err, errlen)) {
-		term_close();
-		tui_fini(&t);
-		free(lat);
-		free(screen_text);
-		return -1;
-	}
-	draw(&t);
-	open_ms = now_ms() - t0;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
-	fprintf(stderr, "replay: screen %dx%d\n", cols, lines);
-	fprintf(stderr, "replay: open (rows + first screen) %.2f ms; process cpu time at first screen %.2f ms\n",
-		open_ms, (double)cpu.tv_sec * 1e3 + (double)cpu.tv_nsec / 1e6);
-	while (!t.quit) {
-		int rc, rl, key = next_replay_key(&s, &rc, &rl);
-		double k0, ms;
-		enum request req;
-		if (key == ERR)
-			break;
-		if (opt->replay_dump)
-			snapshot_screen(&t, screen_text, SCREEN_TEXT_MAX);
-		k0 = now_ms();
-		if (key == KEY_RESIZE)
-			resizeterm(rl, rc);
-		req = handle_key(&t, key);
-		draw(&t);
-		ms = now_ms() - k0;
-		lat[nlat++] = ms;
-		fprintf(stderr, "replay: key %-8s %-14s %8.3f ms\n",
-			key == KEY_RESIZE ? "resize" : key_name(key),
-			req == REQ_COUNT ? "(input)" : req == REQ_NONE ? "-" : request_name(req), ms);
-	}
-	if (opt->replay_dump) {
-		if (!t.quit)
-			snapshot_screen(&t, screen_text, SCREEN_TEXT_MAX);
-		fputs(screen_text, stdout);
-		fflush(stdout);
-	}
-	fprintf(stderr, "replay: %zu keys, latency p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", nlat,
-		percentile(lat, nlat, 0.50), percentile(lat, nlat, 0.99), percentile(lat, nlat, 1.0));
-	term_close();
-	tui_fini(&t);
-	free(lat);
-	free(screen_text);
-	return 0;
 }
