@@ -4,7 +4,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "term.h"
+#include "terminal.h"
 #include "view.h"
 
 int put_text(int y, int x, const char *s, size_t skip, int width, int attr, bool mark)

@@ -12,7 +12,7 @@
 #include "pytop/tui.h"
 #include "pytop/xalloc.h"
 #include "driver.h"
-#include "term.h"
+#include "terminal.h"
 #include "view.h"
 
 struct rows *tui_rows(struct tui *t)

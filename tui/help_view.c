@@ -2,7 +2,7 @@
 #include <curses.h>
 #include <stdio.h>
 
-#include "term.h"
+#include "terminal.h"
 #include "view.h"
 
 static size_t help_nchildren(void *ctx, tnode p)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "term.h"
+#include "terminal.h"
 #include "view.h"
 
 struct hist_state {

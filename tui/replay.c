@@ -10,7 +10,7 @@
 
 #include "pytop/xalloc.h"
 #include "driver.h"
-#include "term.h"
+#include "terminal.h"
 
 #define SCREEN_TEXT_MAX (1 << 20)
 

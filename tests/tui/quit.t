@@ -43,7 +43,7 @@ TUI_ENV=TERM=no-such-terminal tui_start 100 30 -i "$T/small.data"
 tui_wait '^EXIT=0$' "unknown TERM: exits 0"
 tui_has '^ +15\.00% +0\.00% +python3 +libc\.so\.6 +\[\.\] write' "unknown TERM: --stdio text instead"
 check_grep "unknown TERM: the reason on stderr" \
-	"^pytop: report: cannot initialise terminal 'no-such-terminal'; printing --stdio output" "$T/stderr"
+	"^pytop: report: unknown terminal type 'no-such-terminal'; printing --stdio output" "$T/stderr"
 
 "$PYTOP" report -i "$T/small.data" </dev/null >"$T/out" 2>"$T/err"
 check_eq "no terminal: exit 0" "$?" 0

@@ -1,4 +1,4 @@
-/* term: terminal setup and restore on every exit path. */
+/* terminal: terminal setup and restore on every exit path. */
 #include <curses.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "term.h"
+#include "terminal.h"
+
+#include <term.h> /* after our headers: it defines lower-case macros */
 
 static SCREEN *screen;
 static FILE *null_out; /* the virtual screen's terminal */
@@ -92,18 +94,19 @@ static void setup_colors(void)
 	}
 }
 
-bool term_open(bool virtual_screen, int cols, int lines, char *err, size_t errlen)
+bool term_open(bool virtual_screen, int ncols, int nlines, char *err, size_t errlen)
 {
 	const char *cs;
+	int errret = 0;
 
 	setlocale(LC_CTYPE, "");
 	cs = nl_langinfo(CODESET);
 	utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
 	if (virtual_screen) {
 		char buf[16];
-		snprintf(buf, sizeof(buf), "%d", lines);
+		snprintf(buf, sizeof(buf), "%d", nlines);
 		setenv("LINES", buf, 1);
-		snprintf(buf, sizeof(buf), "%d", cols);
+		snprintf(buf, sizeof(buf), "%d", ncols);
 		setenv("COLUMNS", buf, 1);
 		null_out = fopen("/dev/null", "r+");
 		if (!null_out) {
@@ -117,7 +120,17 @@ bool term_open(bool virtual_screen, int cols, int lines, char *err, size_t errle
 			snprintf(err, errlen, "not a terminal");
 			return false;
 		}
-		screen = newterm(t && *t ? t : NULL, stdout, stdin);
+		if (!t || !*t) {
+			snprintf(err, errlen, "TERM is not set");
+			return false;
+		}
+		/* Look the terminal up first: a failed newterm() leaks in ncurses. */
+		if (setupterm(t, STDOUT_FILENO, &errret) != OK) {
+			snprintf(err, errlen, "unknown terminal type '%s'", t);
+			return false;
+		}
+		del_curterm(cur_term);
+		screen = newterm(t, stdout, stdin);
 	}
 	if (!screen) {
 		snprintf(err, errlen, "cannot initialise terminal '%s'",

@@ -1,11 +1,11 @@
-/* term: the terminal's lifecycle, colours and glyphs.  Private to tui/.
+/* terminal: the terminal's lifecycle, colours and glyphs.  Private to tui/.
  *
  * term_open() puts the terminal in browser mode and arranges for it to be
  * restored on every way out: term_close(), exit() (atexit), SIGINT,
  * SIGTERM, SIGHUP, SIGQUIT and fatal signals (SIGSEGV, SIGABRT, ...), which
  * restore and then re-raise so the exit status tells what happened. */
-#ifndef PYTOP_TUI_TERM_H
-#define PYTOP_TUI_TERM_H
+#ifndef PYTOP_TUI_TERMINAL_H
+#define PYTOP_TUI_TERMINAL_H
 
 #include <stdbool.h>
 
