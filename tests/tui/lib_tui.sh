@@ -12,6 +12,11 @@
 need tmux "apt-get install tmux"
 [ -x "$MKFIXTURE" ] || { not_ok "mkfixture" "build it: make tests-build"; done_testing; exit 1; }
 
+# The browser under test: the ASan/UBSan build when there is one, so that a
+# memory error or leak during an interactive session fails the test (EXIT=).
+if [ -z "${TUI_PYTOP:-}" ]; then
+	if [ -x "${PYTOP_SAN:-}" ]; then TUI_PYTOP=$PYTOP_SAN; else TUI_PYTOP=$PYTOP; fi
+fi
 TUI_SOCKS=
 TUI_RUNS=0
 TUI_SOCK=pytop-$$
@@ -31,7 +36,7 @@ tui_fixture() {
 tui_start() {
 	cols=$1 lines=$2
 	shift 2
-	printf '%q ' "$PYTOP" report "$@" >"$T/cmd"
+	printf '%q ' "$TUI_PYTOP" report "$@" >"$T/cmd"
 	# trap (not ignore) SIGINT, so that Ctrl-C reaches pytop with its default
 	# disposition and the shell survives to report
 	cat >"$T/run.sh" <<EOS
