@@ -278,7 +278,22 @@ static struct view *build_view(const struct profile *p, bool python)
 	size_t rmask = 1023, cap = 0;
 
 	v->python = python;
-	for (size_t n = 0; n < pd->nstacks; n++) {
+	if (!python && p->nsyms == pd->nframes + 2) {
+		/* every frame is its own symbol: the view is the file's tree */
+		v->cap = pd->nstacks ? pd->nstacks : 1;
+		v->parent = xmalloc(v->cap, sizeof(uint32_t));
+		v->sym = xmalloc(v->cap, sizeof(uint32_t));
+		v->depth = xmalloc(v->cap, sizeof(uint32_t));
+		for (size_t n = 0; n < pd->nstacks; n++) {
+			uint32_t par = pd->stacks[n].parent;
+			v->parent[n] = par;
+			v->sym[n] = p->frame_sym[pd->stacks[n].frame];
+			v->depth[n] = par == PDATA_NONE ? 1 : v->depth[par] + 1;
+			vbase[n] = (uint32_t)n;
+		}
+		v->nnodes = pd->nstacks;
+	}
+	for (size_t n = v->nnodes; n < pd->nstacks; n++) {
 		uint32_t par = pd->stacks[n].parent;
 		uint32_t sym = p->frame_sym[pd->stacks[n].frame];
 		uint32_t base = par == PDATA_NONE ? PROFILE_NONE : vbase[par];
