@@ -71,7 +71,16 @@ static int filter_prepare(struct hist *h, struct filter_state *fs, char *err, si
 			ok = false;
 		fs->thread_ok[t] = ok;
 	}
-	if (f->symbol) {
+	if (f->symbol && !f->symbol[strcspn(f->symbol, "\\^$.[]|()*+?{}")]) {
+		/* a plain word: the regex would be a substring search anyway */
+		sym_match = xmalloc(p->nsyms ? p->nsyms : 1, 1);
+		for (size_t s = 0; s < p->nsyms; s++) {
+			const struct psym *ps = &p->syms[s];
+			sym_match[s] = strstr(ps->raw, f->symbol) || strstr(ps->shortn, f->symbol) ||
+				       strstr(ps->longn, f->symbol);
+		}
+		fs->need |= 1;
+	} else if (f->symbol) {
 		regex_t re;
 		int rc = regcomp(&re, f->symbol, REG_EXTENDED | REG_NOSUB);
 		if (rc) {
