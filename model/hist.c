@@ -705,6 +705,8 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		h->kept_weight += r->weight;
 		h->kept_samples += r->samples;
 		h->classes.weight[s->kind] += r->weight;
+		if (s->kind == FRAME_INTERPRETER && h->v->has_py[r->leaf])
+			h->classes.interpreter_in_python += r->weight;
 		if (s->kind == FRAME_NATIVE)
 			native_dso[s->dso] += r->weight;
 	}
