@@ -217,6 +217,9 @@ int main(void)
 	report_filter_zoom_thread(&o.filter, 101);
 	h = hist_new(p, &o, err, sizeof(err));
 	CHECK_EQ_U(hist_kept_samples(h), 10, "zoom to thread 101");
+	CHECK_EQ_STR(hist_title(h, buf, sizeof(buf)),
+		     "Samples: 100 of event 'cpu-clock' (999 Hz), Event count (approx.): 1000, kept 10 (10.00%)",
+		     "title line");
 	CHECK_EQ_STR(hist_cell(h, 0, HCOL_CHILDREN, buf, sizeof(buf)), "100.00%", "relative percentages");
 	hist_free(h);
 	o.percentage = PERCENT_ABSOLUTE;
