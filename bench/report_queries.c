@@ -1,7 +1,8 @@
 /* report_queries: time the model queries the TUI makes on one profile
  * (for bench/report.sh; built there against the model objects).
  *   report_queries FILE
- * Prints one line per query: name, milliseconds (best of 5), rows. */
+ * Prints one line per query: name, CPU milliseconds (best of 5; the
+ * machine may be shared), rows. */
 #include "pytop/callgraph.h"
 #include "pytop/filter.h"
 #include "pytop/hist.h"
@@ -14,7 +15,7 @@
 static double ms(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 

@@ -38,6 +38,9 @@ static inline uint32_t hist_node_key(const struct hist *h, uint32_t n)
 	return h->fk == FK_SYM ? s : h->fk == FK_DSO ? h->p->syms[s].dso : 0;
 }
 
+/* Fill h->widths from the rows (hist_cells.c). */
+void hist_compute_widths(struct hist *h);
+
 /* The key of row r under the hist's frame key. */
 static inline uint32_t hist_node_key_of_row(const struct hist *h, uint32_t r)
 {

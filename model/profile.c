@@ -278,7 +278,22 @@ static struct view *build_view(const struct profile *p, bool python)
 	size_t rmask = 1023, cap = 0;
 
 	v->python = python;
-	for (size_t n = 0; n < pd->nstacks; n++) {
+	if (!python && p->nsyms == pd->nframes + 2) {
+		/* every frame is its own symbol: the view is the file's tree */
+		v->cap = pd->nstacks ? pd->nstacks : 1;
+		v->parent = xmalloc(v->cap, sizeof(uint32_t));
+		v->sym = xmalloc(v->cap, sizeof(uint32_t));
+		v->depth = xmalloc(v->cap, sizeof(uint32_t));
+		for (size_t n = 0; n < pd->nstacks; n++) {
+			uint32_t par = pd->stacks[n].parent;
+			v->parent[n] = par;
+			v->sym[n] = p->frame_sym[pd->stacks[n].frame];
+			v->depth[n] = par == PDATA_NONE ? 1 : v->depth[par] + 1;
+			vbase[n] = (uint32_t)n;
+		}
+		v->nnodes = pd->nstacks;
+	}
+	for (size_t n = v->nnodes; n < pd->nstacks; n++) {
 		uint32_t par = pd->stacks[n].parent;
 		uint32_t sym = p->frame_sym[pd->stacks[n].frame];
 		uint32_t base = par == PDATA_NONE ? PROFILE_NONE : vbase[par];
@@ -324,6 +339,10 @@ static struct view *build_view(const struct profile *p, bool python)
 	free(rslots);
 	free(vbase);
 	free(trail);
+	v->has_py = xmalloc(v->nnodes ? v->nnodes : 1, 1);
+	for (size_t n = 0; n < v->nnodes; n++)
+		v->has_py[n] = p->syms[v->sym[n]].kind == FRAME_PYTHON ||
+			       (v->parent[n] != PROFILE_NONE && v->has_py[v->parent[n]]);
 	free(v->slots); /* the tree is complete; no more interning */
 	v->slots = NULL;
 	v->mask = 0;
@@ -398,6 +417,7 @@ static void view_free(struct view *v)
 		return;
 	for (int i = 0; i < 3; i++)
 		free(v->first[i]);
+	free(v->has_py);
 	free(v->parent);
 	free(v->sym);
 	free(v->depth);
@@ -540,15 +560,18 @@ const char *profile_classes_line(const struct profile *p, const struct profile_c
 				 char *buf, size_t len)
 {
 	double t = c->total ? (double)c->total : 1.0;
-	char top[300] = "";
+	char top[300] = "", inpy[64] = "";
+	if (c->weight[FRAME_INTERPRETER])
+		snprintf(inpy, sizeof(inpy), " (%.2f%% running Python functions)",
+			 100.0 * (double)c->interpreter_in_python / t);
 	if (c->top_native_dso != PROFILE_NONE && c->weight[FRAME_NATIVE])
 		snprintf(top, sizeof(top), " (top: %s %.2f%%)",
 			 profile_dso_name(p, c->top_native_dso, false),
 			 100.0 * (double)c->top_native_weight / t);
 	snprintf(buf, len,
-		 "Python code %.2f%%, interpreter %.2f%%, native libraries %.2f%%%s, kernel %.2f%%, unknown %.2f%%",
+		 "Python code %.2f%%, interpreter %.2f%%%s, native libraries %.2f%%%s, kernel %.2f%%, unknown %.2f%%",
 		 100.0 * (double)c->weight[FRAME_PYTHON] / t,
-		 100.0 * (double)c->weight[FRAME_INTERPRETER] / t,
+		 100.0 * (double)c->weight[FRAME_INTERPRETER] / t, inpy,
 		 100.0 * (double)c->weight[FRAME_NATIVE] / t, top,
 		 100.0 * (double)c->weight[FRAME_KERNEL] / t,
 		 100.0 * (double)c->weight[FRAME_UNKNOWN] / t);

@@ -41,6 +41,7 @@ struct view {
 	/* first[fk][n]: no ancestor of n has n's key (fk 1 = DSO, 2 = sym);
 	 * built on first use by view_first() */
 	uint8_t *first[3];
+	uint8_t *has_py;    /* per node: a Python frame on the path to the root */
 };
 
 struct profile {

@@ -15,21 +15,18 @@ struct fline {
 	uint64_t count;
 };
 
-struct folded {
-	char *text;
-	size_t len, cap;
-	struct fline *lines;
-	size_t n, capl;
+struct frec {
+	uint32_t comm; /* string id */
+	uint32_t leaf;
+	uint64_t samples;
 };
 
-static void put(struct folded *f, const char *s)
+static int frec_cmp(const void *a, const void *b)
 {
-	size_t n = strlen(s);
-	xgrow(&f->text, &f->cap, f->len + n + 1, 1);
-	/* ';' separates frames: keep it out of names */
-	for (size_t i = 0; i < n; i++)
-		f->text[f->len + i] = s[i] == ';' ? ':' : s[i];
-	f->len += n;
+	const struct frec *x = a, *y = b;
+	if (x->comm != y->comm)
+		return x->comm < y->comm ? -1 : 1;
+	return x->leaf < y->leaf ? -1 : x->leaf > y->leaf;
 }
 
 static int fline_cmp(const void *a, const void *b, void *arg)
@@ -38,49 +35,93 @@ static int fline_cmp(const void *a, const void *b, void *arg)
 	return strcmp(text + ((const struct fline *)a)->off, text + ((const struct fline *)b)->off);
 }
 
+/* Copy s without ';' (the frame separator). */
+static char *put_name(char *out, const char *s)
+{
+	for (; *s; s++)
+		*out++ = *s == ';' ? ':' : *s;
+	return out;
+}
+
 int report_print_folded(FILE *out, const struct profile *p, const struct report_opts *o,
 			char *err, size_t errlen)
 {
 	struct hist *h = hist_new(p, o, err, errlen);
-	struct folded f = { 0 };
-	uint32_t *tmp = NULL;
-	size_t cap_tmp = 0;
+	const struct view *v;
+	struct frec *fr;
+	struct fline *lines;
+	size_t nfr = 0, nkept, nl = 0, total = 0;
+	uint32_t *symlen;
+	char *text, *w;
 
 	if (!h)
 		return -1;
-	for (size_t i = 0; i < h->gstart[h->ngroups]; i++) {
-		const struct rec *r = &h->v->recs[h->order[i]];
-		size_t depth = 0;
-		for (uint32_t n = r->leaf; n != PROFILE_NONE; n = h->v->parent[n]) {
-			xgrow(&tmp, &cap_tmp, depth + 1, sizeof(*tmp));
-			tmp[depth++] = n;
-		}
-		xgrow(&f.lines, &f.capl, f.n + 1, sizeof(*f.lines));
-		f.lines[f.n].off = f.len;
-		f.lines[f.n].count = r->samples;
-		f.n++;
-		put(&f, profile_thread_comm(p, r->thread));
-		while (depth-- > 0) {
-			put(&f, ";");
-			f.text[f.len - 1] = ';';
-			put(&f, profile_sym_name(p, h->v->sym[tmp[depth]], h->name_flags));
-		}
-		xgrow(&f.text, &f.cap, f.len + 1, 1);
-		f.text[f.len++] = '\0';
+	v = h->v;
+	nkept = h->gstart[h->ngroups];
+	/* unique (command, stack) pairs: threads of one command merge */
+	fr = xmalloc(nkept ? nkept : 1, sizeof(*fr));
+	for (size_t i = 0; i < nkept; i++) {
+		const struct rec *r = &v->recs[h->order[i]];
+		fr[i].comm = p->pd->threads[r->thread].comm;
+		fr[i].leaf = r->leaf;
+		fr[i].samples = r->samples;
 	}
-	if (f.n > 1)
-		qsort_r(f.lines, f.n, sizeof(*f.lines), fline_cmp, f.text);
-	for (size_t i = 0; i < f.n;) {
+	if (nkept > 1)
+		qsort(fr, nkept, sizeof(*fr), frec_cmp);
+	for (size_t i = 0; i < nkept; i++) {
+		if (nfr && fr[nfr - 1].comm == fr[i].comm && fr[nfr - 1].leaf == fr[i].leaf)
+			fr[nfr - 1].samples += fr[i].samples;
+		else
+			fr[nfr++] = fr[i];
+	}
+	/* exact text size, then one allocation */
+	symlen = xmalloc(p->nsyms ? p->nsyms : 1, sizeof(uint32_t));
+	for (size_t k = 0; k < p->nsyms; k++)
+		symlen[k] = (uint32_t)strlen(profile_sym_name(p, (uint32_t)k, h->name_flags));
+	for (size_t i = 0; i < nfr; i++) {
+		total += strlen(pdata_str(p->pd, fr[i].comm)) + 1;
+		for (uint32_t n = fr[i].leaf; n != PROFILE_NONE; n = v->parent[n])
+			total += symlen[v->sym[n]] + 1;
+	}
+	text = xmalloc(total ? total : 1, 1);
+	lines = xmalloc(nfr ? nfr : 1, sizeof(*lines));
+	w = text;
+	for (size_t i = 0; i < nfr; i++) {
+		char *end;
+		lines[nl].off = (size_t)(w - text);
+		lines[nl].count = fr[i].samples;
+		nl++;
+		w = put_name(w, pdata_str(p->pd, fr[i].comm));
+		/* frames root first: fill from the end of this line's span */
+		end = w;
+		for (uint32_t n = fr[i].leaf; n != PROFILE_NONE; n = v->parent[n])
+			end += symlen[v->sym[n]] + 1;
+		*end = '\0';
+		{
+			char *q = end;
+			for (uint32_t n = fr[i].leaf; n != PROFILE_NONE; n = v->parent[n]) {
+				q -= symlen[v->sym[n]];
+				put_name(q, profile_sym_name(p, v->sym[n], h->name_flags));
+				*--q = ';';
+			}
+		}
+		w = end + 1;
+	}
+	if (nl > 1)
+		qsort_r(lines, nl, sizeof(*lines), fline_cmp, text);
+	for (size_t i = 0; i < nl;) {
 		size_t j = i + 1;
-		uint64_t count = f.lines[i].count;
-		while (j < f.n && !strcmp(f.text + f.lines[i].off, f.text + f.lines[j].off))
-			count += f.lines[j++].count;
-		fprintf(out, "%s %" PRIu64 "\n", f.text + f.lines[i].off, count);
+		uint64_t count = lines[i].count;
+		/* different stacks can print alike (same names in other DSOs) */
+		while (j < nl && !strcmp(text + lines[i].off, text + lines[j].off))
+			count += lines[j++].count;
+		fprintf(out, "%s %" PRIu64 "\n", text + lines[i].off, count);
 		i = j;
 	}
-	free(tmp);
-	free(f.text);
-	free(f.lines);
+	free(symlen);
+	free(text);
+	free(lines);
+	free(fr);
 	hist_free(h);
 	return 0;
 }
@@ -157,12 +198,13 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 	fprintf(out, "  \"kept\": {\"samples\": %" PRIu64 ", \"weight\": %" PRIu64
 		", \"percent_base\": %" PRIu64 "},\n", h->kept_samples, h->kept_weight, h->base);
 	fprintf(out, "  \"classification\": {\"python\": %.2f, \"interpreter\": %.2f, \"native\": %.2f, "
-		"\"kernel\": %.2f, \"unknown\": %.2f, \"top_native_dso\": ",
+		"\"kernel\": %.2f, \"unknown\": %.2f, \"interpreter_in_python\": %.2f, \"top_native_dso\": ",
 		100.0 * (double)c->weight[FRAME_PYTHON] / t,
 		100.0 * (double)c->weight[FRAME_INTERPRETER] / t,
 		100.0 * (double)c->weight[FRAME_NATIVE] / t,
 		100.0 * (double)c->weight[FRAME_KERNEL] / t,
-		100.0 * (double)c->weight[FRAME_UNKNOWN] / t);
+		100.0 * (double)c->weight[FRAME_UNKNOWN] / t,
+		100.0 * (double)c->interpreter_in_python / t);
 	if (c->top_native_dso != PROFILE_NONE && c->weight[FRAME_NATIVE])
 		jstr(out, profile_dso_name(p, c->top_native_dso, h->o.verbose));
 	else

@@ -83,6 +83,11 @@ int hist_col_width(const struct hist *h, enum hist_col col);
 const char *hist_cell(const struct hist *h, size_t row, enum hist_col col,
 		      char *buf, size_t len);
 
+/* perf's one-line title for a browser: "Samples: 1000 of event 'cpu-clock'
+ * (999 Hz), Event count (approx.): 1000000", plus ", kept 250 (25.00%)"
+ * when filters drop samples.  Writes into buf (NUL-terminated), returns it. */
+const char *hist_title(const struct hist *h, char *buf, size_t len);
+
 /* Next row whose symbol (or, for rows without sym, last key) contains
  * `needle` (case-insensitive), searching from `start` in direction dir
  * (+1 / -1), wrapping once.  Returns the row or HIST_NONE. */

@@ -92,10 +92,15 @@ struct profile_classes {
 	uint64_t weight[FRAME_KIND_COUNT];
 	uint32_t top_native_dso;  /* DSO with the most native-leaf weight, or PROFILE_NONE */
 	uint64_t top_native_weight;
+	/* interpreter-leaf weight whose stack has a Python frame: the eval
+	 * loop running Python functions (CPython's trampoline makes the eval
+	 * loop, not the py:: frame, the leaf of Python code) */
+	uint64_t interpreter_in_python;
 };
 
-/* One line, no newline: "Python code 61.20%, interpreter 20.00%, native
- * libraries 10.00% (top: libc.so.6), kernel 5.00%, unknown 3.80%".
+/* One line, no newline: "Python code 61.20%, interpreter 20.00% (18.00%
+ * running Python functions), native libraries 10.00% (top: libc.so.6
+ * 9.00%), kernel 5.00%, unknown 3.80%".
  * Writes into buf (always NUL-terminated) and returns it. */
 const char *profile_classes_line(const struct profile *p, const struct profile_classes *c,
 				 char *buf, size_t len);

@@ -108,9 +108,10 @@ int main(void)
 		CHECK_EQ_U(c->weight[FRAME_PYTHON], 200, "python leaves");
 		CHECK_EQ_U(c->weight[FRAME_KERNEL], 200, "kernel leaves");
 		CHECK_EQ_U(c->weight[FRAME_NATIVE], 100, "native leaves");
+		CHECK_EQ_U(c->interpreter_in_python, 500, "eval loop under py:: frames");
 		CHECK_EQ_STR(profile_dso_name(p, c->top_native_dso, false), "libc.so.6", "top native DSO");
 		profile_classes_line(p, c, buf, sizeof(buf));
-		CHECK_EQ_STR(buf, "Python code 20.00%, interpreter 50.00%, native libraries 10.00% (top: libc.so.6 10.00%), kernel 20.00%, unknown 0.00%",
+		CHECK_EQ_STR(buf, "Python code 20.00%, interpreter 50.00% (50.00% running Python functions), native libraries 10.00% (top: libc.so.6 10.00%), kernel 20.00%, unknown 0.00%",
 			     "classification line");
 	}
 
@@ -216,6 +217,9 @@ int main(void)
 	report_filter_zoom_thread(&o.filter, 101);
 	h = hist_new(p, &o, err, sizeof(err));
 	CHECK_EQ_U(hist_kept_samples(h), 10, "zoom to thread 101");
+	CHECK_EQ_STR(hist_title(h, buf, sizeof(buf)),
+		     "Samples: 100 of event 'cpu-clock' (999 Hz), Event count (approx.): 1000, kept 10 (10.00%)",
+		     "title line");
 	CHECK_EQ_STR(hist_cell(h, 0, HCOL_CHILDREN, buf, sizeof(buf)), "100.00%", "relative percentages");
 	hist_free(h);
 	o.percentage = PERCENT_ABSOLUTE;
