@@ -411,7 +411,7 @@ static int run_interactive(const struct profile *p, const struct report_opts *o,
 			   size_t errlen)
 {
 	struct tui t;
-	int rc = 0;
+	int rc = 0, errs = 0;
 
 	tui_init(&t, p, o);
 	if (!term_open(false, 0, 0, err, errlen)) {
@@ -421,12 +421,23 @@ static int run_interactive(const struct profile *p, const struct report_opts *o,
 	if (!tui_start(&t, err, errlen))
 		rc = -1;
 	while (rc == 0 && !t.quit) {
+		int key;
 		/* While keys are already waiting (fast typing in the filter, key
 		 * repeat), handle them first: one rebuild and one repaint for the
 		 * burst instead of one per key. */
 		if (!input_pending())
 			tui_draw(&t);
-		tui_handle_key(&t, getch());
+		key = getch();
+		/* A blocking getch() fails only when the input is gone. */
+		if (key == ERR) {
+			if (++errs == 10) {
+				snprintf(err, errlen, "lost the terminal's input");
+				rc = -1;
+			}
+			continue;
+		}
+		errs = 0;
+		tui_handle_key(&t, key);
 	}
 	term_close();
 	tui_fini(&t);
