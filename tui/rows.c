@@ -355,8 +355,8 @@ void rows_text(struct rows *r, tnode n, struct rows_text *out)
 
 static const char *count_text(uint64_t n, char *buf, size_t len)
 {
-	if (n >= 10000000)
-		snprintf(buf, len, "%.0fM", (double)n / 1e6);
+	if (n >= 1000000)
+		snprintf(buf, len, "%.1fM", (double)n / 1e6);
 	else if (n >= 100000)
 		snprintf(buf, len, "%.0fK", (double)n / 1e3);
 	else
