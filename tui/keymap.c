@@ -59,6 +59,7 @@ const char *key_name(int key)
 		{ KEY_RIGHT, "Right" }, { KEY_PPAGE, "PgUp" }, { KEY_NPAGE, "PgDn" },
 		{ KEY_HOME, "Home" }, { KEY_END, "End" }, { '\n', "Enter" },
 		{ ' ', "Space" }, { TUI_KEY_ESC, "Esc" }, { KEY_F(1), "F1" },
+		{ KEY_BACKSPACE, "Backspace" }, { KEY_RESIZE, "resize" }, { KEY_MOUSE, "mouse" },
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].key == key)
