@@ -229,11 +229,16 @@ static void on_resize(struct tui *t)
 static void rebuild(struct tui *t, struct view *v)
 {
 	char err[256];
+	for (int i = 0; i < t->nviews; i++)
+		if (t->views[i]->ops->rebuild)
+			t->views[i]->ops->rebuild(t->views[i], false);
 	if (!rows_apply(t->rows, &t->query, err, sizeof(err)))
 		tui_message(t, "%s", err);
 	for (int i = 0; i < t->nviews; i++)
 		if (t->views[i]->ops == &hist_view_ops || t->views[i] == v) {
 			vstate_reset(&t->views[i]->vs);
+			if (t->views[i]->ops->rebuild)
+				t->views[i]->ops->rebuild(t->views[i], true);
 			view_invalidate(t->views[i]);
 		}
 }

@@ -1,6 +1,7 @@
 /* hist_view: the histogram entries with their call graphs. */
 #include <curses.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 struct hist_state {
 	char saved_filter[128]; /* restored when the filter prompt is cancelled */
+	char keep[512];         /* the cursor's entry across a rebuild */
 	char hint[160];
 };
 
@@ -262,6 +264,30 @@ static unsigned hist_request(struct view *v, enum request req)
 	}
 }
 
+/* Keep the cursor on the same entry when the query changes (sort, view,
+ * caller/callee, filter), if the entry is still there. */
+static void hist_rebuild(struct view *v, bool after)
+{
+	struct hist_state *hs = v->priv;
+	struct vpath p;
+	size_t i;
+
+	if (!after) {
+		hs->keep[0] = '\0';
+		if (!vstate_empty(&v->vs) && v->vs.cursor.idx[0] > 0)
+			rows_entry_key(tui_rows(v->tui), v->vs.cursor.node[0], hs->keep,
+				       sizeof(hs->keep));
+		return;
+	}
+	i = rows_find_entry(tui_rows(v->tui), hs->keep);
+	if (i == SIZE_MAX || i >= rows_tree_ops.nchildren(tui_rows(v->tui), TNODE_ROOT))
+		return;
+	p.depth = 1;
+	p.idx[0] = i;
+	p.node[0] = rows_tree_ops.child(tui_rows(v->tui), TNODE_ROOT, i);
+	vstate_goto(&v->vs, &p);
+}
+
 const struct view_ops hist_view_ops = {
 	.name = "histogram",
 	.state_size = sizeof(struct hist_state),
@@ -271,5 +297,6 @@ const struct view_ops hist_view_ops = {
 	.draw_line = hist_draw_line,
 	.empty_text = "  no entries: / then Enter clears the filter, Esc zooms out, L 0 lifts the limit",
 	.hint = hist_hint,
+	.rebuild = hist_rebuild,
 	.request = hist_request,
 };

@@ -353,6 +353,53 @@ void rows_text(struct rows *r, tnode n, struct rows_text *out)
 	out->text = r->line;
 }
 
+/* The column that names a row: sym, else the last key column. */
+static enum hist_col key_col(const struct rows *r)
+{
+	enum hist_col c = HCOL_SYM;
+	bool has_sym = false;
+	for (size_t i = 0; i < r->ncols; i++) {
+		if (r->cols[i] == HCOL_SYM)
+			has_sym = true;
+		if (!is_num_col(r->cols[i]))
+			c = r->cols[i];
+	}
+	return has_sym ? HCOL_SYM : c;
+}
+
+void rows_entry_key(struct rows *r, tnode n, char *buf, size_t len)
+{
+	const char *cell;
+	buf[0] = '\0';
+	if (!r->h || n == TNODE_ROOT)
+		return;
+	cell = hist_cell(r->h, n & CG_TAG ? (size_t)((n & ~CG_TAG) >> 32) : (size_t)n - 1,
+			 key_col(r), r->cell, sizeof(r->cell));
+	snprintf(buf, len, "%s", cell);
+}
+
+size_t rows_find_entry(struct rows *r, const char *key)
+{
+	const char *needle = strstr(key, "] ");
+	enum hist_col c;
+	size_t start = 0;
+
+	if (!r->h || r->hierarchy || !key[0])
+		return SIZE_MAX;
+	c = key_col(r);
+	needle = needle ? needle + 2 : key;
+	/* the model's search is a substring match: check candidates exactly */
+	for (int tries = 0; tries < 32 && start < r->nrows; tries++) {
+		uint32_t row = hist_search(r->h, needle, start, 1);
+		if (row == HIST_NONE || row < start)
+			break;
+		if (!strcmp(hist_cell(r->h, row, c, r->cell, sizeof(r->cell)), key))
+			return row;
+		start = (size_t)row + 1;
+	}
+	return SIZE_MAX;
+}
+
 static const char *count_text(uint64_t n, char *buf, size_t len)
 {
 	if (n >= 1000000)

@@ -78,6 +78,13 @@ struct rows_title {
 };
 void rows_title(struct rows *r, struct rows_title *out);
 void rows_summary(struct rows *r, char *buf, size_t len);
+/* The identity of node n's histogram entry that survives a new query: its
+ * symbol cell (or last key cell), into buf. */
+void rows_entry_key(struct rows *r, tnode n, char *buf, size_t len);
+/* Index among the top-level lines of the entry whose key is `key` (from
+ * rows_entry_key before a rebuild), or SIZE_MAX; flat mode only. */
+size_t rows_find_entry(struct rows *r, const char *key);
+
 /* Zoom q into node n's DSO (dso = true) or thread; false with a reason in
  * err when n has none. */
 bool rows_zoom(struct rows *r, tnode n, bool dso, struct rows_query *q, char *err, size_t errlen);

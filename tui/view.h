@@ -45,6 +45,9 @@ struct view_ops {
 	const char *empty_text;
 	/* Keys for the bottom line, most useful first. */
 	const char *(*hint)(struct view *v);
+	/* Optional: around a rebuild of the rows (after = false before it),
+	 * e.g. to keep the cursor on the same entry. */
+	void (*rebuild)(struct view *v, bool after);
 	/* View-specific requests; returns 0 to let the generic driver try. */
 	unsigned (*request)(struct view *v, enum request req);
 	void (*done)(struct view *v);
