@@ -13,6 +13,7 @@
 struct hist_state {
 	char saved_filter[128]; /* restored when the filter prompt is cancelled */
 	char keep[512];         /* the cursor's entry across a rebuild */
+	size_t keep_at;         /* and its index before the rebuild */
 	char hint[160];
 };
 
@@ -274,12 +275,14 @@ static void hist_rebuild(struct view *v, bool after)
 
 	if (!after) {
 		hs->keep[0] = '\0';
-		if (!vstate_empty(&v->vs) && v->vs.cursor.idx[0] > 0)
+		if (!vstate_empty(&v->vs) && v->vs.cursor.idx[0] > 0) {
 			rows_entry_key(tui_rows(v->tui), v->vs.cursor.node[0], hs->keep,
 				       sizeof(hs->keep));
+			hs->keep_at = v->vs.cursor.idx[0];
+		}
 		return;
 	}
-	i = rows_find_entry(tui_rows(v->tui), hs->keep);
+	i = rows_find_entry(tui_rows(v->tui), hs->keep, hs->keep_at);
 	if (i == SIZE_MAX || i >= rows_tree_ops.nchildren(tui_rows(v->tui), TNODE_ROOT))
 		return;
 	p.depth = 1;

@@ -378,7 +378,7 @@ void rows_entry_key(struct rows *r, tnode n, char *buf, size_t len)
 	snprintf(buf, len, "%s", cell);
 }
 
-size_t rows_find_entry(struct rows *r, const char *key)
+size_t rows_find_entry(struct rows *r, const char *key, size_t hint)
 {
 	const char *needle = strstr(key, "] ");
 	enum hist_col c;
@@ -387,6 +387,8 @@ size_t rows_find_entry(struct rows *r, const char *key)
 	if (!r->h || r->hierarchy || !key[0])
 		return SIZE_MAX;
 	c = key_col(r);
+	if (hint < r->nrows && !strcmp(hist_cell(r->h, hint, c, r->cell, sizeof(r->cell)), key))
+		return hint;
 	needle = needle ? needle + 2 : key;
 	/* the model's search is a substring match: check candidates exactly */
 	for (int tries = 0; tries < 32 && start < r->nrows; tries++) {

@@ -82,8 +82,9 @@ void rows_summary(struct rows *r, char *buf, size_t len);
  * symbol cell (or last key cell), into buf. */
 void rows_entry_key(struct rows *r, tnode n, char *buf, size_t len);
 /* Index among the top-level lines of the entry whose key is `key` (from
- * rows_entry_key before a rebuild), or SIZE_MAX; flat mode only. */
-size_t rows_find_entry(struct rows *r, const char *key);
+ * rows_entry_key before a rebuild), or SIZE_MAX; flat mode only.  The
+ * line at index `hint` (its old place) is tried first. */
+size_t rows_find_entry(struct rows *r, const char *key, size_t hint);
 
 /* Zoom q into node n's DSO (dso = true) or thread; false with a reason in
  * err when n has none. */
