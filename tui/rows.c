@@ -143,6 +143,13 @@ void rows_free(struct rows *r)
 	free(r);
 }
 
+static void trim_right(char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0 && s[n - 1] == ' ')
+		s[--n] = '\0';
+}
+
 static bool is_num_col(enum hist_col c)
 {
 	return c == HCOL_CHILDREN || c == HCOL_SELF || c == HCOL_SAMPLES;
@@ -181,6 +188,7 @@ static void build_header(struct rows *r)
 		len += (size_t)snprintf(r->header + len, sizeof(r->header) - len,
 					num ? "%s%*s" : "%s%-*s", i ? "  " : "", w, title);
 	}
+	trim_right(r->header);
 }
 
 bool rows_apply(struct rows *r, const struct rows_query *q, char *err, size_t errlen)
@@ -348,6 +356,9 @@ void rows_text(struct rows *r, tnode n, struct rows_text *out)
 			len += (size_t)snprintf(r->line + len, sizeof(r->line) - len,
 						num ? "%*s" : "%-*s", r->widths[c], cell);
 	}
+	/* no padding after the last column: it would be cut with an ellipsis */
+	while (len > 0 && len < sizeof(r->line) && r->line[len - 1] == ' ')
+		r->line[--len] = '\0';
 	/* search looks at the symbol, or at the whole line without one */
 	out->symbol = sym_at != SIZE_MAX ? r->line + sym_at : r->line;
 	out->text = r->line;
