@@ -121,9 +121,13 @@ static void draw_bottom(struct tui *t, struct view *v)
 	fill_line(y, 0, t->cols, term_attr(ROLE_TITLE));
 	if (t->prompt.active) {
 		char line[256];
+		size_t width;
 		int used;
 		snprintf(line, sizeof(line), "%s%s", t->prompt.label, t->prompt.buf);
-		used = put_text(y, 0, line, 0, t->cols - 1, term_attr(ROLE_TITLE), false);
+		/* keep the end of a long input in view, where the typing happens */
+		width = strlen(line);
+		used = put_text(y, 0, line, width + 1 > (size_t)t->cols ? width + 1 - (size_t)t->cols : 0,
+				t->cols - 1, term_attr(ROLE_TITLE), false);
 		put_text(y, used, " ", 0, 1, term_attr(ROLE_TITLE) ^ A_REVERSE, false);
 	} else if (t->message[0]) {
 		put_text(y, 0, t->message, 0, t->cols, term_attr(ROLE_ERROR), true);
