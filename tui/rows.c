@@ -430,13 +430,15 @@ void rows_title(struct rows *r, struct rows_title *out)
 	char n1[32], n2[32], rate[48], shown[64] = "";
 
 	if (pi->freq)
-		snprintf(rate, sizeof(rate), "%lluHz", (unsigned long long)pi->freq);
+		snprintf(rate, sizeof(rate), "@%lluHz", (unsigned long long)pi->freq);
+	else if (pi->period)
+		snprintf(rate, sizeof(rate), "@period=%llu", (unsigned long long)pi->period);
 	else
-		snprintf(rate, sizeof(rate), "period=%llu", (unsigned long long)pi->period);
+		rate[0] = '\0';
 	if (r->h && hist_kept_samples(r->h) != pi->nsamples)
 		snprintf(shown, sizeof(shown), " (shown %s)",
 			 count_text(hist_kept_samples(r->h), n2, sizeof(n2)));
-	snprintf(out->head, sizeof(out->head), "Samples: %s%s of %s@%s",
+	snprintf(out->head, sizeof(out->head), "Samples: %s%s of %s%s",
 		 count_text(pi->nsamples, n1, sizeof(n1)), shown, pi->event[0] ? pi->event : "?", rate);
 	snprintf(out->cmd, sizeof(out->cmd), "%s", pi->cmdline[0] ? pi->cmdline : "?");
 	snprintf(out->tail, sizeof(out->tail), "lost: %llu, truncated: %llu",
