@@ -7,6 +7,7 @@
 #                               test point that fails (with the screen) on timeout
 #   tui_wait_not PATTERN [what] the same until nothing matches
 #   tui_screen                  the visible text
+#   tui_pid                     the browser's process id
 # Each run gets its own tmux socket (pytop-PID-N), killed on exit, also on
 # failure.  Polling waits give up after TUI_WAIT seconds (default 10).
 need tmux "apt-get install tmux"
@@ -42,7 +43,7 @@ tui_start() {
 	cat >"$T/run.sh" <<EOS
 trap : INT
 stty -g >"$T/stty.before"
-$(cat "$T/cmd") 2>"$T/stderr"
+sh -c 'echo \$\$ >"$T/pid"; exec "\$@"' pytop $(cat "$T/cmd") 2>"$T/stderr"
 echo "EXIT=\$?"
 stty -g >"$T/stty.after"
 exec sleep 600
@@ -57,6 +58,8 @@ EOS
 	tmux -L "$TUI_SOCK" set-option -t main -g status off >/dev/null
 	tmux -L "$TUI_SOCK" resize-window -t main -x "$cols" -y "$lines" >/dev/null 2>&1 || true
 }
+
+tui_pid() { cat "$T/pid"; }
 
 tui_keys() { tmux -L "$TUI_SOCK" send-keys -t main "$@"; }
 tui_type() { tmux -L "$TUI_SOCK" send-keys -t main -l "$1"; }

@@ -27,8 +27,7 @@ tui_wait '^  Children' "browser up again"
 tui_keys /
 tui_type 'mem'
 tui_wait "filter: 'mem'" "in the middle of typing a filter"
-pkill -TERM -f "^$TUI_PYTOP report -i $T/small.data" ||
-	not_ok "send SIGTERM" "no pytop process found"
+kill -TERM "$(tui_pid)" || not_ok "send SIGTERM" "no pytop process $(tui_pid)"
 check_restored "SIGTERM"
 tui_has '^EXIT=143$' "SIGTERM: killed by the signal (128+15)"
 
