@@ -357,8 +357,7 @@ void rows_text(struct rows *r, tnode n, struct rows_text *out)
 						num ? "%*s" : "%-*s", r->widths[c], cell);
 	}
 	/* no padding after the last column: it would be cut with an ellipsis */
-	while (len > 0 && len < sizeof(r->line) && r->line[len - 1] == ' ')
-		r->line[--len] = '\0';
+	trim_right(r->line);
 	/* search looks at the symbol, or at the whole line without one */
 	out->symbol = sym_at != SIZE_MAX ? r->line + sym_at : r->line;
 	out->text = r->line;
