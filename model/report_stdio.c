@@ -158,6 +158,10 @@ static uint32_t linear_end(struct gctx *c, uint32_t id, int depth, bool print_co
 	}
 }
 
+/* Branch levels drawn before the graph is cut (each level is 11 columns;
+ * a hostile file could nest deep enough to exhaust the stack). */
+#define GRAPH_MAX_DEPTH 128
+
 static void print_children(struct gctx *c, uint32_t id, int depth)
 {
 	const uint32_t *ids;
@@ -166,6 +170,11 @@ static void print_children(struct gctx *c, uint32_t id, int depth)
 
 	if (!n)
 		return;
+	if (depth > GRAPH_MAX_DEPTH) {
+		fprintf(c->out, "%*s[... %zu more branches, deeper than %d levels]\n", c->margin, "",
+			n, GRAPH_MAX_DEPTH);
+		return;
+	}
 	kids = xmalloc(n, sizeof(*kids));
 	memcpy(kids, ids, n * sizeof(*kids));
 	for (size_t k = 0; k < n; k++) {
