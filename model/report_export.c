@@ -142,7 +142,9 @@ static void jstr(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void json_graph(FILE *out, struct callgraph *g, uint32_t id, int indent)
+/* A call-graph node and its visible children, on one line (a deep graph
+ * would otherwise cost its depth in indentation on every line). */
+static void json_graph(FILE *out, struct callgraph *g, uint32_t id, int depth)
 {
 	const uint32_t *ids;
 	size_t n = callgraph_children(g, id, &ids);
@@ -155,16 +157,16 @@ static void json_graph(FILE *out, struct callgraph *g, uint32_t id, int indent)
 		", \"samples\": %" PRIu64 ", \"hidden\": %u, \"children\": [",
 		frame_kind_name(callgraph_kind(g, id)), callgraph_percent(g, id), node->weight,
 		node->samples, node->nhidden);
+	if (depth > 1024)
+		n = 0; /* cut absurdly deep graphs (hostile files) */
 	if (n) {
 		kids = xmalloc(n, sizeof(*kids));
 		memcpy(kids, ids, n * sizeof(*kids));
 	}
 	for (size_t k = 0; k < n; k++) {
-		fprintf(out, "%s\n%*s", k ? "," : "", indent + 2, "");
-		json_graph(out, g, kids[k], indent + 2);
+		fputs(k ? ", " : "", out);
+		json_graph(out, g, kids[k], depth + 1);
 	}
-	if (n)
-		fprintf(out, "\n%*s", indent, "");
 	fputs("]}", out);
 	free(kids);
 }
@@ -251,7 +253,7 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 			row->self, row->children_samples, row->self_samples);
 		if (p->info.has_callchains && h->o.graph != GRAPH_NONE && (g = callgraph_new(h, r))) {
 			fputs(",\n     \"callgraph\": ", out);
-			json_graph(out, g, callgraph_root(g), 5);
+			json_graph(out, g, callgraph_root(g), 0);
 			callgraph_free(g);
 		}
 		fputc('}', out);

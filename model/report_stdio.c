@@ -158,6 +158,10 @@ static uint32_t linear_end(struct gctx *c, uint32_t id, int depth, bool print_co
 	}
 }
 
+/* Branch levels drawn before the graph is cut (each level is 11 columns;
+ * a hostile file could nest deep enough to exhaust the stack). */
+#define GRAPH_MAX_DEPTH 128
+
 static void print_children(struct gctx *c, uint32_t id, int depth)
 {
 	const uint32_t *ids;
@@ -166,6 +170,11 @@ static void print_children(struct gctx *c, uint32_t id, int depth)
 
 	if (!n)
 		return;
+	if (depth > GRAPH_MAX_DEPTH) {
+		fprintf(c->out, "%*s[... %zu more branches, deeper than %d levels]\n", c->margin, "",
+			n, GRAPH_MAX_DEPTH);
+		return;
+	}
 	kids = xmalloc(n, sizeof(*kids));
 	memcpy(kids, ids, n * sizeof(*kids));
 	for (size_t k = 0; k < n; k++) {
@@ -195,6 +204,15 @@ int report_print_callgraph(FILE *out, struct callgraph *g, int margin)
 
 	if (!n)
 		return 0;
+	if (n == 1) {
+		/* the entry alone, calling nothing visible: no graph to draw */
+		const uint32_t *sub;
+		uint32_t only = ids[0];
+		if (!callgraph_children(g, only, &sub))
+			return 0;
+		n = callgraph_children(g, root, &ids);
+		r = callgraph_node(g, root);
+	}
 	if (n == 1 && !r->nhidden && !r->self) {
 		uint32_t first = ids[0], end;
 		fprintf(out, "%*s|\n", margin, "");
