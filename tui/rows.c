@@ -241,11 +241,22 @@ static size_t hier_children(struct rows *r, size_t row, const uint32_t **out)
 static size_t graph_children(struct rows *r, size_t row, uint32_t node, const uint32_t **ids)
 {
 	struct callgraph *g = graph_of(r, row);
+	const uint32_t *sub;
+	size_t n;
+
 	if (!g)
 		return 0;
-	if (node == CG_NONE)
-		node = callgraph_root(g);
-	return callgraph_children(g, node, ids);
+	if (node != CG_NONE)
+		return callgraph_children(g, node, ids);
+	node = callgraph_root(g);
+	n = callgraph_children(g, node, ids);
+	if (n != 1)
+		return n;
+	/* The entry alone, calling nothing visible: no graph, as --stdio.
+	 * TODO(model): say so in the callgraph API so both share the rule. */
+	if (callgraph_children(g, (*ids)[0], &sub) == 0)
+		return 0;
+	return callgraph_children(g, node, ids); /* *ids was invalidated */
 }
 
 static size_t rows_nchildren(void *ctx, tnode n)

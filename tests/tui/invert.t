@@ -10,7 +10,7 @@ tui_wait 'view: all,' "callee graphs by default"
 tui_keys / ; tui_type 'memcpy'; tui_keys Enter
 tui_wait "filter: 'memcpy'" "filter to memcpy's stacks"
 tui_keys g Enter
-tui_wait '^ +100\.00% memcpy$' "callee graph of the leaf: just itself"
+tui_wait '^  +100\.00% +100\.00% .*\[\.\] memcpy$' "a leaf calls nothing: Enter shows no graph, the + goes"
 tui_lacks '% hash_bytes$' "no callers in callee mode"
 tui_keys i
 tui_wait 'view: all callers' "i: the title says callers"
