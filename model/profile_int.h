@@ -61,6 +61,7 @@ struct profile {
 	struct brec { uint32_t thread, stack; uint64_t weight, samples; } *brecs;
 	size_t nbrecs;
 	struct view *views[2]; /* [0] normal, [1] Python view; built on demand */
+	uint64_t *thread_weight, *thread_samples; /* per thread */
 };
 
 /* The view for opts->python, built on first use (never NULL). */
