@@ -42,6 +42,8 @@ struct view {
 	 * built on first use by view_first() */
 	uint8_t *first[3];
 	uint8_t *has_py;    /* per node: a Python frame on the path to the root */
+	/* per-node scratch sums for hist queries, all zero between uses */
+	uint64_t *scratch_w, *scratch_n;
 };
 
 struct profile {
