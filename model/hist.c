@@ -240,8 +240,13 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 			walk += v->depth[v->recs[kept[i]].leaf];
 		if (dense < walk * 3) {
 			first = view_first(p, v, fk == FK_SYM ? 2 : 1);
-			tw = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
-			tn = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
+			struct view *mv = (struct view *)v; /* scratch cache */
+			if (!mv->scratch_w) {
+				mv->scratch_w = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
+				mv->scratch_n = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
+			}
+			tw = mv->scratch_w;
+			tn = mv->scratch_n;
 		}
 	}
 	for (size_t g = 0; g < L->ngroups; g++) {
@@ -345,8 +350,6 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	free(stamp);
 	free(seen);
 	free(touched);
-	free(tw);
-	free(tn);
 }
 
 static void level_free(struct level *L)

@@ -224,6 +224,12 @@ static void aggregate_samples(struct profile *p)
 		r->samples++;
 	}
 	free(slots);
+	p->thread_weight = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(uint64_t));
+	p->thread_samples = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(uint64_t));
+	for (size_t i = 0; i < p->nbrecs; i++) {
+		p->thread_weight[p->brecs[i].thread] += p->brecs[i].weight;
+		p->thread_samples[p->brecs[i].thread] += p->brecs[i].samples;
+	}
 }
 
 /* ---- views ---- */
@@ -418,6 +424,8 @@ static void view_free(struct view *v)
 	for (int i = 0; i < 3; i++)
 		free(v->first[i]);
 	free(v->has_py);
+	free(v->scratch_w);
+	free(v->scratch_n);
 	free(v->parent);
 	free(v->sym);
 	free(v->depth);
@@ -479,6 +487,8 @@ void profile_free(struct profile *p)
 	view_free(p->views[0]);
 	view_free(p->views[1]);
 	free(p->brecs);
+	free(p->thread_weight);
+	free(p->thread_samples);
 	free(p->frame_sym);
 	free(p->syms);
 	free(p->sym_slots);
@@ -554,6 +564,34 @@ uint32_t profile_thread_pid(const struct profile *p, uint32_t thread)
 uint32_t profile_thread_tid(const struct profile *p, uint32_t thread)
 {
 	return thread < p->pd->nthreads ? p->pd->threads[thread].tid : 0;
+}
+
+uint64_t profile_thread_weight(const struct profile *p, uint32_t thread)
+{
+	return thread < p->pd->nthreads ? p->thread_weight[thread] : 0;
+}
+
+uint64_t profile_thread_samples(const struct profile *p, uint32_t thread)
+{
+	return thread < p->pd->nthreads ? p->thread_samples[thread] : 0;
+}
+
+uint64_t profile_pid_weight(const struct profile *p, uint32_t pid)
+{
+	uint64_t w = 0;
+	for (size_t t = 0; t < p->pd->nthreads; t++)
+		if (p->pd->threads[t].pid == pid)
+			w += p->thread_weight[t];
+	return w;
+}
+
+uint64_t profile_pid_samples(const struct profile *p, uint32_t pid)
+{
+	uint64_t n = 0;
+	for (size_t t = 0; t < p->pd->nthreads; t++)
+		if (p->pd->threads[t].pid == pid)
+			n += p->thread_samples[t];
+	return n;
 }
 
 const char *profile_classes_line(const struct profile *p, const struct profile_classes *c,

@@ -42,6 +42,8 @@ struct view {
 	 * built on first use by view_first() */
 	uint8_t *first[3];
 	uint8_t *has_py;    /* per node: a Python frame on the path to the root */
+	/* per-node scratch sums for hist queries, all zero between uses */
+	uint64_t *scratch_w, *scratch_n;
 };
 
 struct profile {
@@ -61,6 +63,7 @@ struct profile {
 	struct brec { uint32_t thread, stack; uint64_t weight, samples; } *brecs;
 	size_t nbrecs;
 	struct view *views[2]; /* [0] normal, [1] Python view; built on demand */
+	uint64_t *thread_weight, *thread_samples; /* per thread */
 };
 
 /* The view for opts->python, built on first use (never NULL). */

@@ -82,6 +82,12 @@ size_t profile_nthreads(const struct profile *p);
 const char *profile_thread_comm(const struct profile *p, uint32_t thread);
 uint32_t profile_thread_pid(const struct profile *p, uint32_t thread);
 uint32_t profile_thread_tid(const struct profile *p, uint32_t thread);
+/* Totals of every sample of a thread / of every thread of a process
+ * (unfiltered; 0 for unknown ids). */
+uint64_t profile_thread_weight(const struct profile *p, uint32_t thread);
+uint64_t profile_thread_samples(const struct profile *p, uint32_t thread);
+uint64_t profile_pid_weight(const struct profile *p, uint32_t pid);
+uint64_t profile_pid_samples(const struct profile *p, uint32_t pid);
 
 /* ---- classification ("classify the bottleneck") ---- */
 
