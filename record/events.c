@@ -396,7 +396,7 @@ bool rec_find_map(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out
 	if (!m)
 		return false;
 	d = procmap_dso(r->pm, m->dso);
-	if (!d->is_file)
+	if (!d->is_file && strcmp(d->path, "[vdso]")) /* the unwinder has its own vDSO */
 		return false;
 	*out = (struct unwind_map){ .path = d->path, .start = m->start, .end = m->end,
 				    .pgoff = m->pgoff };

@@ -109,10 +109,19 @@ static struct map_inst *inst_by_ip(struct uctx *x, uint64_t ip)
 	uint64_t bias;
 	if (!d->ok || !dso_bias(d, m.start, m.pgoff, &bias))
 		return NULL;
-	if (lo < ps->nmaps && ps->maps[lo].start < m.end)
-		return NULL; /* overlaps a mapping we know: stale view, give up */
-	if (lo > 0 && ps->maps[lo - 1].end > m.start)
-		return NULL;
+	/* Mappings we knew that overlap this one were unmapped since: drop
+	 * them and libunwind's cached frames for their addresses. */
+	while (lo > 0 && ps->maps[lo - 1].end > m.start)
+		lo--;
+	size_t hi_i = lo;
+	while (hi_i < ps->nmaps && ps->maps[hi_i].start < m.end)
+		hi_i++;
+	if (hi_i > lo) {
+		for (size_t i = lo; i < hi_i; i++)
+			unw_flush_cache(ps->as, ps->maps[i].start, ps->maps[i].end);
+		memmove(&ps->maps[lo], &ps->maps[hi_i], (ps->nmaps - hi_i) * sizeof(*ps->maps));
+		ps->nmaps -= hi_i - lo;
+	}
 	xgrow(&ps->maps, &ps->cap, ps->nmaps + 1, sizeof(*ps->maps));
 	memmove(&ps->maps[lo + 1], &ps->maps[lo], (ps->nmaps - lo) * sizeof(*ps->maps));
 	ps->nmaps++;
@@ -145,6 +154,17 @@ static struct map_inst *inst_by_addr(struct pid_state *ps, uint64_t addr)
 		if (addr >= ps->maps[i].lo && addr < ps->maps[i].hi)
 			return &ps->maps[i];
 	return NULL;
+}
+
+/* Is `ip` in a JIT (perf-map) region?  Code in a file mapping never is,
+ * so those (the common case, and cached) skip the recorder's perf-map
+ * lookup, which may have to re-read the map file on a miss. */
+static bool ip_is_jit(struct uctx *x, uint32_t pid, uint64_t ip, uint64_t *js, uint64_t *je)
+{
+	const struct unwind_callbacks *cb = &x->u->cb;
+	if (inst_by_ip(x, ip))
+		return false;
+	return cb->find_jit && cb->find_jit(cb->ctx, pid, ip, js, je);
 }
 
 /* ---- libunwind accessors ---- */
@@ -377,6 +397,8 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 	struct uctx x;
 	unw_cursor_t c;
 	bool have_cursor = false, leaf = true;
+	int jit = -1; /* is the current IP in a JIT region: -1 not asked yet */
+	uint64_t js = 0, je = 0;
 	size_t n = 0;
 
 	*why = UNWIND_MAX_DEPTH;
@@ -398,14 +420,15 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 
 	for (;;) {
 		uint64_t ip = x.regs[UNW_X86_64_RIP], sp = x.regs[UNW_X86_64_RSP];
-		uint64_t js, je;
 		unw_word_t v;
 
 		if (n >= max) {
 			*why = UNWIND_MAX_DEPTH;
 			return n;
 		}
-		if (u->cb.find_jit && u->cb.find_jit(u->cb.ctx, pid, ip, &js, &je)) {
+		if (jit < 0)
+			jit = ip_is_jit(&x, pid, ip, &js, &je);
+		if (jit) {
 			const struct tramp_shape *t = pid_trampoline(x.ps);
 			enum unwind_stop r;
 			if (!t || je - js < t->len) {
@@ -419,6 +442,7 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 				return n;
 			}
 			have_cursor = false;
+			jit = -1;
 		} else {
 			int r;
 			if (!have_cursor) {
@@ -433,7 +457,8 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 			/* libunwind falls back to guessing from RBP when a frame has
 			 * no unwind info: never trust that guess */
 			if (x.noinfo) {
-				*why = UNWIND_NO_INFO;
+				struct map_inst *mi = inst_by_ip(&x, ip);
+				*why = mi && dso_is_entry(mi->dso, ip - mi->bias) ? UNWIND_END : UNWIND_NO_INFO;
 				return n;
 			}
 			if (x.short_read) {
@@ -451,8 +476,8 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 			x.regs[UNW_X86_64_RIP] = v;
 			if (unw_get_reg(&c, UNW_X86_64_RSP, &v) == 0)
 				x.regs[UNW_X86_64_RSP] = v;
-			if (x.regs[UNW_X86_64_RIP] &&
-			    u->cb.find_jit && u->cb.find_jit(u->cb.ctx, pid, x.regs[UNW_X86_64_RIP], &js, &je)) {
+			jit = x.regs[UNW_X86_64_RIP] && ip_is_jit(&x, pid, x.regs[UNW_X86_64_RIP], &js, &je);
+			if (jit) {
 				/* next frame is a trampoline: take libunwind's view of
 				 * the registers so we can restart it above */
 				for (int reg = 0; reg < UNW_X86_64_RIP; reg++)

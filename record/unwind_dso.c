@@ -10,6 +10,8 @@
 #include "pytop/xalloc.h"
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/auxv.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdlib.h>
@@ -39,7 +41,7 @@ struct dso_cache *dso_cache_new(void)
 
 static void dso_free(struct dso *d)
 {
-	if (d->image)
+	if (d->image && !d->borrowed)
 		munmap((void *)d->image, d->size);
 	free(d->loads);
 	free(d->path);
@@ -130,39 +132,22 @@ static void parse_eh_frame_hdr(struct dso *d, uint64_t vaddr)
 	d->has_hdr = true;
 }
 
-static void dso_open(struct dso *d)
+/* Parses the ELF image at d->image: PT_LOADs, .eh_frame_hdr, entry. */
+static void dso_parse(struct dso *d)
 {
-	int fd = open(d->path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	Elf *elf = NULL;
+	Elf *elf = elf_memory((char *)d->image, d->size);
 	GElf_Ehdr eh;
 	size_t nph;
+	uint64_t hdr = 0;
+	bool have_hdr = false;
 
-	if (fd < 0)
-		return;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
-		close(fd);
-		return;
-	}
-	d->dev = st.st_dev;
-	d->ino = st.st_ino;
-	d->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	d->size = (size_t)st.st_size;
-	void *img = mmap(NULL, d->size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (img == MAP_FAILED)
-		return;
-	d->image = img;
-
-	elf = elf_memory((char *)d->image, d->size);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh) ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
 	    elf_getphdrnum(elf, &nph))
 		goto out;
+	d->entry = eh.e_entry;
 	d->loads = xcalloc(nph ? nph : 1, sizeof(*d->loads));
 	d->min_vaddr = UINT64_MAX;
-	uint64_t hdr = 0;
-	bool have_hdr = false;
 	for (size_t i = 0; i < nph; i++) {
 		GElf_Phdr ph;
 		if (!gelf_getphdr(elf, (int)i, &ph))
@@ -193,10 +178,62 @@ out:
 		elf_end(elf);
 }
 
+/* The kernel's vDSO is the same image in every process: use our own. */
+static void vdso_open(struct dso *d)
+{
+	unsigned long base = getauxval(AT_SYSINFO_EHDR);
+	char line[256];
+	FILE *f;
+	if (!base)
+		return;
+	f = fopen("/proc/self/maps", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo == base) {
+			d->image = (const unsigned char *)lo;
+			d->size = hi - lo;
+			d->borrowed = true;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (d->image)
+		dso_parse(d);
+}
+
+static void dso_open(struct dso *d)
+{
+	int fd;
+	struct stat st;
+
+	if (!strcmp(d->path, "[vdso]")) {
+		vdso_open(d);
+		return;
+	}
+	fd = open(d->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+		close(fd);
+		return;
+	}
+	d->dev = st.st_dev;
+	d->ino = st.st_ino;
+	d->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	d->size = (size_t)st.st_size;
+	void *img = mmap(NULL, d->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (img == MAP_FAILED)
+		return;
+	d->image = img;
+	dso_parse(d);
+}
+
 static bool dso_stale(const struct dso *d)
 {
 	struct stat st;
-	if (stat(d->path, &st))
+	if (d->borrowed || stat(d->path, &st))
 		return false; /* gone: keep what we have */
 	return st.st_dev != d->dev || st.st_ino != d->ino ||
 	       (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != d->mtime_ns;
@@ -227,6 +264,13 @@ struct dso *dso_get(struct dso_cache *c, const char *path)
 	d->next = c->bucket[b];
 	c->bucket[b] = d;
 	return d;
+}
+
+bool dso_is_entry(const struct dso *d, uint64_t vaddr)
+{
+	/* _start is a handful of instructions; its return address after
+	 * `call __libc_start_main` (or _dl_start) lies within them */
+	return d->ok && d->entry && vaddr >= d->entry && vaddr - d->entry < 64;
 }
 
 bool dso_bias(const struct dso *d, uint64_t start, uint64_t pgoff, uint64_t *bias)

@@ -52,6 +52,8 @@ struct dso {
 	ino_t ino;
 	int64_t mtime_ns;
 	bool ok;                    /* readable ELF for x86-64 */
+	bool borrowed;              /* image is our own vDSO: never unmapped */
+	uint64_t entry;             /* e_entry: the outermost frame of a program */
 	const unsigned char *image; /* the whole file, mapped read-only */
 	size_t size;
 	struct dso_load *loads;
@@ -76,6 +78,9 @@ struct dso *dso_get(struct dso_cache *c, const char *path);
 /* Bias (process address - ELF vaddr) of a mapping of `d` at `start` for
  * file offset `pgoff`.  False when no PT_LOAD covers pgoff. */
 bool dso_bias(const struct dso *d, uint64_t start, uint64_t pgoff, uint64_t *bias);
+/* True when ELF vaddr `vaddr` is a program's entry point (_start), where a
+ * walk ends even though the code has no unwind info. */
+bool dso_is_entry(const struct dso *d, uint64_t vaddr);
 /* Copy up to `len` bytes at ELF vaddr `vaddr` from the file.  Returns the
  * number copied (0 when the address is not file-backed). */
 size_t dso_read(const struct dso *d, uint64_t vaddr, void *buf, size_t len);

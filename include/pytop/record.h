@@ -22,7 +22,7 @@ enum record_cg {
 };
 
 #define RECORD_DEFAULT_FREQ 999
-#define RECORD_DEFAULT_STACK 16384
+#define RECORD_DEFAULT_STACK UNWIND_DEFAULT_STACK_BYTES /* measured: see unwind.h */
 
 struct record_opts {
 	char *const *argv;          /* command to launch, or NULL to attach */

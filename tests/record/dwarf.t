@@ -8,7 +8,7 @@ need_file "$WORKLOADS/heavy-nofp" "run 'make tests-build'"
 check_eq "exit 0" "$rc" 0
 check_grep "summary: call graph dwarf" '^\[ pytop record: call graph dwarf \(requested: -g dwarf\) \]$' err.txt
 check_eq "meta: callchain" "$(meta d.data callchain)" dwarf
-check_eq "meta: stack_bytes" "$(meta d.data stack_bytes)" 16384
+check_eq "meta: stack_bytes (default, measured: see unwind.h)" "$(meta d.data stack_bytes)" 32768
 "$FOLDED" d.data >d.folded
 check_grep "no frame pointers, full stack: main -> work -> heavy_a" '^heavy-nofp;.*main;work;heavy_a( |;)' d.folded
 check_grep "the thread's stack: start_thread -> worker -> work -> heavy_b" '^heavy-nofp;.*start_thread;worker;work;heavy_b( |;)' d.folded

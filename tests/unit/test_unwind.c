@@ -390,6 +390,44 @@ int main(void)
 	unwinder_free(u);
 	tramp = NULL;
 
+	/* garbage: random stack words and IPs all over our own code must end
+	 * every walk cleanly (ASan watches the reads) */
+	u = unwinder_new(&cb);
+	set_jit(shape_sub, sizeof(shape_sub));
+	unwinder_set_trampoline(u, (uint32_t)getpid(), shape_sub, sizeof(shape_sub));
+	size_t whys[UNWIND_STOP_COUNT] = { 0 };
+	uint64_t seed = 88172645463325252ULL, text_lo = fns[F_CAPTURE].addr, text_hi = fns[F_MAIN].addr;
+	size_t walks = 0, frames = 0;
+	if (text_hi < text_lo) {
+		uint64_t t = text_lo;
+		text_lo = text_hi;
+		text_hi = t;
+	}
+	for (int iter = 0; iter < 3000; iter++) {
+		uint64_t regs[NSAMPLE_REGS], words[64];
+		for (size_t i = 0; i < 64; i++) {
+			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			/* mix plausible return addresses, stack pointers and junk */
+			words[i] = i % 3 == 0 ? text_lo + seed % (text_hi - text_lo + 4096)
+				 : i % 3 == 1 ? cap_regs[7] + (seed & 0xfff8) : seed;
+			if (i % 11 == 0)
+				words[i] = jit_start + seed % (jit_end - jit_start);
+		}
+		memcpy(regs, cap_regs, sizeof(regs));
+		regs[8] = words[3 * (1 + iter % 3)]; /* an address in our code */
+		if (iter % 4 == 0)
+			regs[8] = jit_start + iter % (jit_end - jit_start);
+		frames += unwinder_unwind(u, (uint32_t)getpid(), regs, (const unsigned char *)words,
+					  sizeof(words) - (size_t)(iter % 9), ips, 64, &why);
+		walks++;
+		whys[why]++;
+	}
+	CHECK(walks == 3000 && frames > walks,
+	      "3000 walks over garbage stacks end cleanly (%zu frames; %zu complete, %zu short, %zu no info, "
+	      "%zu unknown JIT, %zu errors)", frames, whys[UNWIND_END], whys[UNWIND_STACK_SHORT],
+	      whys[UNWIND_NO_INFO], whys[UNWIND_UNKNOWN_JIT], whys[UNWIND_ERROR]);
+	unwinder_free(u);
+
 	munmap(jit_page, 4096);
 	return tap_done();
 }

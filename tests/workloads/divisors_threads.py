@@ -1,7 +1,12 @@
 # divisors_threads.py [N]: the seeds' two-thread example (profile_perf.py)
 # with a size knob: slow_function does twice the work of fast_function, in
-# a thread pool.  N defaults to the article's 100_000_000.
+# a thread pool.  N defaults to the article's 100_000_000.  With
+# WORKLOAD_TIMES=FILE set, writes "WALL CPU" seconds of the run to FILE
+# (bench/unwind.sh measures profiler overhead with it).
+import os
+import resource
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000_000
@@ -36,4 +41,9 @@ def main():
 
 
 if __name__ == "__main__":
+    t0 = time.perf_counter()
     main()
+    if os.environ.get("WORKLOAD_TIMES"):
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        with open(os.environ["WORKLOAD_TIMES"], "w") as f:
+            f.write("%.3f %.3f\n" % (time.perf_counter() - t0, ru.ru_utime + ru.ru_stime))

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# bench/tui.sh: how fast the report browser opens and answers keys.  Prints
+# figures; asserts nothing.  The browser runs on a virtual screen (100x30)
+# through the hidden --replay-keys hook, which times each key from the key
+# to the repainted screen inside the program and prints p50/p99 to stderr.
+#
+#   (a) the synthetic 1,000,000-sample / 50,000-stack profile (mkfixture):
+#       process time to the first screen, then per-key latency for each kind
+#       of key (targets: open < 0.5 s, every key < 16 ms);
+#   (b) the same input for perf and pytop: bench/report_workload.c recorded
+#       by `perf record -g`, converted to pytop.data with bench/perf2fixture.py;
+#       perf report --stdio (perf's load + histogram before any screen; its
+#       TUI cannot be scripted) next to pytop's time to the first TUI screen.
+#
+# Environment: PYTOP (default ./pytop), BUILD (default build), FREQ (default
+# 10000), RUN seconds (default 4), SKIP_PERF=1 to skip (b).
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+PYTOP=${PYTOP:-$ROOT/pytop}
+MKFIXTURE=${MKFIXTURE:-$BUILD/tools/mkfixture}
+FREQ=${FREQ:-10000}
+RUN=${RUN:-4}
+W=$(mktemp -d "${TMPDIR:-/tmp}/pytop-tui-bench.XXXXXX")
+trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+
+die() { echo "bench/tui.sh: $*" >&2; exit 1; }
+[ -x "$PYTOP" ] || die "$PYTOP not built (make)"
+[ -x "$MKFIXTURE" ] || die "$MKFIXTURE not built (make tests-build)"
+[ -x /usr/bin/time ] || die "/usr/bin/time missing (apt-get install time)"
+
+# replay NAME KEYS: run the keys, print one row of the table
+replay() {
+	"$PYTOP" report -i "$DATA" --replay-keys "$2" >/dev/null 2>"$W/replay" ||
+		{ printf '  %-22s failed: %s\n' "$1" "$(tail -1 "$W/replay")"; return; }
+	awk -v name="$1" '
+		/^replay: key / { n++ }
+		/latency p50/ { p50 = $6; p99 = $9; max = $12 }
+		END { printf "  %-22s %5d %10.2f %10.2f %10.2f\n", name, n, p50, p99, max }' "$W/replay"
+}
+
+# timed CMD...: "MS KB": wall milliseconds and max RSS of CMD, output dropped
+timed() {
+	t0=$(date +%s%N)
+	/usr/bin/time -f "%M" -o "$W/time" "$@" >/dev/null 2>"$W/timed.err" ||
+		die "$1 failed: $(tail -1 "$W/timed.err")"
+	t1=$(date +%s%N)
+	echo "$(((t1 - t0) / 1000000)) $(cat "$W/time")"
+}
+
+# open: median of 3 runs of process wall time to the first screen and quit
+open_time() {
+	for i in 1 2 3; do
+		timed "$PYTOP" report -i "$DATA" --replay-keys q
+		cp "$W/timed.err" "$W/open.$i"
+	done | sort -n | sed -n 2p
+}
+
+echo "== (a) synthetic profile: 1,000,000 samples, 50,000 unique stacks, screen 100x30"
+DATA=$W/syn.data
+"$MKFIXTURE" --synthetic 1000000 50000 -o "$DATA" || die "mkfixture --synthetic failed"
+read -r ms kb <<<"$(open_time)"
+inprog=$(sed -n 's/^replay: open (rows + first screen) \([0-9.]*\) ms; process cpu time at first screen \([0-9.]*\) ms/\1 ms (TUI part), \2 ms CPU since exec/p' "$W/open.2")
+echo "  open (load file + build model + first screen + quit): ${ms} ms wall, max RSS $((kb / 1024)) MB"
+echo "  in the program: $inprog   [target: < 0.5 s]"
+echo
+printf '  %-22s %5s %10s %10s %10s   [target: < 16 ms per key]\n' "keys" "n" "p50 ms" "p99 ms" "max ms"
+replay "move j/k/PgDn/G/g" "jjjjjjjjjjkkkkk<PgDn><PgDn><PgDn><PgDn><PgUp>GgGg"
+replay "expand/collapse entry" "<Enter><Enter>j<Enter>j<Enter>jj<Enter>c<Enter>c"
+replay "expand all / collapse" "ECECECECEC"
+replay "filter keystrokes" "/func_2_1<BS><BS>3<BS>1_<Enter>/<Enter>"
+replay "sort change" "ssym<Enter>sdso,sym<Enter>scomm,sym<Enter>scomm,dso,sym<Enter>"
+replay "order (o)" "oooooo"
+replay "Python toggle (P)" "PPPPPPPP"
+replay "caller/callee (i)" "iiiiiiii"
+replay "zoom d/t + Esc" "d<Esc>d<Esc>t<Esc>t<Esc>"
+replay "hierarchy (H)" "HHHHHH"
+echo "  (filter/sort rows include the cheap prompt keystrokes; max is the rebuild)"
+
+[ "${SKIP_PERF:-0}" = 1 ] && exit 0
+echo
+echo "== (b) same input: bench/report_workload.c, 2 threads, ${RUN} s at ${FREQ} Hz, perf record -g"
+command -v perf >/dev/null || { echo "  perf missing (apt-get install linux-perf): skipped"; exit 0; }
+[ -f "$ROOT/bench/report_workload.c" ] && [ -f "$ROOT/bench/perf2fixture.py" ] ||
+	{ echo "  bench/report_workload.c or bench/perf2fixture.py missing: skipped"; exit 0; }
+cc -std=c11 -D_GNU_SOURCE -O2 -g -fno-omit-frame-pointer -fno-inline -pthread \
+	-o "$W/workload" "$ROOT/bench/report_workload.c" -lm || die "cannot build the workload"
+perf record -q -g -F "$FREQ" -o "$W/perf.data" -- "$W/workload" "$RUN" >/dev/null 2>"$W/perf-rec.err" ||
+	die "perf record failed: $(tail -1 "$W/perf-rec.err")"
+perf script -i "$W/perf.data" --ns -F comm,pid,tid,time,period,ip,sym,dso 2>/dev/null |
+	python3 "$ROOT/bench/perf2fixture.py" >"$W/desc.txt" || die "perf2fixture failed"
+DATA=$W/same.data
+"$MKFIXTURE" -o "$DATA" "$W/desc.txt" || die "mkfixture on perf's samples failed"
+nsamp=$(grep -c '^sample ' "$W/desc.txt")
+read -r pms pkb <<<"$(timed perf report -i "$W/perf.data" --stdio)"
+read -r ms kb <<<"$(open_time)"
+echo "  $nsamp samples"
+printf '  %-50s %6s ms %5s MB\n' "perf report --stdio (its TUI cannot be scripted)" "$pms" "$((pkb / 1024))"
+printf '  %-50s %6s ms %5s MB\n' "pytop report: to the first TUI screen and quit" "$ms" "$((kb / 1024))"
+printf '  %-22s %5s %10s %10s %10s\n' "keys" "n" "p50 ms" "p99 ms" "max ms"
+replay "expand all / collapse" "ECECEC"
+replay "filter keystrokes" "/wor<BS><BS>ork<Enter>/<Enter>"
+replay "sort change" "ssym<Enter>sdso,sym<Enter>scomm,dso,sym<Enter>"
+replay "Python toggle (P)" "PPPP"

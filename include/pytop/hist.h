@@ -1,0 +1,96 @@
+/* hist: histogram entries of a profile for one struct report_opts.
+ *
+ * hist_new() answers one query: it applies the filters, groups the kept
+ * weight by the sort keys (Children = samples whose stack contains the
+ * entry, counted once per stack; Self = samples whose leaf is the entry),
+ * sorts, and for --hierarchy nests the levels (comm -> dso -> sym) in
+ * pre-order.  Cost is proportional to unique stacks, so the TUI re-queries
+ * after every sort/filter/view change.  Rows and their text stay valid until
+ * hist_free(); the profile must outlive the hist. */
+#ifndef PYTOP_HIST_H
+#define PYTOP_HIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pytop/profile.h"
+#include "pytop/report_opts.h"
+
+#define HIST_NONE UINT32_MAX
+
+/* Columns, in the order they can appear. */
+enum hist_col {
+	HCOL_CHILDREN = 0, /* "Children" (only with children on) */
+	HCOL_SELF,         /* "Self", or "Overhead" without children */
+	HCOL_SAMPLES,      /* "Samples": self sample count (not shown by default) */
+	HCOL_COMM,
+	HCOL_PID,
+	HCOL_TID,
+	HCOL_DSO,
+	HCOL_SYM,          /* "[.] name" / "[k] name" */
+	HCOL_COUNT
+};
+
+struct hist_row {
+	uint64_t self, children;            /* weight; children == self when children are off */
+	uint64_t self_samples, children_samples;
+	/* Key values; PROFILE_NONE for keys this row is not keyed by. */
+	uint32_t comm;   /* string id of the command name (pdata_str) */
+	uint32_t pid, tid;
+	uint32_t dso, sym;
+	uint32_t parent; /* hierarchy parent row, or HIST_NONE */
+	uint32_t end;    /* index after this row's subtree (flat: index + 1) */
+	uint16_t depth;  /* hierarchy level, 0 in flat mode */
+	uint8_t level_key; /* enum sort_key this row adds (hierarchy) or the last key */
+	uint8_t kind;    /* enum frame_kind of sym (FRAME_UNKNOWN without sym) */
+};
+
+struct hist;
+
+/* Run a query.  Returns NULL with a one-line reason in err only for a bad
+ * option value (an invalid --symbol-filter regex).  Free with hist_free(). */
+struct hist *hist_new(const struct profile *p, const struct report_opts *o,
+		      char *err, size_t errlen);
+void hist_free(struct hist *h);
+
+const struct profile *hist_profile(const struct hist *h);
+const struct report_opts *hist_opts(const struct hist *h); /* the hist's own copy */
+
+size_t hist_nrows(const struct hist *h);
+const struct hist_row *hist_row(const struct hist *h, size_t i);
+
+bool hist_has_children(const struct hist *h); /* is the Children column shown */
+uint64_t hist_kept_weight(const struct hist *h);  /* weight of the kept samples */
+uint64_t hist_kept_samples(const struct hist *h);
+uint64_t hist_total_weight(const struct hist *h); /* base of the percentages */
+/* weight as a percent of hist_total_weight (0 when the total is 0). */
+double hist_percent(const struct hist *h, uint64_t weight);
+
+/* Leaf-kind split of the kept samples. */
+const struct profile_classes *hist_classes(const struct hist *h);
+
+/* The columns to show, in order; returns how many (<= HCOL_COUNT). */
+size_t hist_columns(const struct hist *h, enum hist_col *cols);
+/* Header title of a column ("Children", "Self"/"Overhead", "Command", "Pid",
+ * "Tid", "Shared Object", "Symbol"). */
+const char *hist_col_title(const struct hist *h, enum hist_col col);
+/* Width of the widest cell (or title) of the column over all rows. */
+int hist_col_width(const struct hist *h, enum hist_col col);
+/* Text of one cell, e.g. "61.20%", "python3", "libc.so.6", "[.] main";
+ * the one column extractor shared by printing, sorting and searching.
+ * Writes into buf (NUL-terminated) or returns an internal string. */
+const char *hist_cell(const struct hist *h, size_t row, enum hist_col col,
+		      char *buf, size_t len);
+
+/* perf's one-line title for a browser: "Samples: 1000 of event 'cpu-clock'
+ * (999 Hz), Event count (approx.): 1000000", plus ", kept 250 (25.00%)"
+ * when filters drop samples.  Writes into buf (NUL-terminated), returns it. */
+const char *hist_title(const struct hist *h, char *buf, size_t len);
+
+/* Next row whose symbol (or, for rows without sym, last key) contains
+ * `needle` (case-insensitive), searching from `start` in direction dir
+ * (+1 / -1), wrapping once.  Returns the row or HIST_NONE. */
+uint32_t hist_search(const struct hist *h, const char *needle, size_t start, int dir);
+
+#endif

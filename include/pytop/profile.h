@@ -1,0 +1,114 @@
+/* profile: a pytop.data loaded once into structures built for queries.
+ *
+ * profile_load() reads the file (pdata_read validates it), classifies every
+ * frame (DESIGN.md "Frame classification"; kinds the file leaves unknown are
+ * recomputed from name and DSO), merges frames into symbols (name + DSO) and
+ * aggregates the samples once into per-(thread, stack) weights.  Every
+ * query after that (hist.h, callgraph.h, report_print.h) costs in proportion
+ * to unique stacks, never to samples.
+ *
+ * Ids: a "sym" is a symbol (a name in a DSO, or the Python view's
+ * "[interpreter]"), a "dso" a mapping path, a "thread" an index of the
+ * file's thread table.  Ids are stable for the profile's lifetime.
+ * A profile is read-only after loading except for internal caches, so one
+ * thread at a time may query it. */
+#ifndef PYTOP_PROFILE_H
+#define PYTOP_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pytop/pdata.h"
+
+#define PROFILE_NONE UINT32_MAX
+
+struct profile;
+
+/* Header facts for the report's '#' block and the TUI's title line. Strings
+ * are never NULL ("" when the file does not say). */
+struct profile_info {
+	uint64_t nsamples;      /* samples in the file */
+	uint64_t total_weight;  /* sum of sample weights (event count) */
+	uint64_t nstacks;       /* unique stack nodes */
+	uint64_t nthreads;
+	uint64_t lost, throttled, truncated; /* from the file's metadata */
+	uint64_t empty;         /* samples without any frame */
+	uint64_t freq, period;  /* sampling frequency (Hz) or period */
+	uint64_t start_time, duration; /* ns */
+	bool has_callchains;    /* some sample has more than one frame */
+	const char *event, *cmdline, *callchain, *callchain_reason;
+	const char *python_path, *python_version, *hostname, *os_release, *arch;
+	const char *pytop_version;
+};
+
+/* Load `path`.  Returns NULL with err filled ("corrupt sample file: ...",
+ * "cannot open: ...") on failure.  Free with profile_free(). */
+struct profile *profile_load(const char *path, struct pdata_error *err);
+/* Build a profile from pd, which the profile then owns. Never NULL. */
+struct profile *profile_from_pdata(struct pdata *pd);
+void profile_free(struct profile *p);
+
+const struct profile_info *profile_info(const struct profile *p);
+const struct pdata *profile_pdata(const struct profile *p);
+
+/* Kind of a frame from its name and DSO path (dso may be NULL), by the rules
+ * of DESIGN.md: py:: -> python; [kernel.kallsyms] or a kernel address name
+ * -> kernel; libpython* / python* DSO -> interpreter; other DSO -> native;
+ * no DSO and a "[...]" or hex name -> unknown. */
+enum frame_kind profile_classify_frame(const char *name, const char *dso);
+
+/* ---- symbols, DSOs, threads ---- */
+
+enum {
+	PNAME_VERBOSE = 1u << 0, /* full paths (Python files, DSOs) */
+	PNAME_RAW = 1u << 1,     /* the stored name: "py::qual:/path/file.py" */
+};
+
+size_t profile_nsyms(const struct profile *p);
+/* Display name of sym: Python frames print "qualname (file.py)", with
+ * PNAME_VERBOSE "qualname (/full/path/file.py)", with PNAME_RAW unchanged.
+ * Returns a string valid for the profile's lifetime. */
+const char *profile_sym_name(const struct profile *p, uint32_t sym, unsigned flags);
+enum frame_kind profile_sym_kind(const struct profile *p, uint32_t sym);
+uint32_t profile_sym_dso(const struct profile *p, uint32_t sym); /* PROFILE_NONE if none */
+
+size_t profile_ndsos(const struct profile *p);
+/* Basename ("libc.so.6"), or the full path with verbose.  Frames without a
+ * mapping use "[unknown]" ("[python]" for Python frames). */
+const char *profile_dso_name(const struct profile *p, uint32_t dso, bool verbose);
+
+size_t profile_nthreads(const struct profile *p);
+const char *profile_thread_comm(const struct profile *p, uint32_t thread);
+uint32_t profile_thread_pid(const struct profile *p, uint32_t thread);
+uint32_t profile_thread_tid(const struct profile *p, uint32_t thread);
+/* Totals of every sample of a thread / of every thread of a process
+ * (unfiltered; 0 for unknown ids). */
+uint64_t profile_thread_weight(const struct profile *p, uint32_t thread);
+uint64_t profile_thread_samples(const struct profile *p, uint32_t thread);
+uint64_t profile_pid_weight(const struct profile *p, uint32_t pid);
+uint64_t profile_pid_samples(const struct profile *p, uint32_t pid);
+
+/* ---- classification ("classify the bottleneck") ---- */
+
+/* Sample weight split by the kind of each sample's leaf frame (empty stacks
+ * count as unknown). */
+struct profile_classes {
+	uint64_t total;
+	uint64_t weight[FRAME_KIND_COUNT];
+	uint32_t top_native_dso;  /* DSO with the most native-leaf weight, or PROFILE_NONE */
+	uint64_t top_native_weight;
+	/* interpreter-leaf weight whose stack has a Python frame: the eval
+	 * loop running Python functions (CPython's trampoline makes the eval
+	 * loop, not the py:: frame, the leaf of Python code) */
+	uint64_t interpreter_in_python;
+};
+
+/* One line, no newline: "Python code 61.20%, interpreter 20.00% (18.00%
+ * running Python functions), native libraries 10.00% (top: libc.so.6
+ * 9.00%), kernel 5.00%, unknown 3.80%".
+ * Writes into buf (always NUL-terminated) and returns it. */
+const char *profile_classes_line(const struct profile *p, const struct profile_classes *c,
+				 char *buf, size_t len);
+
+#endif

@@ -1,0 +1,30 @@
+/* report_print: text printers of the model: perf-style --stdio, collapsed
+ * stacks (--folded) and JSON (--format json; schema in pytop-report(1)).
+ * Each returns 0, or -1 with a one-line reason in err (bad option value
+ * such as an invalid regex); write errors are the caller's (ferror). */
+#ifndef PYTOP_REPORT_PRINT_H
+#define PYTOP_REPORT_PRINT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "pytop/callgraph.h"
+#include "pytop/hist.h"
+#include "pytop/profile.h"
+#include "pytop/report_opts.h"
+
+int report_print_stdio(FILE *out, const struct profile *p, const struct report_opts *o,
+		       char *err, size_t errlen);
+int report_print_folded(FILE *out, const struct profile *p, const struct report_opts *o,
+			char *err, size_t errlen);
+int report_print_json(FILE *out, const struct profile *p, const struct report_opts *o,
+		      char *err, size_t errlen);
+
+/* Pieces, for callers that print their own way. */
+/* The '#' header block, classification line included. */
+void report_print_header(FILE *out, const struct hist *h);
+/* One entry's call graph in perf's glyph layout, left margin `margin`.
+ * Returns 0 when nothing was printed (every line under the limit). */
+int report_print_callgraph(FILE *out, struct callgraph *g, int margin);
+
+#endif

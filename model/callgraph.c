@@ -1,0 +1,427 @@
+/* callgraph: callee / caller trees of one histogram entry, expanded lazily. */
+#include "hist_int.h"
+
+#include "pytop/callgraph.h"
+#include "pytop/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct cpath {
+	uint32_t off, len;   /* symbols psyms[off .. off+len), entry first */
+	uint64_t weight, samples;
+};
+
+struct cgn {
+	struct cg_node pub;
+	uint32_t rb, re;     /* paths order[rb .. re) pass through this node */
+	uint32_t *kids;
+	uint32_t nkids;
+	bool built;
+};
+
+struct callgraph {
+	const struct hist *h;
+	const struct hist_row *row;
+	uint32_t rowi, key;
+	bool callers;
+	uint32_t *psyms;
+	size_t npsyms, cap_psyms;
+	struct cpath *paths;
+	size_t npaths, cap_paths;
+	uint32_t *order;
+	struct cgn *nodes;
+	size_t nnodes, cap_nodes;
+	char rootname[512];
+};
+
+/* For every row, the kept records whose stack contains the row's key (with
+ * children) or ends in it (without): one walk over the records, two passes
+ * (count, fill).  Cached in the hist. */
+static void build_index(struct hist *h)
+{
+	const struct view *v = h->v;
+	size_t nk = h->fk == FK_SYM ? h->p->nsyms : h->fk == FK_DSO ? h->p->ndsos : 1;
+	uint32_t *keyrow = xmalloc(nk ? nk : 1, sizeof(uint32_t));
+	uint32_t *stamp = xcalloc(nk ? nk : 1, sizeof(uint32_t));
+	uint32_t *lastpos = xcalloc(nk ? nk : 1, sizeof(uint32_t));
+	uint32_t *gfirst = xmalloc(h->ngroups + 1, sizeof(uint32_t));
+	uint32_t *byg = xmalloc(h->nrows ? h->nrows : 1, sizeof(uint32_t));
+	uint32_t *fill, st = 0;
+
+	for (size_t k = 0; k < nk; k++)
+		keyrow[k] = HIST_NONE;
+	/* rows by group (counting sort) */
+	memset(gfirst, 0, (h->ngroups + 1) * sizeof(uint32_t));
+	for (size_t r = 0; r < h->nrows; r++)
+		if (h->row_group[r] != HIST_NONE)
+			gfirst[h->row_group[r] + 1]++;
+	for (size_t g = 0; g < h->ngroups; g++)
+		gfirst[g + 1] += gfirst[g];
+	fill = xmalloc(h->ngroups + 1, sizeof(uint32_t));
+	memcpy(fill, gfirst, (h->ngroups + 1) * sizeof(uint32_t));
+	for (size_t r = 0; r < h->nrows; r++)
+		if (h->row_group[r] != HIST_NONE)
+			byg[fill[h->row_group[r]]++] = (uint32_t)r;
+	free(fill);
+	h->ridx_start = xcalloc(h->nrows + 1, sizeof(uint32_t));
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t *pos = NULL;
+		if (pass == 1) {
+			for (size_t r = 0; r < h->nrows; r++)
+				h->ridx_start[r + 1] += h->ridx_start[r];
+			h->ridx = xmalloc(h->ridx_start[h->nrows] ? h->ridx_start[h->nrows] : 1,
+					  sizeof(*h->ridx));
+			pos = xmalloc(h->nrows + 1, sizeof(uint32_t));
+			memcpy(pos, h->ridx_start, (h->nrows + 1) * sizeof(uint32_t));
+		}
+		for (size_t g = 0; g < h->ngroups; g++) {
+			for (uint32_t i = gfirst[g]; i < gfirst[g + 1]; i++)
+				keyrow[hist_node_key_of_row(h, byg[i])] = byg[i];
+			for (uint32_t i = h->gstart[g]; i < h->gstart[g + 1]; i++) {
+				uint32_t rec = h->order[i];
+				uint32_t n = v->recs[rec].leaf;
+				st++;
+				for (; n != PROFILE_NONE; n = h->children ? v->parent[n] : PROFILE_NONE) {
+					uint32_t k = hist_node_key(h, n), r = keyrow[k];
+					if (r == HIST_NONE)
+						continue;
+					if (stamp[k] == st) {
+						/* an outer occurrence: the entry node moves up */
+						if (pass == 1)
+							h->ridx[lastpos[k]].node = n;
+						continue;
+					}
+					stamp[k] = st;
+					if (pass == 0) {
+						h->ridx_start[r + 1]++;
+					} else {
+						lastpos[k] = pos[r];
+						h->ridx[pos[r]].rec = rec;
+						h->ridx[pos[r]++].node = n;
+					}
+				}
+			}
+			for (uint32_t i = gfirst[g]; i < gfirst[g + 1]; i++)
+				keyrow[hist_node_key_of_row(h, byg[i])] = HIST_NONE;
+		}
+		free(pos);
+	}
+	free(keyrow);
+	free(stamp);
+	free(lastpos);
+	free(gfirst);
+	free(byg);
+}
+
+/* Collect the paths of the entry's records (on the root's first expansion). */
+static void collect_paths(struct callgraph *g);
+
+struct callgraph *callgraph_new(const struct hist *h, size_t rowi)
+{
+	const struct hist_row *row = hist_row(h, rowi);
+	struct callgraph *g;
+	uint32_t grp, key;
+
+	if (!row || h->o.graph == GRAPH_NONE || !h->p->info.has_callchains)
+		return NULL;
+	grp = h->row_group[rowi];
+	if (grp == HIST_NONE || grp >= h->ngroups)
+		return NULL;
+	key = h->fk == FK_SYM ? row->sym : h->fk == FK_DSO ? row->dso : 0;
+	g = xcalloc(1, sizeof(*g));
+	g->h = h;
+	g->row = row;
+	g->rowi = (uint32_t)rowi;
+	g->key = key;
+	g->callers = h->callers;
+	/* the root, before any path is known */
+	xgrow(&g->nodes, &g->cap_nodes, 1, sizeof(*g->nodes));
+	memset(&g->nodes[0], 0, sizeof(g->nodes[0]));
+	g->nodes[0].pub.sym = row->sym;
+	g->nodes[0].pub.parent = CG_NONE;
+	g->nodes[0].pub.weight = h->children ? row->children : row->self;
+	g->nodes[0].pub.samples = h->children ? row->children_samples : row->self_samples;
+	g->nnodes = 1;
+	return g;
+}
+
+/* Append the path of record r through its entry node x: callee order from
+ * x down to the leaf, caller order from x up to the outermost frame. */
+static void add_path(struct callgraph *g, const struct rec *r, uint32_t x)
+{
+	const struct view *v = g->h->v;
+	struct cpath *cp;
+	uint32_t len;
+	xgrow(&g->paths, &g->cap_paths, g->npaths + 1, sizeof(*g->paths));
+	cp = &g->paths[g->npaths++];
+	cp->off = (uint32_t)g->npsyms;
+	cp->weight = r->weight;
+	cp->samples = r->samples;
+	len = g->callers ? v->depth[x] : v->depth[r->leaf] - v->depth[x] + 1;
+	cp->len = len;
+	xgrow(&g->psyms, &g->cap_psyms, g->npsyms + len, sizeof(uint32_t));
+	if (g->callers) {
+		uint32_t *out = g->psyms + g->npsyms;
+		for (uint32_t n = x; n != PROFILE_NONE; n = v->parent[n])
+			*out++ = v->sym[n];
+	} else {
+		uint32_t *out = g->psyms + g->npsyms + len;
+		for (uint32_t n = r->leaf;; n = v->parent[n]) {
+			*--out = v->sym[n];
+			if (n == x)
+				break;
+		}
+	}
+	g->npsyms += len;
+}
+
+static void collect_paths(struct callgraph *g)
+{
+	struct hist *h = (struct hist *)g->h; /* index cache */
+	const struct view *v = h->v;
+
+	if (!h->ridx_start && h->graphs++ == 0) {
+		/* One graph (the TUI's case): find the outermost entry node on
+		 * every path with one pass over the tree, then scan the group. */
+		uint32_t grp = h->row_group[g->rowi];
+		uint32_t *xnode = NULL;
+		if (h->children) {
+			const uint8_t *first = h->fk == FK_NONE ? NULL
+					       : view_first(h->p, v, h->fk == FK_SYM ? 2 : 1);
+			xnode = xmalloc(v->nnodes ? v->nnodes : 1, sizeof(uint32_t));
+			for (size_t n = 0; n < v->nnodes; n++) {
+				uint32_t par = v->parent[n];
+				bool here = first ? first[n] && hist_node_key(h, (uint32_t)n) == g->key
+						  : par == PROFILE_NONE;
+				xnode[n] = here ? (uint32_t)n : par == PROFILE_NONE ? PROFILE_NONE : xnode[par];
+			}
+		}
+		for (uint32_t i = h->gstart[grp]; i < h->gstart[grp + 1]; i++) {
+			const struct rec *r = &v->recs[h->order[i]];
+			if (xnode) {
+				if (xnode[r->leaf] != PROFILE_NONE)
+					add_path(g, r, xnode[r->leaf]);
+			} else if (hist_node_key(h, r->leaf) == g->key) {
+				add_path(g, r, r->leaf);
+			}
+		}
+		free(xnode);
+	} else {
+		if (!h->ridx_start)
+			build_index(h);
+		for (uint32_t i = h->ridx_start[g->rowi]; i < h->ridx_start[g->rowi + 1]; i++)
+			add_path(g, &v->recs[h->ridx[i].rec], h->ridx[i].node);
+	}
+	g->order = xmalloc(g->npaths ? g->npaths : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < g->npaths; i++)
+		g->order[i] = (uint32_t)i;
+	g->nodes[0].rb = 0;
+	g->nodes[0].re = (uint32_t)g->npaths;
+}
+
+void callgraph_free(struct callgraph *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->nnodes; i++)
+		free(g->nodes[i].kids);
+	free(g->nodes);
+	free(g->order);
+	free(g->paths);
+	free(g->psyms);
+	free(g);
+}
+
+bool callgraph_inverted(const struct callgraph *g)
+{
+	return g->callers;
+}
+
+uint32_t callgraph_root(const struct callgraph *g)
+{
+	(void)g;
+	return 0;
+}
+
+const struct cg_node *callgraph_node(const struct callgraph *g, uint32_t id)
+{
+	return id < g->nnodes ? &g->nodes[id].pub : NULL;
+}
+
+static int64_t sym_at(const struct callgraph *g, uint32_t path, uint32_t d)
+{
+	const struct cpath *cp = &g->paths[path];
+	return d < cp->len ? (int64_t)g->psyms[cp->off + d] : -1;
+}
+
+static int kid_cmp(const void *a, const void *b, void *arg)
+{
+	const struct callgraph *g = arg;
+	const struct cg_node *x = &g->nodes[*(const uint32_t *)a].pub;
+	const struct cg_node *y = &g->nodes[*(const uint32_t *)b].pub;
+	const struct profile *p = g->h->p;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return strcmp(profile_sym_name(p, x->sym, g->h->name_flags),
+		      profile_sym_name(p, y->sym, g->h->name_flags));
+}
+
+static double percent_of(const struct callgraph *g, uint64_t w)
+{
+	if (g->h->o.graph == GRAPH_ENTRY)
+		return g->nodes[0].pub.weight ? 100.0 * (double)w / (double)g->nodes[0].pub.weight : 0;
+	return hist_percent(g->h, w);
+}
+
+struct bucket {
+	int64_t sym;
+	uint32_t count, pos;
+	uint64_t weight, samples;
+};
+
+static void expand(struct callgraph *g, uint32_t id)
+{
+	struct cgn *n = &g->nodes[id];
+	uint32_t rb = n->rb, re = n->re, d = n->pub.depth, len;
+	uint32_t *kids = NULL, *slots, *bidx, *tmp;
+	struct bucket *b;
+	size_t nk = 0, nb = 0, mask = 15;
+	uint64_t self = 0, nhidden = 0, hidden_w = 0;
+
+	if (id == 0) {
+		/* Under the limit, every line of the graph would be hidden. */
+		if (g->h->o.graph == GRAPH_TOTAL && hist_percent(g->h, n->pub.weight) < g->h->o.percent_limit) {
+			n->built = true;
+			n->pub.nhidden = n->pub.weight ? 1 : 0;
+			n->pub.hidden_weight = n->pub.weight;
+			return;
+		}
+		collect_paths(g);
+		n = &g->nodes[0];
+		rb = n->rb;
+		re = n->re;
+	}
+	len = re - rb;
+	/* Bucket the paths by their symbol at depth d (hash, linear time),
+	 * then lay the range out bucket by bucket so each child owns a
+	 * contiguous sub-range. */
+	while (mask < (size_t)len * 2)
+		mask = mask * 2 + 1;
+	slots = xcalloc(mask + 1, sizeof(uint32_t));
+	b = xmalloc(len ? len : 1, sizeof(*b));
+	bidx = xmalloc(len ? len : 1, sizeof(*bidx));
+	for (uint32_t i = 0; i < len; i++) {
+		const struct cpath *cp = &g->paths[g->order[rb + i]];
+		int64_t sym = sym_at(g, g->order[rb + i], d);
+		size_t sl = (size_t)((uint64_t)(sym + 1) * 0x9e3779b97f4a7c15ULL >> 7) & mask;
+		while (slots[sl] && b[slots[sl] - 1].sym != sym)
+			sl = (sl + 1) & mask;
+		if (!slots[sl]) {
+			b[nb].sym = sym;
+			b[nb].count = 0;
+			b[nb].weight = b[nb].samples = 0;
+			slots[sl] = (uint32_t)++nb;
+		}
+		bidx[i] = slots[sl] - 1;
+		b[bidx[i]].count++;
+		b[bidx[i]].weight += cp->weight;
+		b[bidx[i]].samples += cp->samples;
+	}
+	free(slots);
+	{
+		uint32_t pos = 0;
+		for (size_t k = 0; k < nb; k++) {
+			b[k].pos = pos;
+			pos += b[k].count;
+		}
+	}
+	tmp = xmalloc(len ? len : 1, sizeof(*tmp));
+	for (uint32_t i = 0; i < len; i++)
+		tmp[b[bidx[i]].pos++] = g->order[rb + i];
+	memcpy(g->order + rb, tmp, len * sizeof(*tmp));
+	free(tmp);
+	free(bidx);
+	for (size_t k = 0; k < nb; k++) {
+		uint32_t end = rb + b[k].pos, start = end - b[k].count;
+		if (b[k].sym < 0) {
+			self += b[k].weight;
+			continue;
+		}
+		if (percent_of(g, b[k].weight) < g->h->o.percent_limit) {
+			nhidden++;
+			hidden_w += b[k].weight;
+			continue;
+		}
+		xgrow(&g->nodes, &g->cap_nodes, g->nnodes + 1, sizeof(*g->nodes));
+		{
+			struct cgn *c = &g->nodes[g->nnodes];
+			memset(c, 0, sizeof(*c));
+			c->pub.sym = (uint32_t)b[k].sym;
+			c->pub.parent = id;
+			c->pub.depth = d + 1;
+			c->pub.weight = b[k].weight;
+			c->pub.samples = b[k].samples;
+			c->rb = start;
+			c->re = end;
+		}
+		kids = xrealloc(kids, nk + 1, sizeof(*kids));
+		kids[nk++] = (uint32_t)g->nnodes++;
+	}
+	free(b);
+	n = &g->nodes[id]; /* the array may have moved */
+	n->pub.self = self;
+	n->pub.nhidden = (uint32_t)nhidden;
+	n->pub.hidden_weight = hidden_w;
+	if (nk > 1)
+		qsort_r(kids, nk, sizeof(*kids), kid_cmp, g);
+	n->kids = kids;
+	n->nkids = (uint32_t)nk;
+	n->built = true;
+}
+
+size_t callgraph_children(struct callgraph *g, uint32_t id, const uint32_t **ids)
+{
+	static const uint32_t none[1];
+	if (id >= g->nnodes) {
+		*ids = none;
+		return 0;
+	}
+	if (!g->nodes[id].built)
+		expand(g, id);
+	*ids = g->nodes[id].kids ? g->nodes[id].kids : none;
+	return g->nodes[id].nkids;
+}
+
+double callgraph_percent(const struct callgraph *g, uint32_t id)
+{
+	const struct cg_node *n = callgraph_node(g, id);
+	if (!n)
+		return 0;
+	if (g->h->o.graph == GRAPH_ENTRY)
+		return g->nodes[0].pub.weight ? 100.0 * (double)n->weight / (double)g->nodes[0].pub.weight : 0;
+	return hist_percent(g->h, n->weight);
+}
+
+const char *callgraph_name(const struct callgraph *g, uint32_t id)
+{
+	const struct cg_node *n = callgraph_node(g, id);
+	const struct profile *p = g->h->p;
+	if (!n)
+		return "";
+	if (id == 0 && n->sym == PROFILE_NONE) {
+		const struct hist_row *r = g->row;
+		if (r->dso != PROFILE_NONE)
+			return profile_dso_name(p, r->dso, g->h->o.verbose);
+		if (r->comm != PROFILE_NONE)
+			return pdata_str(p->pd, r->comm);
+		return "[all]";
+	}
+	return profile_sym_name(p, n->sym, g->h->name_flags);
+}
+
+enum frame_kind callgraph_kind(const struct callgraph *g, uint32_t id)
+{
+	const struct cg_node *n = callgraph_node(g, id);
+	return n && n->sym != PROFILE_NONE ? profile_sym_kind(g->h->p, n->sym) : FRAME_UNKNOWN;
+}

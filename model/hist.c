@@ -1,0 +1,737 @@
+/* hist: histogram entries for one query (filters, sort keys, children,
+ * hierarchy), computed from the per-(thread, stack) records of a view. */
+#include "hist_int.h"
+
+#include "pytop/xalloc.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct keyset {
+	bool k[SORT_KEY_COUNT];
+};
+
+static struct keyset keyset_prefix(const struct report_opts *o, size_t n)
+{
+	struct keyset ks = { { false } };
+	for (size_t i = 0; i < n && i < o->nkeys; i++)
+		ks.k[o->keys[i]] = true;
+	return ks;
+}
+
+static enum frame_key keyset_fk(const struct keyset *ks)
+{
+	return ks->k[SORT_SYM] ? FK_SYM : ks->k[SORT_DSO] ? FK_DSO : FK_NONE;
+}
+
+/* ---- filters ---- */
+
+struct filter_state {
+	uint8_t *thread_ok;  /* per thread */
+	uint8_t *dso_in;     /* per dso, NULL without a dso filter */
+	uint8_t *node_flags; /* per view node: 1 = symbol match on path, 2 = dso on path */
+	uint8_t need;        /* flags a kept sample's leaf must have */
+};
+
+static bool in_u32(const uint32_t *v, size_t n, uint32_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static bool in_str(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+static int filter_prepare(struct hist *h, struct filter_state *fs, char *err, size_t errlen)
+{
+	const struct profile *p = h->p;
+	const struct report_filter *f = &h->o.filter;
+	const struct view *v = h->v;
+	size_t nt = profile_nthreads(p);
+	uint8_t *sym_match = NULL;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->thread_ok = xmalloc(nt ? nt : 1, 1);
+	for (size_t t = 0; t < nt; t++) {
+		bool ok = true;
+		if (f->ncomms && !in_str(f->comms, f->ncomms, profile_thread_comm(p, (uint32_t)t)))
+			ok = false;
+		if (f->npids && !in_u32(f->pids, f->npids, profile_thread_pid(p, (uint32_t)t)))
+			ok = false;
+		if (f->ntids && !in_u32(f->tids, f->ntids, profile_thread_tid(p, (uint32_t)t)))
+			ok = false;
+		fs->thread_ok[t] = ok;
+	}
+	if (f->symbol && !f->symbol[strcspn(f->symbol, "\\^$.[]|()*+?{}")]) {
+		/* a plain word: the regex would be a substring search anyway */
+		sym_match = xmalloc(p->nsyms ? p->nsyms : 1, 1);
+		for (size_t s = 0; s < p->nsyms; s++) {
+			const struct psym *ps = &p->syms[s];
+			sym_match[s] = strstr(ps->raw, f->symbol) || strstr(ps->shortn, f->symbol) ||
+				       strstr(ps->longn, f->symbol);
+		}
+		fs->need |= 1;
+	} else if (f->symbol) {
+		regex_t re;
+		int rc = regcomp(&re, f->symbol, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char msg[128];
+			regerror(rc, &re, msg, sizeof(msg));
+			regfree(&re);
+			snprintf(err, errlen, "bad regular expression '%s': %s", f->symbol, msg);
+			return -1;
+		}
+		sym_match = xmalloc(p->nsyms ? p->nsyms : 1, 1);
+		for (size_t s = 0; s < p->nsyms; s++) {
+			const struct psym *ps = &p->syms[s];
+			sym_match[s] = !regexec(&re, ps->raw, 0, NULL, 0) ||
+				       (ps->shortn != ps->raw && !regexec(&re, ps->shortn, 0, NULL, 0)) ||
+				       (ps->longn != ps->shortn && !regexec(&re, ps->longn, 0, NULL, 0));
+		}
+		regfree(&re);
+		fs->need |= 1;
+	}
+	if (f->ndsos) {
+		fs->dso_in = xcalloc(p->ndsos ? p->ndsos : 1, 1);
+		for (size_t d = 0; d < p->ndsos; d++)
+			fs->dso_in[d] = in_str(f->dsos, f->ndsos, p->dsos[d].base) ||
+					in_str(f->dsos, f->ndsos, p->dsos[d].path);
+		fs->need |= 2;
+	}
+	if (fs->need) {
+		fs->node_flags = xmalloc(v->nnodes ? v->nnodes : 1, 1);
+		for (size_t n = 0; n < v->nnodes; n++) {
+			uint32_t s = v->sym[n], par = v->parent[n];
+			uint8_t fl = par == PROFILE_NONE ? 0 : fs->node_flags[par];
+			if (sym_match && sym_match[s])
+				fl |= 1;
+			if (fs->dso_in && fs->dso_in[p->syms[s].dso])
+				fl |= 2;
+			fs->node_flags[n] = fl;
+		}
+	}
+	free(sym_match);
+	return 0;
+}
+
+static void filter_done(struct filter_state *fs)
+{
+	free(fs->thread_ok);
+	free(fs->dso_in);
+	free(fs->node_flags);
+}
+
+/* ---- thread groups ---- */
+
+struct group_ctx {
+	const struct profile *p;
+	const struct keyset *ks;
+};
+
+static int thread_cmp(const void *a, const void *b, void *arg)
+{
+	const struct group_ctx *c = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (c->ks->k[SORT_COMM]) {
+		int r = strcmp(profile_thread_comm(c->p, x), profile_thread_comm(c->p, y));
+		if (r)
+			return r;
+	}
+	if (c->ks->k[SORT_PID] && profile_thread_pid(c->p, x) != profile_thread_pid(c->p, y))
+		return profile_thread_pid(c->p, x) < profile_thread_pid(c->p, y) ? -1 : 1;
+	if (c->ks->k[SORT_TID] && profile_thread_tid(c->p, x) != profile_thread_tid(c->p, y))
+		return profile_thread_tid(c->p, x) < profile_thread_tid(c->p, y) ? -1 : 1;
+	return 0;
+}
+
+/* Group id per thread for the thread part of ks; returns the group count
+ * and the representative thread of each group in *rep. */
+static size_t thread_groups(const struct profile *p, const struct keyset *ks, uint32_t *gid,
+			    uint32_t **rep)
+{
+	size_t nt = profile_nthreads(p), ng = 0;
+	uint32_t *idx = xmalloc(nt ? nt : 1, sizeof(uint32_t));
+	struct group_ctx c = { p, ks };
+
+	*rep = xmalloc(nt ? nt : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < nt; i++)
+		idx[i] = (uint32_t)i;
+	if (!ks->k[SORT_COMM] && !ks->k[SORT_PID] && !ks->k[SORT_TID]) {
+		for (size_t i = 0; i < nt; i++)
+			gid[i] = 0;
+		(*rep)[0] = 0;
+		free(idx);
+		return nt ? 1 : 0;
+	}
+	qsort_r(idx, nt, sizeof(uint32_t), thread_cmp, &c);
+	for (size_t i = 0; i < nt; i++) {
+		if (i == 0 || thread_cmp(&idx[i - 1], &idx[i], &c))
+			(*rep)[ng++] = idx[i];
+		gid[idx[i]] = (uint32_t)ng - 1;
+	}
+	free(idx);
+	return ng;
+}
+
+/* ---- one level of entries ---- */
+
+struct level {
+	struct hist_row *rows;
+	size_t nrows, cap, cap_groups;
+	uint32_t *row_group;
+	uint32_t *order, *gstart;
+	size_t ngroups;
+};
+
+static uint32_t sym_dso(const struct profile *p, uint32_t sym)
+{
+	return p->syms[sym].dso;
+}
+
+static void compute_level(struct hist *h, const struct keyset *ks, bool children,
+			  const uint32_t *kept, size_t nkept, const struct filter_state *fs,
+			  struct level *L)
+{
+	const struct profile *p = h->p;
+	const struct view *v = h->v;
+	enum frame_key fk = keyset_fk(ks);
+	size_t nt = profile_nthreads(p);
+	uint32_t *gid = xmalloc(nt ? nt : 1, sizeof(uint32_t)), *rep;
+	size_t nkeys = fk == FK_SYM ? p->nsyms : fk == FK_DSO ? p->ndsos : 1;
+	uint64_t *acc = xcalloc(nkeys * 4, sizeof(uint64_t)); /* self, selfn, children, childrenn */
+	uint32_t *stamp = xcalloc(nkeys, sizeof(uint32_t));
+	uint32_t *seen = xcalloc(nkeys, sizeof(uint32_t));
+	uint32_t *touched = xmalloc(nkeys, sizeof(uint32_t));
+	uint32_t st = 0;
+	const uint8_t *first = NULL;
+	uint64_t *tw = NULL, *tn = NULL;
+
+	memset(L, 0, sizeof(*L));
+	L->ngroups = thread_groups(p, ks, gid, &rep);
+	/* counting sort of the kept records by group */
+	L->gstart = xcalloc(L->ngroups + 1, sizeof(uint32_t));
+	L->order = xmalloc(nkept ? nkept : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < nkept; i++)
+		L->gstart[gid[v->recs[kept[i]].thread] + 1]++;
+	for (size_t g = 0; g < L->ngroups; g++)
+		L->gstart[g + 1] += L->gstart[g];
+	{
+		uint32_t *pos = xmalloc(L->ngroups + 1, sizeof(uint32_t));
+		memcpy(pos, L->gstart, (L->ngroups + 1) * sizeof(uint32_t));
+		for (size_t i = 0; i < nkept; i++)
+			L->order[pos[gid[v->recs[kept[i]].thread]]++] = kept[i];
+		free(pos);
+	}
+	/* Children: either walk each record's path (cost: sum of depths) or,
+	 * per group, sum weights up the tree and credit the outermost node of
+	 * each key (cost: nodes per group, sequential).  Pick the cheaper. */
+	if (children && fk != FK_NONE) {
+		uint64_t walk = 0, dense = (uint64_t)L->ngroups * v->nnodes;
+		for (size_t i = 0; i < nkept; i++)
+			walk += v->depth[v->recs[kept[i]].leaf];
+		if (dense < walk * 3) {
+			first = view_first(p, v, fk == FK_SYM ? 2 : 1);
+			struct view *mv = (struct view *)v; /* scratch cache */
+			if (!mv->scratch_w) {
+				mv->scratch_w = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
+				mv->scratch_n = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
+			}
+			tw = mv->scratch_w;
+			tn = mv->scratch_n;
+		}
+	}
+	for (size_t g = 0; g < L->ngroups; g++) {
+		size_t ntouched = 0;
+		uint32_t maxleaf = 0;
+		for (uint32_t i = L->gstart[g]; i < L->gstart[g + 1]; i++) {
+			const struct rec *r = &v->recs[L->order[i]];
+			uint32_t n = r->leaf;
+			uint32_t k = fk == FK_SYM ? v->sym[n] : fk == FK_DSO ? sym_dso(p, v->sym[n]) : 0;
+			if (seen[k] != g + 1) {
+				seen[k] = (uint32_t)g + 1;
+				touched[ntouched++] = k;
+			}
+			acc[k * 4] += r->weight;
+			acc[k * 4 + 1] += r->samples;
+			if (!children || fk == FK_NONE)
+				continue;
+			if (first) {
+				tw[n] += r->weight;
+				tn[n] += r->samples;
+				if (n > maxleaf)
+					maxleaf = n;
+				continue;
+			}
+			st++;
+			for (; n != PROFILE_NONE; n = v->parent[n]) {
+				k = fk == FK_SYM ? v->sym[n] : sym_dso(p, v->sym[n]);
+				if (stamp[k] == st)
+					continue;
+				stamp[k] = st;
+				if (seen[k] != g + 1) {
+					seen[k] = (uint32_t)g + 1;
+					touched[ntouched++] = k;
+				}
+				acc[k * 4 + 2] += r->weight;
+				acc[k * 4 + 3] += r->samples;
+			}
+		}
+		if (first && L->gstart[g] < L->gstart[g + 1]) {
+			for (uint32_t n = maxleaf + 1; n-- > 0;) {
+				uint32_t par = v->parent[n];
+				if (tn[n] && par != PROFILE_NONE) {
+					tw[par] += tw[n];
+					tn[par] += tn[n];
+				}
+			}
+			for (uint32_t n = 0; n <= maxleaf; n++) {
+				uint32_t k;
+				if (!tn[n] || !first[n])
+					continue;
+				k = fk == FK_SYM ? v->sym[n] : sym_dso(p, v->sym[n]);
+				if (seen[k] != g + 1) {
+					seen[k] = (uint32_t)g + 1;
+					touched[ntouched++] = k;
+				}
+				acc[k * 4 + 2] += tw[n];
+				acc[k * 4 + 3] += tn[n];
+			}
+			memset(tw, 0, (maxleaf + 1) * sizeof(uint64_t));
+			memset(tn, 0, (maxleaf + 1) * sizeof(uint64_t));
+		}
+		for (size_t t = 0; t < ntouched; t++) {
+			uint32_t k = touched[t], th = rep[g];
+			uint64_t *a = &acc[k * 4];
+			struct hist_row *row;
+			bool dso_ok = true;
+			if (fs->dso_in && fk != FK_NONE)
+				dso_ok = fs->dso_in[fk == FK_SYM ? sym_dso(p, k) : k];
+			if (dso_ok && (a[0] || a[2])) {
+				xgrow(&L->rows, &L->cap, L->nrows + 1, sizeof(*L->rows));
+				xgrow(&L->row_group, &L->cap_groups, L->nrows + 1, sizeof(*L->row_group));
+				row = &L->rows[L->nrows];
+				memset(row, 0, sizeof(*row));
+				row->self = a[0];
+				row->self_samples = a[1];
+				if (children && fk != FK_NONE) {
+					row->children = a[2];
+					row->children_samples = a[3];
+				} else {
+					row->children = a[0];
+					row->children_samples = a[1];
+				}
+				row->comm = ks->k[SORT_COMM] ? p->pd->threads[th].comm : PROFILE_NONE;
+				row->pid = ks->k[SORT_PID] ? profile_thread_pid(p, th) : PROFILE_NONE;
+				row->tid = ks->k[SORT_TID] ? profile_thread_tid(p, th) : PROFILE_NONE;
+				row->sym = fk == FK_SYM ? k : PROFILE_NONE;
+				row->dso = fk == FK_DSO ? k
+					   : (fk == FK_SYM && ks->k[SORT_DSO]) ? sym_dso(p, k)
+					   : PROFILE_NONE;
+				row->kind = fk == FK_SYM ? p->syms[k].kind : FRAME_UNKNOWN;
+				row->parent = HIST_NONE;
+				L->row_group[L->nrows] = (uint32_t)g;
+				L->nrows++;
+			}
+			memset(a, 0, 4 * sizeof(uint64_t));
+		}
+	}
+	free(gid);
+	free(rep);
+	free(acc);
+	free(stamp);
+	free(seen);
+	free(touched);
+}
+
+static void level_free(struct level *L)
+{
+	free(L->rows);
+	free(L->row_group);
+	free(L->order);
+	free(L->gstart);
+}
+
+/* ---- sorting ---- */
+
+static int key_cmp(const struct hist *h, const struct hist_row *a, const struct hist_row *b,
+		   enum sort_key k)
+{
+	const struct profile *p = h->p;
+	switch (k) {
+	case SORT_COMM:
+		if (a->comm == b->comm)
+			return 0;
+		return strcmp(pdata_str(p->pd, a->comm), pdata_str(p->pd, b->comm));
+	case SORT_PID:
+		return a->pid == b->pid ? 0 : a->pid < b->pid ? -1 : 1;
+	case SORT_TID:
+		return a->tid == b->tid ? 0 : a->tid < b->tid ? -1 : 1;
+	case SORT_DSO:
+		if (a->dso == b->dso)
+			return 0;
+		return strcmp(profile_dso_name(p, a->dso, h->o.verbose),
+			      profile_dso_name(p, b->dso, h->o.verbose));
+	case SORT_SYM:
+		if (a->sym == b->sym)
+			return 0;
+		return strcmp(profile_sym_name(p, a->sym, h->name_flags),
+			      profile_sym_name(p, b->sym, h->name_flags));
+	default:
+		return 0;
+	}
+}
+
+static int keys_cmp(const struct hist *h, const struct hist_row *a, const struct hist_row *b)
+{
+	for (size_t i = 0; i < h->o.nkeys; i++) {
+		int r = key_cmp(h, a, b, h->o.keys[i]);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int row_cmp(const void *x, const void *y, void *arg)
+{
+	const struct hist *h = arg;
+	const struct hist_row *a = x, *b = y;
+	if (h->o.order == ORDER_WEIGHT) {
+		uint64_t wa = h->children ? a->children : a->self;
+		uint64_t wb = h->children ? b->children : b->self;
+		if (wa != wb)
+			return wa > wb ? -1 : 1;
+		if (h->children && a->self != b->self)
+			return a->self > b->self ? -1 : 1;
+		return keys_cmp(h, a, b);
+	}
+	{
+		int r = keys_cmp(h, a, b);
+		if (r)
+			return r;
+		return a->self > b->self ? -1 : a->self < b->self ? 1 : 0;
+	}
+}
+
+/* Sort rows together with their group ids. */
+static void sort_rows(struct hist *h, struct hist_row *rows, uint32_t *groups, size_t n)
+{
+	struct pair { struct hist_row row; uint32_t g; } *tmp;
+	if (n < 2)
+		return;
+	tmp = xmalloc(n, sizeof(*tmp));
+	for (size_t i = 0; i < n; i++) {
+		tmp[i].row = rows[i];
+		tmp[i].g = groups[i];
+	}
+	/* struct hist_row is the first member, so row_cmp works on pairs */
+	qsort_r(tmp, n, sizeof(*tmp), row_cmp, h);
+	for (size_t i = 0; i < n; i++) {
+		rows[i] = tmp[i].row;
+		groups[i] = tmp[i].g;
+	}
+	free(tmp);
+}
+
+static bool row_visible(const struct hist *h, const struct hist_row *r)
+{
+	if (h->o.entry_limit <= 0)
+		return true;
+	return hist_percent(h, h->children ? r->children : r->self) >= h->o.entry_limit;
+}
+
+/* ---- hierarchy ---- */
+
+static bool row_matches_prefix(const struct hist *h, const struct hist_row *parent,
+			       const struct hist_row *r, const struct keyset *pks)
+{
+	const struct profile *p = h->p;
+	enum frame_key pfk = keyset_fk(pks);
+	if (pks->k[SORT_COMM] && strcmp(pdata_str(p->pd, parent->comm), pdata_str(p->pd, r->comm)))
+		return false;
+	if (pks->k[SORT_PID] && parent->pid != r->pid)
+		return false;
+	if (pks->k[SORT_TID] && parent->tid != r->tid)
+		return false;
+	if (pfk == FK_SYM && parent->sym != r->sym)
+		return false;
+	if (pfk == FK_DSO) {
+		uint32_t d = r->sym != PROFILE_NONE ? sym_dso(p, r->sym) : r->dso;
+		if (parent->dso != d)
+			return false;
+	}
+	return true;
+}
+
+struct hnode {
+	uint32_t level, idx;
+	uint32_t first_child, next;
+};
+
+/* Emit level rows in pre-order.  Children of each parent are found by a
+ * linear merge: rows of level l are bucketed under parents via a hash of
+ * the parent's key tuple. */
+static void build_hierarchy(struct hist *h, struct level *lv, size_t nlv)
+{
+	size_t total = 0, out = 0;
+	uint32_t **parent_of = xcalloc(nlv, sizeof(uint32_t *));
+
+	for (size_t l = 0; l < nlv; l++) {
+		sort_rows(h, lv[l].rows, lv[l].row_group, lv[l].nrows);
+		total += lv[l].nrows;
+	}
+	/* parent_of[l][i]: index in level l-1; matched by scanning a sorted
+	 * index of level l-1 keyed by a 64-bit hash of the prefix tuple */
+	for (size_t l = 1; l < nlv; l++) {
+		struct keyset pks = keyset_prefix(&h->o, l);
+		size_t np = lv[l - 1].nrows, mask = 15;
+		uint32_t *slots;
+		while (mask < np * 2)
+			mask = mask * 2 + 1;
+		slots = xcalloc(mask + 1, sizeof(uint32_t));
+		for (size_t i = 0; i < np; i++) {
+			const struct hist_row *r = &lv[l - 1].rows[i];
+			uint64_t hv = 1469598103934665603ULL;
+			hv = (hv ^ (pks.k[SORT_COMM] ? (uint64_t)r->comm : 0)) * 1099511628211ULL;
+			hv = (hv ^ r->pid) * 1099511628211ULL;
+			hv = (hv ^ r->tid) * 1099511628211ULL;
+			hv = (hv ^ (keyset_fk(&pks) == FK_SYM ? r->sym : keyset_fk(&pks) == FK_DSO ? r->dso : 0)) * 1099511628211ULL;
+			size_t s = hv & mask;
+			while (slots[s])
+				s = (s + 1) & mask;
+			slots[s] = (uint32_t)i + 1;
+		}
+		parent_of[l] = xmalloc(lv[l].nrows ? lv[l].nrows : 1, sizeof(uint32_t));
+		for (size_t i = 0; i < lv[l].nrows; i++) {
+			const struct hist_row *r = &lv[l].rows[i];
+			enum frame_key pfk = keyset_fk(&pks);
+			uint64_t hv = 1469598103934665603ULL;
+			uint32_t fkv = pfk == FK_SYM ? r->sym
+				       : pfk == FK_DSO ? (r->sym != PROFILE_NONE ? sym_dso(h->p, r->sym) : r->dso)
+				       : 0;
+			hv = (hv ^ (pks.k[SORT_COMM] ? (uint64_t)r->comm : 0)) * 1099511628211ULL;
+			hv = (hv ^ (pks.k[SORT_PID] ? r->pid : PROFILE_NONE)) * 1099511628211ULL;
+			hv = (hv ^ (pks.k[SORT_TID] ? r->tid : PROFILE_NONE)) * 1099511628211ULL;
+			hv = (hv ^ fkv) * 1099511628211ULL;
+			parent_of[l][i] = HIST_NONE;
+			for (size_t s = hv & mask; slots[s]; s = (s + 1) & mask) {
+				const struct hist_row *pr = &lv[l - 1].rows[slots[s] - 1];
+				if (row_matches_prefix(h, pr, r, &pks)) {
+					parent_of[l][i] = slots[s] - 1;
+					break;
+				}
+			}
+		}
+		free(slots);
+	}
+	/* child lists (rows are sorted, so appending keeps sibling order) */
+	{
+		uint32_t **first = xcalloc(nlv, sizeof(uint32_t *));
+		uint32_t **last = xcalloc(nlv, sizeof(uint32_t *));
+		uint32_t **next = xcalloc(nlv, sizeof(uint32_t *));
+		struct frame { uint32_t l, i; uint32_t out; } *stack = xmalloc(nlv + 1, sizeof(*stack));
+		for (size_t l = 0; l < nlv; l++) {
+			size_t n = lv[l].nrows ? lv[l].nrows : 1;
+			first[l] = xmalloc(n, sizeof(uint32_t));
+			last[l] = xmalloc(n, sizeof(uint32_t));
+			next[l] = xmalloc(n, sizeof(uint32_t));
+			for (size_t i = 0; i < lv[l].nrows; i++)
+				first[l][i] = last[l][i] = next[l][i] = HIST_NONE;
+		}
+		for (size_t l = 1; l < nlv; l++)
+			for (size_t i = 0; i < lv[l].nrows; i++) {
+				uint32_t pi = parent_of[l][i];
+				if (pi == HIST_NONE)
+					continue;
+				if (last[l - 1][pi] == HIST_NONE)
+					first[l - 1][pi] = (uint32_t)i;
+				else
+					next[l][last[l - 1][pi]] = (uint32_t)i;
+				last[l - 1][pi] = (uint32_t)i;
+			}
+		h->rows = xmalloc(total ? total : 1, sizeof(*h->rows));
+		h->row_group = xmalloc(total ? total : 1, sizeof(uint32_t));
+		for (size_t i0 = 0; i0 < lv[0].nrows; i0++) {
+			int sp = 0;
+			if (!row_visible(h, &lv[0].rows[i0]))
+				continue;
+			stack[0].l = 0;
+			stack[0].i = (uint32_t)i0;
+			/* iterative pre-order walk */
+			for (;;) {
+				struct frame *f = &stack[sp];
+				struct hist_row *r = &h->rows[out];
+				uint32_t c;
+				*r = lv[f->l].rows[f->i];
+				r->depth = (uint16_t)f->l;
+				r->level_key = (uint8_t)h->o.keys[f->l];
+				r->parent = sp ? stack[sp - 1].out : HIST_NONE;
+				h->row_group[out] = f->l + 1 == nlv ? lv[f->l].row_group[f->i] : HIST_NONE;
+				f->out = (uint32_t)out++;
+				c = f->l + 1 < nlv ? first[f->l][f->i] : HIST_NONE;
+				while (c != HIST_NONE && !row_visible(h, &lv[f->l + 1].rows[c]))
+					c = next[f->l + 1][c];
+				if (c != HIST_NONE) {
+					stack[sp + 1].l = f->l + 1;
+					stack[sp + 1].i = c;
+					sp++;
+					continue;
+				}
+				/* climb until a level has a next visible sibling */
+				for (;;) {
+					uint32_t s;
+					h->rows[stack[sp].out].end = (uint32_t)out;
+					if (sp == 0)
+						goto next_root;
+					s = next[stack[sp].l][stack[sp].i];
+					while (s != HIST_NONE && !row_visible(h, &lv[stack[sp].l].rows[s]))
+						s = next[stack[sp].l][s];
+					if (s != HIST_NONE) {
+						stack[sp].i = s;
+						break;
+					}
+					sp--;
+				}
+			}
+next_root:;
+		}
+		for (size_t l = 0; l < nlv; l++) {
+			free(first[l]);
+			free(last[l]);
+			free(next[l]);
+		}
+		free(first);
+		free(last);
+		free(next);
+		free(stack);
+	}
+	h->nrows = out;
+	for (size_t l = 0; l < nlv; l++)
+		free(parent_of[l]);
+	free(parent_of);
+}
+
+/* ---- the query ---- */
+
+struct hist *hist_new(const struct profile *p, const struct report_opts *o, char *err,
+		      size_t errlen)
+{
+	struct hist *h = xcalloc(1, sizeof(*h));
+	struct filter_state fs;
+	uint32_t *kept;
+	size_t nkept = 0;
+	uint64_t *native_dso;
+
+	h->p = p;
+	report_opts_copy(&h->o, o);
+	if (h->o.nkeys == 0)
+		report_opts_set_sort(&h->o, "comm,dso,sym", NULL, 0);
+	h->v = profile_view(p, o->python);
+	h->name_flags = profile_name_flags(o->python, o->verbose);
+	h->children = !o->hierarchy &&
+		      (o->children == CHILDREN_ON ||
+		       (o->children == CHILDREN_AUTO && p->info.has_callchains));
+	h->callers = o->inverted || !h->children;
+	if (filter_prepare(h, &fs, err, errlen) < 0) {
+		filter_done(&fs);
+		report_opts_free(&h->o);
+		free(h);
+		return NULL;
+	}
+	/* kept records and the classification */
+	kept = xmalloc(h->v->nrecs ? h->v->nrecs : 1, sizeof(uint32_t));
+	native_dso = xcalloc(p->ndsos ? p->ndsos : 1, sizeof(uint64_t));
+	h->classes.top_native_dso = PROFILE_NONE;
+	for (size_t i = 0; i < h->v->nrecs; i++) {
+		const struct rec *r = &h->v->recs[i];
+		const struct psym *s = &p->syms[h->v->sym[r->leaf]];
+		if (!fs.thread_ok[r->thread])
+			continue;
+		if (fs.need && (fs.node_flags[r->leaf] & fs.need) != fs.need)
+			continue;
+		kept[nkept++] = (uint32_t)i;
+		h->kept_weight += r->weight;
+		h->kept_samples += r->samples;
+		h->classes.weight[s->kind] += r->weight;
+		if (s->kind == FRAME_INTERPRETER && h->v->has_py[r->leaf])
+			h->classes.interpreter_in_python += r->weight;
+		if (s->kind == FRAME_NATIVE)
+			native_dso[s->dso] += r->weight;
+	}
+	h->classes.total = h->kept_weight;
+	for (size_t d = 0; d < p->ndsos; d++)
+		if (native_dso[d] > h->classes.top_native_weight) {
+			h->classes.top_native_weight = native_dso[d];
+			h->classes.top_native_dso = (uint32_t)d;
+		}
+	free(native_dso);
+	h->base = o->percentage == PERCENT_ABSOLUTE ? p->info.total_weight : h->kept_weight;
+
+	if (h->o.hierarchy) {
+		struct level *lv = xcalloc(h->o.nkeys, sizeof(*lv));
+		for (size_t l = 0; l < h->o.nkeys; l++) {
+			struct keyset ks = keyset_prefix(&h->o, l + 1);
+			compute_level(h, &ks, false, kept, nkept, &fs, &lv[l]);
+		}
+		build_hierarchy(h, lv, h->o.nkeys);
+		{
+			struct keyset ks = keyset_prefix(&h->o, h->o.nkeys);
+			h->fk = keyset_fk(&ks);
+		}
+		h->order = lv[h->o.nkeys - 1].order;
+		h->gstart = lv[h->o.nkeys - 1].gstart;
+		h->ngroups = lv[h->o.nkeys - 1].ngroups;
+		lv[h->o.nkeys - 1].order = lv[h->o.nkeys - 1].gstart = NULL;
+		for (size_t l = 0; l < h->o.nkeys; l++)
+			level_free(&lv[l]);
+		free(lv);
+	} else {
+		struct keyset ks = keyset_prefix(&h->o, h->o.nkeys);
+		struct level L;
+		size_t out = 0;
+		compute_level(h, &ks, h->children, kept, nkept, &fs, &L);
+		h->fk = keyset_fk(&ks);
+		sort_rows(h, L.rows, L.row_group, L.nrows);
+		for (size_t i = 0; i < L.nrows; i++) {
+			if (!row_visible(h, &L.rows[i]))
+				continue;
+			L.rows[out] = L.rows[i];
+			L.row_group[out] = L.row_group[i];
+			L.rows[out].end = (uint32_t)out + 1;
+			L.rows[out].level_key = (uint8_t)h->o.keys[h->o.nkeys - 1];
+			out++;
+		}
+		h->rows = L.rows;
+		h->row_group = L.row_group;
+		h->nrows = out;
+		h->order = L.order;
+		h->gstart = L.gstart;
+		h->ngroups = L.ngroups;
+	}
+	free(kept);
+	filter_done(&fs);
+	hist_compute_widths(h);
+	return h;
+}
+
+void hist_free(struct hist *h)
+{
+	if (!h)
+		return;
+	free(h->rows);
+	free(h->row_group);
+	free(h->order);
+	free(h->gstart);
+	free(h->ridx_start);
+	free(h->ridx);
+	report_opts_free(&h->o);
+	free(h);
+}

@@ -1,0 +1,212 @@
+/* hist_cells: the hist's accessors and its one column extractor: titles,
+ * widths and cell text shared by the printers, the TUI and search. */
+#include "hist_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- widths ---- */
+
+static int digits(uint64_t v)
+{
+	int n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+void hist_compute_widths(struct hist *h)
+{
+	for (int c = 0; c < HCOL_COUNT; c++)
+		h->widths[c] = (int)strlen(hist_col_title(h, (enum hist_col)c));
+	if (h->widths[HCOL_CHILDREN] < 8)
+		h->widths[HCOL_CHILDREN] = 8;
+	if (h->widths[HCOL_SELF] < 8)
+		h->widths[HCOL_SELF] = 8;
+	for (size_t i = 0; i < h->nrows; i++) {
+		const struct hist_row *r = &h->rows[i];
+		int w;
+		if (digits(r->self_samples) > h->widths[HCOL_SAMPLES])
+			h->widths[HCOL_SAMPLES] = digits(r->self_samples);
+		if (r->comm != PROFILE_NONE) {
+			w = (int)strlen(pdata_str(h->p->pd, r->comm));
+			if (w > h->widths[HCOL_COMM])
+				h->widths[HCOL_COMM] = w;
+		}
+		if (r->pid != PROFILE_NONE && digits(r->pid) > h->widths[HCOL_PID])
+			h->widths[HCOL_PID] = digits(r->pid);
+		if (r->tid != PROFILE_NONE && digits(r->tid) > h->widths[HCOL_TID])
+			h->widths[HCOL_TID] = digits(r->tid);
+		if (r->dso != PROFILE_NONE) {
+			w = (int)strlen(profile_dso_name(h->p, r->dso, h->o.verbose));
+			if (w > h->widths[HCOL_DSO])
+				h->widths[HCOL_DSO] = w;
+		}
+		if (r->sym != PROFILE_NONE) {
+			w = 4 + (int)strlen(profile_sym_name(h->p, r->sym, h->name_flags));
+			if (w > h->widths[HCOL_SYM])
+				h->widths[HCOL_SYM] = w;
+		}
+	}
+}
+
+const struct profile *hist_profile(const struct hist *h)
+{
+	return h->p;
+}
+
+const struct report_opts *hist_opts(const struct hist *h)
+{
+	return &h->o;
+}
+
+size_t hist_nrows(const struct hist *h)
+{
+	return h->nrows;
+}
+
+const struct hist_row *hist_row(const struct hist *h, size_t i)
+{
+	return i < h->nrows ? &h->rows[i] : NULL;
+}
+
+bool hist_has_children(const struct hist *h)
+{
+	return h->children;
+}
+
+uint64_t hist_kept_weight(const struct hist *h)
+{
+	return h->kept_weight;
+}
+
+uint64_t hist_kept_samples(const struct hist *h)
+{
+	return h->kept_samples;
+}
+
+uint64_t hist_total_weight(const struct hist *h)
+{
+	return h->base;
+}
+
+double hist_percent(const struct hist *h, uint64_t weight)
+{
+	return h->base ? 100.0 * (double)weight / (double)h->base : 0.0;
+}
+
+const struct profile_classes *hist_classes(const struct hist *h)
+{
+	return &h->classes;
+}
+
+size_t hist_columns(const struct hist *h, enum hist_col *cols)
+{
+	size_t n = 0;
+	if (h->children)
+		cols[n++] = HCOL_CHILDREN;
+	cols[n++] = HCOL_SELF;
+	for (size_t i = 0; i < h->o.nkeys; i++)
+		cols[n++] = (enum hist_col)(HCOL_COMM + h->o.keys[i]);
+	return n;
+}
+
+const char *hist_col_title(const struct hist *h, enum hist_col col)
+{
+	switch (col) {
+	case HCOL_CHILDREN: return "Children";
+	case HCOL_SELF: return h->children ? "Self" : "Overhead";
+	case HCOL_SAMPLES: return "Samples";
+	case HCOL_COMM: return "Command";
+	case HCOL_PID: return "Pid";
+	case HCOL_TID: return "Tid";
+	case HCOL_DSO: return "Shared Object";
+	case HCOL_SYM: return "Symbol";
+	default: return "";
+	}
+}
+
+int hist_col_width(const struct hist *h, enum hist_col col)
+{
+	return (unsigned)col < HCOL_COUNT ? h->widths[col] : 0;
+}
+
+const char *hist_cell(const struct hist *h, size_t row, enum hist_col col, char *buf,
+		      size_t len)
+{
+	const struct hist_row *r = hist_row(h, row);
+	if (!r || !len)
+		return "";
+	switch (col) {
+	case HCOL_CHILDREN:
+		snprintf(buf, len, "%.2f%%", hist_percent(h, r->children));
+		return buf;
+	case HCOL_SELF:
+		snprintf(buf, len, "%.2f%%", hist_percent(h, r->self));
+		return buf;
+	case HCOL_SAMPLES:
+		snprintf(buf, len, "%llu", (unsigned long long)r->self_samples);
+		return buf;
+	case HCOL_COMM:
+		return r->comm == PROFILE_NONE ? "" : pdata_str(h->p->pd, r->comm);
+	case HCOL_PID:
+		if (r->pid == PROFILE_NONE)
+			return "";
+		snprintf(buf, len, "%u", r->pid);
+		return buf;
+	case HCOL_TID:
+		if (r->tid == PROFILE_NONE)
+			return "";
+		snprintf(buf, len, "%u", r->tid);
+		return buf;
+	case HCOL_DSO:
+		return r->dso == PROFILE_NONE ? "" : profile_dso_name(h->p, r->dso, h->o.verbose);
+	case HCOL_SYM:
+		if (r->sym == PROFILE_NONE)
+			return "";
+		snprintf(buf, len, "[%c] %s", r->kind == FRAME_KERNEL ? 'k' : '.',
+			 profile_sym_name(h->p, r->sym, h->name_flags));
+		return buf;
+	default:
+		return "";
+	}
+}
+
+uint32_t hist_search(const struct hist *h, const char *needle, size_t start, int dir)
+{
+	char buf[512];
+	size_t n = h->nrows;
+	if (!n || !needle || !*needle)
+		return HIST_NONE;
+	if (start >= n)
+		start = dir < 0 ? n - 1 : 0;
+	for (size_t step = 0; step < n; step++) {
+		size_t i = dir < 0 ? (start + n - step) % n : (start + step) % n;
+		const struct hist_row *r = &h->rows[i];
+		enum hist_col col = r->sym != PROFILE_NONE ? HCOL_SYM
+				    : (enum hist_col)(HCOL_COMM + r->level_key);
+		const char *text = hist_cell(h, i, col, buf, sizeof(buf));
+		if (strcasestr(text, needle))
+			return (uint32_t)i;
+	}
+	return HIST_NONE;
+}
+
+const char *hist_title(const struct hist *h, char *buf, size_t len)
+{
+	const struct profile_info *in = profile_info(h->p);
+	int n = snprintf(buf, len, "Samples: %" PRIu64 " of event '%s'", in->nsamples,
+			 *in->event ? in->event : "unknown");
+	if (n >= 0 && (size_t)n < len && in->freq)
+		n += snprintf(buf + n, len - (size_t)n, " (%" PRIu64 " Hz)", in->freq);
+	if (n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, ", Event count (approx.): %" PRIu64,
+			      in->total_weight);
+	if (n >= 0 && (size_t)n < len && h->kept_samples != in->nsamples)
+		snprintf(buf + n, len - (size_t)n, ", kept %" PRIu64 " (%.2f%%)", h->kept_samples,
+			 in->nsamples ? 100.0 * (double)h->kept_samples / (double)in->nsamples : 0.0);
+	return buf;
+}

@@ -1,0 +1,51 @@
+/* hist_int: the hist's private state, shared with callgraph.c and the
+ * printers.  Not a public header. */
+#ifndef PYTOP_MODEL_HIST_INT_H
+#define PYTOP_MODEL_HIST_INT_H
+
+#include "profile_int.h"
+
+enum frame_key { FK_NONE = 0, FK_DSO, FK_SYM };
+
+struct hist {
+	const struct profile *p;
+	const struct view *v;
+	struct report_opts o;      /* own copy */
+	bool children;             /* Children column shown */
+	bool callers;              /* call graphs show callers */
+	unsigned name_flags;       /* profile_sym_name flags */
+	uint64_t kept_weight, kept_samples, base;
+	struct profile_classes classes;
+	struct hist_row *rows;
+	size_t nrows;
+	uint32_t *row_group;       /* per row: record group at the last level, or HIST_NONE */
+	/* kept records of the last level, grouped: order[gstart[g] .. gstart[g+1]) */
+	uint32_t *order;
+	uint32_t *gstart;
+	size_t ngroups;
+	enum frame_key fk;         /* frame part of the last level's key */
+	int widths[HCOL_COUNT];
+	/* records containing each row's key (call graphs), built on first use */
+	uint32_t *ridx_start;      /* nrows + 1 offsets into ridx */
+	struct hist_ref { uint32_t rec, node; } *ridx; /* record, outermost entry node */
+	unsigned graphs;           /* call graphs collected so far */
+};
+
+/* Frame key of view node n under fk (0 for FK_NONE). */
+static inline uint32_t hist_node_key(const struct hist *h, uint32_t n)
+{
+	uint32_t s = h->v->sym[n];
+	return h->fk == FK_SYM ? s : h->fk == FK_DSO ? h->p->syms[s].dso : 0;
+}
+
+/* Fill h->widths from the rows (hist_cells.c). */
+void hist_compute_widths(struct hist *h);
+
+/* The key of row r under the hist's frame key. */
+static inline uint32_t hist_node_key_of_row(const struct hist *h, uint32_t r)
+{
+	const struct hist_row *row = &h->rows[r];
+	return h->fk == FK_SYM ? row->sym : h->fk == FK_DSO ? row->dso : 0;
+}
+
+#endif

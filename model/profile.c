@@ -1,0 +1,617 @@
+/* profile: load a pytop.data, classify frames, intern symbols and DSOs,
+ * aggregate samples per (thread, stack), and build the stack views. */
+#include "profile_int.h"
+
+#include "pytop/xalloc.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb33fe1a85ec9ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s && s[1] ? s + 1 : path;
+}
+
+enum frame_kind profile_classify_frame(const char *name, const char *dso)
+{
+	const char *b;
+	if (name && !strncmp(name, "py::", 4))
+		return FRAME_PYTHON;
+	if (dso && *dso) {
+		if (!strncmp(dso, "[kernel", 7))
+			return FRAME_KERNEL;
+		b = base_name(dso);
+		if (!strncmp(b, "libpython", 9) || !strncmp(b, "python", 6))
+			return FRAME_INTERPRETER;
+		return FRAME_NATIVE;
+	}
+	if (!name || !*name || name[0] == '[' || !strncmp(name, "0x", 2))
+		return FRAME_UNKNOWN;
+	return FRAME_NATIVE;
+}
+
+/* ---- DSOs and symbols ---- */
+
+static uint32_t add_dso(struct profile *p, const char *path)
+{
+	uint32_t id = (uint32_t)p->ndsos;
+	xgrow(&p->dsos, &p->cap_dsos, p->ndsos + 1, sizeof(*p->dsos));
+	p->dsos[id].path = path;
+	p->dsos[id].base = base_name(path);
+	p->ndsos++;
+	return id;
+}
+
+static void sym_hash_grow(struct profile *p)
+{
+	size_t n = p->sym_mask ? (p->sym_mask + 1) * 2 : 1024;
+	free(p->sym_slots);
+	p->sym_slots = xcalloc(n, sizeof(uint32_t));
+	p->sym_mask = n - 1;
+	for (size_t i = 0; i < p->nsyms; i++) {
+		uint64_t h = mix64(((uint64_t)p->syms[i].name << 32) | p->syms[i].dso);
+		size_t s = h & p->sym_mask;
+		while (p->sym_slots[s])
+			s = (s + 1) & p->sym_mask;
+		p->sym_slots[s] = (uint32_t)i + 1;
+	}
+}
+
+/* Python display names: "py::qual:/path/file.py" -> "qual (file.py)". */
+static void python_names(struct profile *p, struct psym *s)
+{
+	const char *q = s->raw + 4, *colon = strchr(q, ':');
+	size_t qlen, n;
+	char *buf;
+	if (!colon || !colon[1]) {
+		s->shortn = s->longn = arena_strndup(&p->arena, q, strlen(q));
+		return;
+	}
+	qlen = (size_t)(colon - q);
+	n = qlen + strlen(colon + 1) + 4;
+	buf = arena_alloc(&p->arena, n);
+	snprintf(buf, n, "%.*s (%s)", (int)qlen, q, colon + 1);
+	s->longn = buf;
+	n = qlen + strlen(base_name(colon + 1)) + 4;
+	buf = arena_alloc(&p->arena, n);
+	snprintf(buf, n, "%.*s (%s)", (int)qlen, q, base_name(colon + 1));
+	s->shortn = buf;
+}
+
+static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, uint32_t dso,
+			   enum frame_kind kind)
+{
+	uint64_t h;
+	size_t slot;
+	struct psym *s;
+
+	if ((p->nsyms + 1) * 2 > p->sym_mask)
+		sym_hash_grow(p);
+	h = mix64(((uint64_t)name << 32) | dso);
+	for (slot = h & p->sym_mask; p->sym_slots[slot]; slot = (slot + 1) & p->sym_mask) {
+		s = &p->syms[p->sym_slots[slot] - 1];
+		if (s->name == name && s->dso == dso && name != PROFILE_NONE)
+			return p->sym_slots[slot] - 1;
+	}
+	xgrow(&p->syms, &p->cap_syms, p->nsyms + 1, sizeof(*p->syms));
+	s = &p->syms[p->nsyms];
+	s->name = name;
+	s->dso = dso;
+	s->kind = (uint8_t)kind;
+	s->raw = s->shortn = s->longn = raw;
+	if (kind == FRAME_PYTHON && !strncmp(raw, "py::", 4))
+		python_names(p, s);
+	p->sym_slots[slot] = (uint32_t)p->nsyms + 1;
+	return (uint32_t)p->nsyms++;
+}
+
+static void build_symbols(struct profile *p)
+{
+	const struct pdata *pd = p->pd;
+	uint32_t *mapping_dso = xmalloc(pd->nmappings ? pd->nmappings : 1, sizeof(uint32_t));
+	uint32_t *path_dso = xmalloc(pd->nstrings, sizeof(uint32_t));
+
+	/* one DSO per distinct path */
+	for (size_t i = 0; i < pd->nstrings; i++)
+		path_dso[i] = PROFILE_NONE;
+	p->dso_unknown = add_dso(p, "[unknown]");
+	p->dso_python = add_dso(p, "[python]");
+	for (size_t i = 0; i < pd->nmappings; i++) {
+		uint32_t path = pd->mappings[i].path;
+		if (path_dso[path] == PROFILE_NONE)
+			path_dso[path] = add_dso(p, pdata_str(pd, path));
+		mapping_dso[i] = path_dso[path];
+	}
+	p->frame_sym = xmalloc(pd->nframes ? pd->nframes : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < pd->nframes; i++) {
+		const struct pdata_frame *f = &pd->frames[i];
+		const char *name = pdata_str(pd, f->name);
+		const char *path = f->mapping != PDATA_NONE ? pdata_str(pd, pd->mappings[f->mapping].path)
+							   : NULL;
+		enum frame_kind kind = f->kind < FRAME_KIND_COUNT ? (enum frame_kind)f->kind
+								 : FRAME_UNKNOWN;
+		uint32_t dso;
+		if (kind == FRAME_UNKNOWN) {
+			kind = profile_classify_frame(name, path);
+			if (kind == FRAME_UNKNOWN && f->addr >= 0xffff800000000000ULL)
+				kind = FRAME_KERNEL;
+		}
+		if (f->mapping != PDATA_NONE)
+			dso = mapping_dso[f->mapping];
+		else if (kind == FRAME_PYTHON)
+			dso = p->dso_python;
+		else
+			dso = p->dso_unknown;
+		p->frame_sym[i] = intern_sym(p, f->name, name, dso, kind);
+	}
+	p->sym_interp = intern_sym(p, PROFILE_NONE, "[interpreter]", p->dso_python,
+				   FRAME_INTERPRETER);
+	p->sym_unknown = intern_sym(p, PROFILE_NONE, "[unknown]", p->dso_unknown, FRAME_UNKNOWN);
+	free(mapping_dso);
+	free(path_dso);
+}
+
+/* ---- samples -> (thread, stack) records ---- */
+
+static void aggregate_samples(struct profile *p)
+{
+	const struct pdata *pd = p->pd;
+	size_t cap = 0, mask = 1023;
+	uint32_t *slots;
+
+	while (mask < pd->nsamples / 2 + 16 && mask < (1u << 26))
+		mask = mask * 2 + 1;
+	slots = xcalloc(mask + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < pd->nsamples; i++) {
+		const struct pdata_sample *s = &pd->samples[i];
+		uint64_t h = mix64(((uint64_t)s->thread << 32) | s->stack);
+		size_t slot = h & mask;
+		struct brec *r = NULL;
+
+		p->info.total_weight += s->weight;
+		if (s->stack == PDATA_NONE)
+			p->info.empty++;
+		else if (!p->info.has_callchains && pd->stacks[s->stack].parent != PDATA_NONE)
+			p->info.has_callchains = true;
+		while (slots[slot]) {
+			r = &p->brecs[slots[slot] - 1];
+			if (r->thread == s->thread && r->stack == s->stack)
+				break;
+			r = NULL;
+			slot = (slot + 1) & mask;
+		}
+		if (!r) {
+			if ((p->nbrecs + 1) * 2 > mask) {
+				/* rehash */
+				size_t nmask = mask * 2 + 1;
+				uint32_t *ns = xcalloc(nmask + 1, sizeof(uint32_t));
+				for (size_t j = 0; j < p->nbrecs; j++) {
+					uint64_t hh = mix64(((uint64_t)p->brecs[j].thread << 32) |
+							    p->brecs[j].stack);
+					size_t q = hh & nmask;
+					while (ns[q])
+						q = (q + 1) & nmask;
+					ns[q] = (uint32_t)j + 1;
+				}
+				free(slots);
+				slots = ns;
+				mask = nmask;
+				slot = h & mask;
+				while (slots[slot])
+					slot = (slot + 1) & mask;
+			}
+			xgrow(&p->brecs, &cap, p->nbrecs + 1, sizeof(*p->brecs));
+			r = &p->brecs[p->nbrecs];
+			r->thread = s->thread;
+			r->stack = s->stack;
+			r->weight = r->samples = 0;
+			slots[slot] = (uint32_t)++p->nbrecs;
+		}
+		r->weight += s->weight;
+		r->samples++;
+	}
+	free(slots);
+	p->thread_weight = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(uint64_t));
+	p->thread_samples = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(uint64_t));
+	for (size_t i = 0; i < p->nbrecs; i++) {
+		p->thread_weight[p->brecs[i].thread] += p->brecs[i].weight;
+		p->thread_samples[p->brecs[i].thread] += p->brecs[i].samples;
+	}
+}
+
+/* ---- views ---- */
+
+static void view_hash_grow(struct view *v)
+{
+	size_t n = v->mask ? (v->mask + 1) * 2 : 4096;
+	free(v->slots);
+	v->slots = xcalloc(n, sizeof(uint32_t));
+	v->mask = n - 1;
+	for (size_t i = 0; i < v->nnodes; i++) {
+		size_t s = mix64(((uint64_t)v->parent[i] << 32) | v->sym[i]) & v->mask;
+		while (v->slots[s])
+			s = (s + 1) & v->mask;
+		v->slots[s] = (uint32_t)i + 1;
+	}
+}
+
+static uint32_t view_intern(struct view *v, uint32_t parent, uint32_t sym)
+{
+	size_t slot;
+	uint32_t id;
+	if ((v->nnodes + 1) * 2 > v->mask)
+		view_hash_grow(v);
+	for (slot = mix64(((uint64_t)parent << 32) | sym) & v->mask; v->slots[slot];
+	     slot = (slot + 1) & v->mask) {
+		id = v->slots[slot] - 1;
+		if (v->parent[id] == parent && v->sym[id] == sym)
+			return id;
+	}
+	if (v->nnodes == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 4096;
+		v->parent = xrealloc(v->parent, v->cap, sizeof(uint32_t));
+		v->sym = xrealloc(v->sym, v->cap, sizeof(uint32_t));
+		v->depth = xrealloc(v->depth, v->cap, sizeof(uint32_t));
+	}
+	id = (uint32_t)v->nnodes++;
+	v->parent[id] = parent;
+	v->sym[id] = sym;
+	v->depth[id] = parent == PROFILE_NONE ? 1 : v->depth[parent] + 1;
+	v->slots[slot] = id + 1;
+	return id;
+}
+
+static struct view *build_view(const struct profile *p, bool python)
+{
+	const struct pdata *pd = p->pd;
+	struct view *v = xcalloc(1, sizeof(*v));
+	uint32_t *vbase = xmalloc(pd->nstacks ? pd->nstacks : 1, sizeof(uint32_t));
+	uint8_t *trail = xcalloc(pd->nstacks ? pd->nstacks : 1, 1);
+	uint32_t *rslots;
+	size_t rmask = 1023, cap = 0;
+
+	v->python = python;
+	if (!python && p->nsyms == pd->nframes + 2) {
+		/* every frame is its own symbol: the view is the file's tree */
+		v->cap = pd->nstacks ? pd->nstacks : 1;
+		v->parent = xmalloc(v->cap, sizeof(uint32_t));
+		v->sym = xmalloc(v->cap, sizeof(uint32_t));
+		v->depth = xmalloc(v->cap, sizeof(uint32_t));
+		for (size_t n = 0; n < pd->nstacks; n++) {
+			uint32_t par = pd->stacks[n].parent;
+			v->parent[n] = par;
+			v->sym[n] = p->frame_sym[pd->stacks[n].frame];
+			v->depth[n] = par == PDATA_NONE ? 1 : v->depth[par] + 1;
+			vbase[n] = (uint32_t)n;
+		}
+		v->nnodes = pd->nstacks;
+	}
+	for (size_t n = v->nnodes; n < pd->nstacks; n++) {
+		uint32_t par = pd->stacks[n].parent;
+		uint32_t sym = p->frame_sym[pd->stacks[n].frame];
+		uint32_t base = par == PDATA_NONE ? PROFILE_NONE : vbase[par];
+		if (python && p->syms[sym].kind == FRAME_INTERPRETER) {
+			vbase[n] = base;
+			trail[n] = 1;
+		} else {
+			vbase[n] = view_intern(v, base, sym);
+		}
+	}
+	while (rmask < p->nbrecs * 2 + 16)
+		rmask = rmask * 2 + 1;
+	rslots = xcalloc(rmask + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < p->nbrecs; i++) {
+		const struct brec *b = &p->brecs[i];
+		uint32_t leaf;
+		size_t slot;
+		struct rec *r = NULL;
+		if (b->stack == PDATA_NONE)
+			leaf = view_intern(v, PROFILE_NONE, p->sym_unknown);
+		else if (trail[b->stack])
+			leaf = view_intern(v, vbase[b->stack], p->sym_interp);
+		else
+			leaf = vbase[b->stack];
+		for (slot = mix64(((uint64_t)b->thread << 32) | leaf) & rmask; rslots[slot];
+		     slot = (slot + 1) & rmask) {
+			r = &v->recs[rslots[slot] - 1];
+			if (r->thread == b->thread && r->leaf == leaf)
+				break;
+			r = NULL;
+		}
+		if (!r) {
+			xgrow(&v->recs, &cap, v->nrecs + 1, sizeof(*v->recs));
+			r = &v->recs[v->nrecs];
+			r->thread = b->thread;
+			r->leaf = leaf;
+			r->weight = r->samples = 0;
+			rslots[slot] = (uint32_t)++v->nrecs;
+		}
+		r->weight += b->weight;
+		r->samples += b->samples;
+	}
+	free(rslots);
+	free(vbase);
+	free(trail);
+	v->has_py = xmalloc(v->nnodes ? v->nnodes : 1, 1);
+	for (size_t n = 0; n < v->nnodes; n++)
+		v->has_py[n] = p->syms[v->sym[n]].kind == FRAME_PYTHON ||
+			       (v->parent[n] != PROFILE_NONE && v->has_py[v->parent[n]]);
+	free(v->slots); /* the tree is complete; no more interning */
+	v->slots = NULL;
+	v->mask = 0;
+	return v;
+}
+
+const struct view *profile_view(const struct profile *p, bool python)
+{
+	struct profile *mp = (struct profile *)p; /* cache fill */
+	if (!mp->views[python])
+		mp->views[python] = build_view(p, python);
+	return mp->views[python];
+}
+
+const uint8_t *view_first(const struct profile *p, const struct view *v, int fk)
+{
+	struct view *mv = (struct view *)v; /* cache fill */
+	size_t n = v->nnodes, nk = fk == 2 ? p->nsyms : p->ndsos;
+	uint32_t *cstart, *kids, *cnt, *pos;
+	struct dfs { uint32_t node, next; } *stack;
+	size_t sp = 0;
+	uint8_t *first;
+
+	if (v->first[fk])
+		return v->first[fk];
+	first = xcalloc(n ? n : 1, 1);
+	/* children lists (CSR); roots under the virtual index n */
+	cstart = xcalloc(n + 2, sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++)
+		cstart[(v->parent[i] == PROFILE_NONE ? n : v->parent[i]) + 1]++;
+	for (size_t i = 0; i <= n; i++)
+		cstart[i + 1] += cstart[i];
+	kids = xmalloc(n ? n : 1, sizeof(uint32_t));
+	pos = xmalloc(n + 1, sizeof(uint32_t));
+	memcpy(pos, cstart, (n + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++)
+		kids[pos[v->parent[i] == PROFILE_NONE ? n : v->parent[i]]++] = (uint32_t)i;
+	free(pos);
+	cnt = xcalloc(nk ? nk : 1, sizeof(uint32_t));
+	stack = xmalloc(n + 1, sizeof(*stack));
+	stack[sp].node = (uint32_t)n;
+	stack[sp].next = cstart[n];
+	sp = 1;
+	while (sp) {
+		struct dfs *top = &stack[sp - 1];
+		if (top->next < cstart[top->node + 1]) {
+			uint32_t c = kids[top->next++];
+			uint32_t k = fk == 2 ? v->sym[c] : p->syms[v->sym[c]].dso;
+			first[c] = cnt[k] == 0;
+			cnt[k]++;
+			stack[sp].node = c;
+			stack[sp].next = cstart[c];
+			sp++;
+		} else {
+			uint32_t c = top->node;
+			if (c != n)
+				cnt[fk == 2 ? v->sym[c] : p->syms[v->sym[c]].dso]--;
+			sp--;
+		}
+	}
+	free(stack);
+	free(cnt);
+	free(kids);
+	free(cstart);
+	mv->first[fk] = first;
+	return first;
+}
+
+static void view_free(struct view *v)
+{
+	if (!v)
+		return;
+	for (int i = 0; i < 3; i++)
+		free(v->first[i]);
+	free(v->has_py);
+	free(v->scratch_w);
+	free(v->scratch_n);
+	free(v->parent);
+	free(v->sym);
+	free(v->depth);
+	free(v->slots);
+	free(v->recs);
+	free(v);
+}
+
+/* ---- load ---- */
+
+static void fill_info(struct profile *p)
+{
+	const struct pdata *pd = p->pd;
+	const struct pdata_meta *m = &pd->meta;
+	struct profile_info *in = &p->info;
+	in->nsamples = pd->nsamples;
+	in->nstacks = pd->nstacks;
+	in->nthreads = pd->nthreads;
+	in->lost = m->lost;
+	in->throttled = m->throttled;
+	in->truncated = m->truncated;
+	in->freq = m->freq;
+	in->period = m->period;
+	in->start_time = m->start_time;
+	in->duration = m->duration;
+	in->event = pdata_str(pd, m->event);
+	in->cmdline = pdata_str(pd, m->cmdline);
+	in->callchain = pdata_str(pd, m->callchain);
+	in->callchain_reason = pdata_str(pd, m->callchain_reason);
+	in->python_path = pdata_str(pd, m->python_path);
+	in->python_version = pdata_str(pd, m->python_version);
+	in->hostname = pdata_str(pd, m->hostname);
+	in->os_release = pdata_str(pd, m->os_release);
+	in->arch = pdata_str(pd, m->arch);
+	in->pytop_version = pdata_str(pd, m->pytop_version);
+}
+
+struct profile *profile_from_pdata(struct pdata *pd)
+{
+	struct profile *p = xcalloc(1, sizeof(*p));
+	p->pd = pd;
+	arena_init(&p->arena);
+	fill_info(p);
+	build_symbols(p);
+	aggregate_samples(p);
+	return p;
+}
+
+struct profile *profile_load(const char *path, struct pdata_error *err)
+{
+	struct pdata *pd = pdata_read(path, err);
+	return pd ? profile_from_pdata(pd) : NULL;
+}
+
+void profile_free(struct profile *p)
+{
+	if (!p)
+		return;
+	view_free(p->views[0]);
+	view_free(p->views[1]);
+	free(p->brecs);
+	free(p->thread_weight);
+	free(p->thread_samples);
+	free(p->frame_sym);
+	free(p->syms);
+	free(p->sym_slots);
+	free(p->dsos);
+	arena_free(&p->arena);
+	pdata_free(p->pd);
+	free(p);
+}
+
+const struct profile_info *profile_info(const struct profile *p)
+{
+	return &p->info;
+}
+
+const struct pdata *profile_pdata(const struct profile *p)
+{
+	return p->pd;
+}
+
+size_t profile_nsyms(const struct profile *p)
+{
+	return p->nsyms;
+}
+
+const char *profile_sym_name(const struct profile *p, uint32_t sym, unsigned flags)
+{
+	const struct psym *s;
+	if (sym >= p->nsyms)
+		return "[unknown]";
+	s = &p->syms[sym];
+	if (flags & PNAME_RAW)
+		return s->raw;
+	return flags & PNAME_VERBOSE ? s->longn : s->shortn;
+}
+
+enum frame_kind profile_sym_kind(const struct profile *p, uint32_t sym)
+{
+	return sym < p->nsyms ? (enum frame_kind)p->syms[sym].kind : FRAME_UNKNOWN;
+}
+
+uint32_t profile_sym_dso(const struct profile *p, uint32_t sym)
+{
+	return sym < p->nsyms ? p->syms[sym].dso : PROFILE_NONE;
+}
+
+size_t profile_ndsos(const struct profile *p)
+{
+	return p->ndsos;
+}
+
+const char *profile_dso_name(const struct profile *p, uint32_t dso, bool verbose)
+{
+	if (dso >= p->ndsos)
+		return "[unknown]";
+	return verbose ? p->dsos[dso].path : p->dsos[dso].base;
+}
+
+size_t profile_nthreads(const struct profile *p)
+{
+	return p->pd->nthreads;
+}
+
+const char *profile_thread_comm(const struct profile *p, uint32_t thread)
+{
+	return thread < p->pd->nthreads ? pdata_str(p->pd, p->pd->threads[thread].comm) : "";
+}
+
+uint32_t profile_thread_pid(const struct profile *p, uint32_t thread)
+{
+	return thread < p->pd->nthreads ? p->pd->threads[thread].pid : 0;
+}
+
+uint32_t profile_thread_tid(const struct profile *p, uint32_t thread)
+{
+	return thread < p->pd->nthreads ? p->pd->threads[thread].tid : 0;
+}
+
+uint64_t profile_thread_weight(const struct profile *p, uint32_t thread)
+{
+	return thread < p->pd->nthreads ? p->thread_weight[thread] : 0;
+}
+
+uint64_t profile_thread_samples(const struct profile *p, uint32_t thread)
+{
+	return thread < p->pd->nthreads ? p->thread_samples[thread] : 0;
+}
+
+uint64_t profile_pid_weight(const struct profile *p, uint32_t pid)
+{
+	uint64_t w = 0;
+	for (size_t t = 0; t < p->pd->nthreads; t++)
+		if (p->pd->threads[t].pid == pid)
+			w += p->thread_weight[t];
+	return w;
+}
+
+uint64_t profile_pid_samples(const struct profile *p, uint32_t pid)
+{
+	uint64_t n = 0;
+	for (size_t t = 0; t < p->pd->nthreads; t++)
+		if (p->pd->threads[t].pid == pid)
+			n += p->thread_samples[t];
+	return n;
+}
+
+const char *profile_classes_line(const struct profile *p, const struct profile_classes *c,
+				 char *buf, size_t len)
+{
+	double t = c->total ? (double)c->total : 1.0;
+	char top[300] = "", inpy[64] = "";
+	if (c->weight[FRAME_INTERPRETER])
+		snprintf(inpy, sizeof(inpy), " (%.2f%% running Python functions)",
+			 100.0 * (double)c->interpreter_in_python / t);
+	if (c->top_native_dso != PROFILE_NONE && c->weight[FRAME_NATIVE])
+		snprintf(top, sizeof(top), " (top: %s %.2f%%)",
+			 profile_dso_name(p, c->top_native_dso, false),
+			 100.0 * (double)c->top_native_weight / t);
+	snprintf(buf, len,
+		 "Python code %.2f%%, interpreter %.2f%%%s, native libraries %.2f%%%s, kernel %.2f%%, unknown %.2f%%",
+		 100.0 * (double)c->weight[FRAME_PYTHON] / t,
+		 100.0 * (double)c->weight[FRAME_INTERPRETER] / t, inpy,
+		 100.0 * (double)c->weight[FRAME_NATIVE] / t, top,
+		 100.0 * (double)c->weight[FRAME_KERNEL] / t,
+		 100.0 * (double)c->weight[FRAME_UNKNOWN] / t);
+	return buf;
+}

@@ -1,0 +1,85 @@
+/* profile_int: the model's private structures, shared by model/profile*.c,
+ * hist.c, callgraph.c and the printers.  Not a public header. */
+#ifndef PYTOP_MODEL_PROFILE_INT_H
+#define PYTOP_MODEL_PROFILE_INT_H
+
+#include "pytop/hist.h"
+#include "pytop/profile.h"
+#include "pytop/report_opts.h"
+
+struct psym {
+	uint32_t name;      /* pdata string id, PROFILE_NONE for synthetic syms */
+	uint32_t dso;       /* dso id (always valid) */
+	uint8_t kind;       /* enum frame_kind */
+	const char *raw;    /* stored name */
+	const char *shortn; /* Python view name: "qual (file.py)" */
+	const char *longn;  /* with the full path */
+};
+
+struct pdso {
+	const char *path;
+	const char *base;
+};
+
+/* A unique (thread, stack) pair with the weight of its samples. */
+struct rec {
+	uint32_t thread;
+	uint32_t leaf;      /* view node */
+	uint64_t weight, samples;
+};
+
+/* One way of seeing the stacks (normal or Python view): a prefix tree of
+ * symbols, parents before children, and the records on it. */
+struct view {
+	uint32_t *parent, *sym, *depth;
+	size_t nnodes, cap;
+	uint32_t *slots;    /* (parent, sym) -> node + 1 */
+	size_t mask;
+	struct rec *recs;
+	size_t nrecs;
+	bool python;
+	/* first[fk][n]: no ancestor of n has n's key (fk 1 = DSO, 2 = sym);
+	 * built on first use by view_first() */
+	uint8_t *first[3];
+	uint8_t *has_py;    /* per node: a Python frame on the path to the root */
+	/* per-node scratch sums for hist queries, all zero between uses */
+	uint64_t *scratch_w, *scratch_n;
+};
+
+struct profile {
+	struct pdata *pd;
+	struct profile_info info;
+	struct arena arena;
+	struct psym *syms;
+	size_t nsyms, cap_syms;
+	uint32_t *sym_slots; /* (name, dso) -> sym + 1 */
+	size_t sym_mask;
+	struct pdso *dsos;
+	size_t ndsos, cap_dsos;
+	uint32_t *frame_sym;   /* pdata frame -> sym */
+	uint32_t dso_python, dso_unknown;
+	uint32_t sym_interp, sym_unknown;
+	/* samples aggregated by (thread, pdata stack) */
+	struct brec { uint32_t thread, stack; uint64_t weight, samples; } *brecs;
+	size_t nbrecs;
+	struct view *views[2]; /* [0] normal, [1] Python view; built on demand */
+	uint64_t *thread_weight, *thread_samples; /* per thread */
+};
+
+/* The view for opts->python, built on first use (never NULL). */
+const struct view *profile_view(const struct profile *p, bool python);
+
+/* The first-occurrence flags of v for frame key fk (1 = DSO, 2 = sym),
+ * computed once per view (one depth-first pass). */
+const uint8_t *view_first(const struct profile *p, const struct view *v, int fk);
+
+/* Display name flags for a view and verbosity. */
+static inline unsigned profile_name_flags(bool python, bool verbose)
+{
+	return (python ? 0 : PNAME_RAW) | (verbose ? PNAME_VERBOSE : 0);
+}
+
+/* Shared by the hist and call graphs: which samples a query keeps. */
+struct hist_query;
+
+#endif

@@ -1,0 +1,265 @@
+/* report_export: collapsed stacks (--folded) and JSON (--format json). */
+#include "hist_int.h"
+
+#include "pytop/report_print.h"
+#include "pytop/xalloc.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- folded ---- */
+
+struct fline {
+	size_t off;
+	uint64_t count;
+};
+
+struct frec {
+	uint32_t comm; /* string id */
+	uint32_t leaf;
+	uint64_t samples;
+};
+
+static int frec_cmp(const void *a, const void *b)
+{
+	const struct frec *x = a, *y = b;
+	if (x->comm != y->comm)
+		return x->comm < y->comm ? -1 : 1;
+	return x->leaf < y->leaf ? -1 : x->leaf > y->leaf;
+}
+
+static int fline_cmp(const void *a, const void *b, void *arg)
+{
+	const char *text = arg;
+	return strcmp(text + ((const struct fline *)a)->off, text + ((const struct fline *)b)->off);
+}
+
+/* Copy s without ';' (the frame separator). */
+static char *put_name(char *out, const char *s)
+{
+	for (; *s; s++)
+		*out++ = *s == ';' ? ':' : *s;
+	return out;
+}
+
+int report_print_folded(FILE *out, const struct profile *p, const struct report_opts *o,
+			char *err, size_t errlen)
+{
+	struct hist *h = hist_new(p, o, err, errlen);
+	const struct view *v;
+	struct frec *fr;
+	struct fline *lines;
+	size_t nfr = 0, nkept, nl = 0, total = 0;
+	uint32_t *symlen;
+	char *text, *w;
+
+	if (!h)
+		return -1;
+	v = h->v;
+	nkept = h->gstart[h->ngroups];
+	/* unique (command, stack) pairs: threads of one command merge */
+	fr = xmalloc(nkept ? nkept : 1, sizeof(*fr));
+	for (size_t i = 0; i < nkept; i++) {
+		const struct rec *r = &v->recs[h->order[i]];
+		fr[i].comm = p->pd->threads[r->thread].comm;
+		fr[i].leaf = r->leaf;
+		fr[i].samples = r->samples;
+	}
+	if (nkept > 1)
+		qsort(fr, nkept, sizeof(*fr), frec_cmp);
+	for (size_t i = 0; i < nkept; i++) {
+		if (nfr && fr[nfr - 1].comm == fr[i].comm && fr[nfr - 1].leaf == fr[i].leaf)
+			fr[nfr - 1].samples += fr[i].samples;
+		else
+			fr[nfr++] = fr[i];
+	}
+	/* exact text size, then one allocation */
+	symlen = xmalloc(p->nsyms ? p->nsyms : 1, sizeof(uint32_t));
+	for (size_t k = 0; k < p->nsyms; k++)
+		symlen[k] = (uint32_t)strlen(profile_sym_name(p, (uint32_t)k, h->name_flags));
+	for (size_t i = 0; i < nfr; i++) {
+		total += strlen(pdata_str(p->pd, fr[i].comm)) + 1;
+		for (uint32_t n = fr[i].leaf; n != PROFILE_NONE; n = v->parent[n])
+			total += symlen[v->sym[n]] + 1;
+	}
+	text = xmalloc(total ? total : 1, 1);
+	lines = xmalloc(nfr ? nfr : 1, sizeof(*lines));
+	w = text;
+	for (size_t i = 0; i < nfr; i++) {
+		char *end;
+		lines[nl].off = (size_t)(w - text);
+		lines[nl].count = fr[i].samples;
+		nl++;
+		w = put_name(w, pdata_str(p->pd, fr[i].comm));
+		/* frames root first: fill from the end of this line's span */
+		end = w;
+		for (uint32_t n = fr[i].leaf; n != PROFILE_NONE; n = v->parent[n])
+			end += symlen[v->sym[n]] + 1;
+		*end = '\0';
+		{
+			char *q = end;
+			for (uint32_t n = fr[i].leaf; n != PROFILE_NONE; n = v->parent[n]) {
+				q -= symlen[v->sym[n]];
+				put_name(q, profile_sym_name(p, v->sym[n], h->name_flags));
+				*--q = ';';
+			}
+		}
+		w = end + 1;
+	}
+	if (nl > 1)
+		qsort_r(lines, nl, sizeof(*lines), fline_cmp, text);
+	for (size_t i = 0; i < nl;) {
+		size_t j = i + 1;
+		uint64_t count = lines[i].count;
+		/* different stacks can print alike (same names in other DSOs) */
+		while (j < nl && !strcmp(text + lines[i].off, text + lines[j].off))
+			count += lines[j++].count;
+		fprintf(out, "%s %" PRIu64 "\n", text + lines[i].off, count);
+		i = j;
+	}
+	free(symlen);
+	free(text);
+	free(lines);
+	free(fr);
+	hist_free(h);
+	return 0;
+}
+
+/* ---- JSON ---- */
+
+static void jstr(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(out, "\\%c", *c);
+		else if (*c < 0x20)
+			fprintf(out, "\\u%04x", *c);
+		else
+			fputc(*c, out);
+	}
+	fputc('"', out);
+}
+
+/* A call-graph node and its visible children, on one line (a deep graph
+ * would otherwise cost its depth in indentation on every line). */
+static void json_graph(FILE *out, struct callgraph *g, uint32_t id, int depth)
+{
+	const uint32_t *ids;
+	size_t n = callgraph_children(g, id, &ids);
+	const struct cg_node *node = callgraph_node(g, id);
+	uint32_t *kids = NULL;
+
+	fprintf(out, "{\"name\": ");
+	jstr(out, callgraph_name(g, id));
+	fprintf(out, ", \"kind\": \"%s\", \"percent\": %.2f, \"weight\": %" PRIu64
+		", \"samples\": %" PRIu64 ", \"hidden\": %u, \"children\": [",
+		frame_kind_name(callgraph_kind(g, id)), callgraph_percent(g, id), node->weight,
+		node->samples, node->nhidden);
+	if (depth > 1024)
+		n = 0; /* cut absurdly deep graphs (hostile files) */
+	if (n) {
+		kids = xmalloc(n, sizeof(*kids));
+		memcpy(kids, ids, n * sizeof(*kids));
+	}
+	for (size_t k = 0; k < n; k++) {
+		fputs(k ? ", " : "", out);
+		json_graph(out, g, kids[k], depth + 1);
+	}
+	fputs("]}", out);
+	free(kids);
+}
+
+int report_print_json(FILE *out, const struct profile *p, const struct report_opts *o,
+		      char *err, size_t errlen)
+{
+	struct hist *h = hist_new(p, o, err, errlen);
+	const struct profile_info *in;
+	const struct profile_classes *c;
+	double t;
+	char buf[1024];
+
+	if (!h)
+		return -1;
+	in = profile_info(p);
+	c = &h->classes;
+	t = c->total ? (double)c->total : 1.0;
+	fputs("{\n  \"format\": \"pytop-report\",\n  \"version\": 1,\n  \"header\": {", out);
+	fprintf(out, "\"samples\": %" PRIu64 ", \"event_count\": %" PRIu64 ", \"event\": ",
+		in->nsamples, in->total_weight);
+	jstr(out, in->event);
+	fprintf(out, ", \"freq\": %" PRIu64 ", \"cmdline\": ", in->freq);
+	jstr(out, in->cmdline);
+	fputs(", \"python_version\": ", out);
+	jstr(out, in->python_version);
+	fputs(", \"unwinding\": ", out);
+	jstr(out, in->callchain);
+	fprintf(out, ", \"lost\": %" PRIu64 ", \"truncated\": %" PRIu64 ", \"throttled\": %" PRIu64
+		"},\n", in->lost, in->truncated, in->throttled);
+	fprintf(out, "  \"kept\": {\"samples\": %" PRIu64 ", \"weight\": %" PRIu64
+		", \"percent_base\": %" PRIu64 "},\n", h->kept_samples, h->kept_weight, h->base);
+	fprintf(out, "  \"classification\": {\"python\": %.2f, \"interpreter\": %.2f, \"native\": %.2f, "
+		"\"kernel\": %.2f, \"unknown\": %.2f, \"interpreter_in_python\": %.2f, \"top_native_dso\": ",
+		100.0 * (double)c->weight[FRAME_PYTHON] / t,
+		100.0 * (double)c->weight[FRAME_INTERPRETER] / t,
+		100.0 * (double)c->weight[FRAME_NATIVE] / t,
+		100.0 * (double)c->weight[FRAME_KERNEL] / t,
+		100.0 * (double)c->weight[FRAME_UNKNOWN] / t,
+		100.0 * (double)c->interpreter_in_python / t);
+	if (c->top_native_dso != PROFILE_NONE && c->weight[FRAME_NATIVE])
+		jstr(out, profile_dso_name(p, c->top_native_dso, h->o.verbose));
+	else
+		fputs("null", out);
+	fputs("},\n  \"options\": {\"sort\": [", out);
+	for (size_t i = 0; i < h->o.nkeys; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : "", sort_key_name(h->o.keys[i]));
+	fprintf(out, "], \"children\": %s, \"hierarchy\": %s, \"python\": %s, \"callers\": %s, "
+		"\"percentage\": \"%s\", \"percent_limit\": %.2f},\n",
+		h->children ? "true" : "false", h->o.hierarchy ? "true" : "false",
+		h->o.python ? "true" : "false", h->callers ? "true" : "false",
+		h->o.percentage == PERCENT_ABSOLUTE ? "absolute" : "relative", h->o.percent_limit);
+	fputs("  \"entries\": [", out);
+	for (size_t r = 0; r < h->nrows; r++) {
+		const struct hist_row *row = &h->rows[r];
+		struct callgraph *g;
+		fprintf(out, "%s\n    {", r ? "," : "");
+		fprintf(out, "\"index\": %zu, \"depth\": %u, \"parent\": ", r, row->depth);
+		if (row->parent == HIST_NONE)
+			fputs("null", out);
+		else
+			fprintf(out, "%u", row->parent);
+		if (row->comm != PROFILE_NONE) {
+			fputs(", \"comm\": ", out);
+			jstr(out, pdata_str(p->pd, row->comm));
+		}
+		if (row->pid != PROFILE_NONE)
+			fprintf(out, ", \"pid\": %u", row->pid);
+		if (row->tid != PROFILE_NONE)
+			fprintf(out, ", \"tid\": %u", row->tid);
+		if (row->dso != PROFILE_NONE) {
+			fputs(", \"dso\": ", out);
+			jstr(out, profile_dso_name(p, row->dso, h->o.verbose));
+		}
+		if (row->sym != PROFILE_NONE) {
+			fputs(", \"sym\": ", out);
+			jstr(out, profile_sym_name(p, row->sym, h->name_flags));
+			fprintf(out, ", \"kind\": \"%s\"", frame_kind_name((enum frame_kind)row->kind));
+		}
+		fprintf(out, ", \"children\": %.2f, \"self\": %.2f, \"children_weight\": %" PRIu64
+			", \"self_weight\": %" PRIu64 ", \"children_samples\": %" PRIu64
+			", \"self_samples\": %" PRIu64,
+			hist_percent(h, row->children), hist_percent(h, row->self), row->children,
+			row->self, row->children_samples, row->self_samples);
+		if (p->info.has_callchains && h->o.graph != GRAPH_NONE && (g = callgraph_new(h, r))) {
+			fputs(",\n     \"callgraph\": ", out);
+			json_graph(out, g, callgraph_root(g), 0);
+			callgraph_free(g);
+		}
+		fputc('}', out);
+	}
+	fprintf(out, "%s]\n}\n", h->nrows ? "\n  " : "");
+	(void)buf;
+	hist_free(h);
+	return 0;
+}

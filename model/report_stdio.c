@@ -1,0 +1,325 @@
+/* report_stdio: `pytop report --stdio`, laid out like perf report --stdio:
+ * the '#' header, the column header, entries with [.]/[k] markers and call
+ * graphs drawn with perf's glyphs. */
+#include "hist_int.h"
+
+#include "pytop/report_print.h"
+#include "pytop/xalloc.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- header ---- */
+
+static void print_filter(FILE *out, const struct report_filter *f)
+{
+	const char *sep = "";
+	fputs("# Filter:", out);
+	if (f->ncomms) {
+		fputs(" comm=", out);
+		for (size_t i = 0; i < f->ncomms; i++)
+			fprintf(out, "%s%s", i ? "," : "", f->comms[i]);
+		sep = ";";
+	}
+	if (f->npids) {
+		fprintf(out, "%s pid=", sep);
+		for (size_t i = 0; i < f->npids; i++)
+			fprintf(out, "%s%u", i ? "," : "", f->pids[i]);
+		sep = ";";
+	}
+	if (f->ntids) {
+		fprintf(out, "%s tid=", sep);
+		for (size_t i = 0; i < f->ntids; i++)
+			fprintf(out, "%s%u", i ? "," : "", f->tids[i]);
+		sep = ";";
+	}
+	if (f->ndsos) {
+		fprintf(out, "%s dso=", sep);
+		for (size_t i = 0; i < f->ndsos; i++)
+			fprintf(out, "%s%s", i ? "," : "", f->dsos[i]);
+		sep = ";";
+	}
+	if (f->symbol)
+		fprintf(out, "%s symbol=/%s/", sep, f->symbol);
+	fputc('\n', out);
+}
+
+void report_print_header(FILE *out, const struct hist *h)
+{
+	const struct profile_info *in = profile_info(h->p);
+	char line[1024];
+	double all = in->nsamples ? (double)in->nsamples : 1.0;
+
+	fprintf(out, "# pytop report\n#\n");
+	fprintf(out, "# Total Lost Samples: %" PRIu64 "\n#\n", in->lost);
+	fprintf(out, "# Samples: %" PRIu64 "  of event '%s'", in->nsamples,
+		*in->event ? in->event : "unknown");
+	if (in->freq)
+		fprintf(out, " (%" PRIu64 " Hz)", in->freq);
+	fputc('\n', out);
+	fprintf(out, "# Event count (approx.): %" PRIu64 "\n", in->total_weight);
+	if (*in->cmdline)
+		fprintf(out, "# Command line: %s\n", in->cmdline);
+	if (*in->python_version || *in->python_path) {
+		fprintf(out, "# Python: %s", *in->python_version ? in->python_version : "?");
+		if (*in->python_path)
+			fprintf(out, " (%s)", in->python_path);
+		fputc('\n', out);
+	}
+	if (*in->callchain) {
+		fprintf(out, "# Unwinding: %s", in->callchain);
+		if (*in->callchain_reason)
+			fprintf(out, " (%s)", in->callchain_reason);
+		fputc('\n', out);
+	}
+	fprintf(out, "# Truncated stacks: %" PRIu64 " of %" PRIu64 " samples (%.2f%%)\n",
+		in->truncated, in->nsamples, 100.0 * (double)in->truncated / all);
+	if (in->throttled)
+		fprintf(out, "# Throttle events: %" PRIu64 "\n", in->throttled);
+	if (report_filter_active(&h->o.filter)) {
+		print_filter(out, &h->o.filter);
+		fprintf(out, "# Kept samples: %" PRIu64 " of %" PRIu64 " (%.2f%%), percentages of %s\n",
+			h->kept_samples, in->nsamples, 100.0 * (double)h->kept_samples / all,
+			h->o.percentage == PERCENT_ABSOLUTE ? "all samples" : "kept samples");
+	}
+	if (h->o.python)
+		fprintf(out, "# View: Python (interpreter frames folded)\n");
+	fprintf(out, "# Classification (leaf frames): %s\n",
+		profile_classes_line(h->p, &h->classes, line, sizeof(line)));
+	fprintf(out, "#\n");
+}
+
+/* ---- call graphs ---- */
+
+struct gctx {
+	FILE *out;
+	struct callgraph *g;
+	int margin;
+	char *mask;   /* mask[i]: draw a pipe at level i */
+	size_t cap;
+};
+
+static void set_mask(struct gctx *c, size_t i, char v)
+{
+	if (i >= c->cap) {
+		size_t old = c->cap;
+		xgrow(&c->mask, &c->cap, i + 1, 1);
+		memset(c->mask + old, 0, c->cap - old);
+	}
+	c->mask[i] = v;
+}
+
+static char get_mask(const struct gctx *c, size_t i)
+{
+	return i < c->cap ? c->mask[i] : 0;
+}
+
+/* The separator line: pipes of every open level, trailing spaces dropped. */
+static void graph_line(struct gctx *c, int depth)
+{
+	int last = -1;
+	for (int i = 0; i < depth; i++)
+		if (get_mask(c, (size_t)i))
+			last = i;
+	fprintf(c->out, "%*s", c->margin, "");
+	for (int i = 0; i <= last; i++)
+		fputs(i == last ? "|" : get_mask(c, (size_t)i) ? "|          " : "           ", c->out);
+	fputc('\n', c->out);
+}
+
+/* A frame line: the first frame of a child gets "--NN.NN%--". */
+static void frame_line(struct gctx *c, int depth, const char *pct, const char *name)
+{
+	fprintf(c->out, "%*s", c->margin, "");
+	for (int i = 0; i < depth; i++) {
+		fputc(get_mask(c, (size_t)i) ? '|' : ' ', c->out);
+		if (pct && i == depth - 1)
+			fprintf(c->out, "--%s--", pct);
+		else
+			fputs("          ", c->out);
+	}
+	fprintf(c->out, "%s\n", name);
+}
+
+/* Follow a linear run from id (one visible child that carries the whole
+ * weight); calls emit for each following frame.  Returns the last node. */
+static uint32_t linear_end(struct gctx *c, uint32_t id, int depth, bool print_cont)
+{
+	for (;;) {
+		const uint32_t *ids;
+		size_t n = callgraph_children(c->g, id, &ids);
+		const struct cg_node *node = callgraph_node(c->g, id);
+		if (n != 1 || node->nhidden || node->self)
+			return id;
+		id = ids[0];
+		if (print_cont)
+			frame_line(c, depth, NULL, callgraph_name(c->g, id));
+	}
+}
+
+/* Branch levels drawn before the graph is cut (each level is 11 columns;
+ * a hostile file could nest deep enough to exhaust the stack). */
+#define GRAPH_MAX_DEPTH 128
+
+static void print_children(struct gctx *c, uint32_t id, int depth)
+{
+	const uint32_t *ids;
+	size_t n = callgraph_children(c->g, id, &ids);
+	uint32_t *kids;
+
+	if (!n)
+		return;
+	if (depth > GRAPH_MAX_DEPTH) {
+		fprintf(c->out, "%*s[... %zu more branches, deeper than %d levels]\n", c->margin, "",
+			n, GRAPH_MAX_DEPTH);
+		return;
+	}
+	kids = xmalloc(n, sizeof(*kids));
+	memcpy(kids, ids, n * sizeof(*kids));
+	for (size_t k = 0; k < n; k++) {
+		char pct[32];
+		uint32_t end;
+		set_mask(c, (size_t)depth - 1, 1);
+		graph_line(c, depth);
+		if (k + 1 == n)
+			set_mask(c, (size_t)depth - 1, 0);
+		snprintf(pct, sizeof(pct), "%.2f%%", callgraph_percent(c->g, kids[k]));
+		frame_line(c, depth, pct, callgraph_name(c->g, kids[k]));
+		end = linear_end(c, kids[k], depth, true);
+		set_mask(c, (size_t)depth, 1);
+		print_children(c, end, depth + 1);
+	}
+	set_mask(c, (size_t)depth - 1, 0);
+	free(kids);
+}
+
+int report_print_callgraph(FILE *out, struct callgraph *g, int margin)
+{
+	struct gctx c = { .out = out, .g = g, .margin = margin };
+	const uint32_t *ids;
+	uint32_t root = callgraph_root(g);
+	size_t n = callgraph_children(g, root, &ids);
+	const struct cg_node *r = callgraph_node(g, root);
+
+	if (!n)
+		return 0;
+	if (n == 1) {
+		/* the entry alone, calling nothing visible: no graph to draw */
+		const uint32_t *sub;
+		uint32_t only = ids[0];
+		if (!callgraph_children(g, only, &sub))
+			return 0;
+		n = callgraph_children(g, root, &ids);
+		r = callgraph_node(g, root);
+	}
+	if (n == 1 && !r->nhidden && !r->self) {
+		uint32_t first = ids[0], end;
+		fprintf(out, "%*s|\n", margin, "");
+		fprintf(out, "%*s---%s\n", margin, "", callgraph_name(g, first));
+		c.margin = margin + 3;
+		end = linear_end(&c, first, 0, true);
+		print_children(&c, end, 1);
+	} else {
+		print_children(&c, root, 1);
+	}
+	free(c.mask);
+	return 1;
+}
+
+/* ---- entries ---- */
+
+static void print_flat(FILE *out, const struct hist *h)
+{
+	enum hist_col cols[HCOL_COUNT];
+	size_t nc = hist_columns(h, cols);
+	char buf[1024];
+	bool graphs = h->p->info.has_callchains && h->o.graph != GRAPH_NONE;
+
+	for (size_t i = 0; i < nc; i++) {
+		int w = hist_col_width(h, cols[i]);
+		const char *t = hist_col_title(h, cols[i]);
+		bool num = cols[i] <= HCOL_SAMPLES;
+		fputs(i ? "  " : "# ", out);
+		if (i + 1 == nc)
+			fputs(t, out);
+		else
+			fprintf(out, num ? "%*s" : "%-*s", w, t);
+	}
+	fputc('\n', out);
+	for (size_t i = 0; i < nc; i++) {
+		int w = hist_col_width(h, cols[i]);
+		fputs(i ? "  " : "# ", out);
+		for (int k = 0; k < w; k++)
+			fputc('.', out);
+	}
+	fputs("\n#\n", out);
+	if (!h->nrows)
+		fputs("# (no samples)\n", out);
+	for (size_t r = 0; r < h->nrows; r++) {
+		struct callgraph *g;
+		for (size_t i = 0; i < nc; i++) {
+			int w = hist_col_width(h, cols[i]);
+			const char *t = hist_cell(h, r, cols[i], buf, sizeof(buf));
+			bool num = cols[i] <= HCOL_SAMPLES;
+			fputs("  ", out);
+			if (i + 1 == nc)
+				fputs(t, out);
+			else
+				fprintf(out, num ? "%*s" : "%-*s", w, t);
+		}
+		fputc('\n', out);
+		if (graphs && (g = callgraph_new(h, r))) {
+			if (report_print_callgraph(out, g, 12))
+				fputc('\n', out);
+			callgraph_free(g);
+		}
+	}
+}
+
+static void print_hierarchy(FILE *out, const struct hist *h)
+{
+	char buf[1024];
+	bool graphs = h->p->info.has_callchains && h->o.graph != GRAPH_NONE;
+	size_t tlen = 0;
+
+	fputs("#       Overhead  ", out);
+	for (size_t i = 0; i < h->o.nkeys; i++) {
+		const char *t = hist_col_title(h, (enum hist_col)(HCOL_COMM + h->o.keys[i]));
+		fprintf(out, "%s%s", i ? " / " : "", t);
+		tlen += strlen(t) + (i ? 3 : 0);
+	}
+	fputs("\n# ..............  ", out);
+	for (size_t k = 0; k < tlen; k++)
+		fputc('.', out);
+	fputs("\n#\n", out);
+	if (!h->nrows)
+		fputs("# (no samples)\n", out);
+	for (size_t r = 0; r < h->nrows; r++) {
+		const struct hist_row *row = &h->rows[r];
+		enum hist_col col = (enum hist_col)(HCOL_COMM + row->level_key);
+		struct callgraph *g;
+		fprintf(out, "%*s%9.2f%%        %s\n", 3 * row->depth, "", hist_percent(h, row->self),
+			hist_cell(h, r, col, buf, sizeof(buf)));
+		if (graphs && h->row_group[r] != HIST_NONE && (g = callgraph_new(h, r))) {
+			if (report_print_callgraph(out, g, 12))
+				fputc('\n', out);
+			callgraph_free(g);
+		}
+	}
+}
+
+int report_print_stdio(FILE *out, const struct profile *p, const struct report_opts *o,
+		       char *err, size_t errlen)
+{
+	struct hist *h = hist_new(p, o, err, errlen);
+	if (!h)
+		return -1;
+	report_print_header(out, h);
+	if (h->o.hierarchy)
+		print_hierarchy(out, h);
+	else
+		print_flat(out, h);
+	hist_free(h);
+	return 0;
+}

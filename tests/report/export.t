@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Exports: --folded (root first, one line per unique stack, sorted; the
+# Python view and filters apply) and --format json (valid JSON, values).
+source "$ROOT/tests/lib.sh"
+source "$ROOT/tests/report/golden.sh"
+need python3 "apt-get install python3"
+
+fixture basic
+fixture multi
+fixture python
+
+golden basic.folded basic --folded
+golden python.folded python --folded --python
+golden multi.folded-filtered multi --folded --comm python3
+golden python.folded-raw python --folded
+
+for bin in "$PYTOP" "$PYTOP_SAN"; do
+	b=$(basename "$(dirname "$bin")")/$(basename "$bin")
+	"$bin" report -i "$T/multi.data" --format json >"$T/multi.json" 2>"$T/err"
+	check "json is valid ($b)" python3 -m json.tool "$T/multi.json"
+	"$bin" report -i "$T/python.data" --format json --python >"$T/python.json" 2>"$T/err"
+	check "json --python is valid ($b)" python3 -m json.tool "$T/python.json"
+	"$bin" report -i "$T/multi.data" --format json --hierarchy >"$T/hier.json" 2>"$T/err"
+	check "json --hierarchy is valid ($b)" python3 -m json.tool "$T/hier.json"
+done
+
+# values: multi has 100 samples; python3 main 50%, memcpy 40% self, gzip
+# deflate children 30 self 25; classification native 95 kernel 5
+check "json values (multi)" python3 - "$T/multi.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "pytop-report" and d["version"] == 1, d
+h = d["header"]
+assert h["samples"] == 100 and h["event"] == "cpu-clock" and h["freq"] == 1000, h
+assert d["kept"]["samples"] == 100, d["kept"]
+c = d["classification"]
+assert (c["native"], c["kernel"], c["python"]) == (95.0, 5.0, 0.0), c
+assert c["top_native_dso"] == "libz.so.1", c
+assert d["options"]["sort"] == ["comm", "dso", "sym"] and d["options"]["children"], d["options"]
+e = {(x["comm"], x["dso"], x["sym"]): x for x in d["entries"]}
+m = e[("python3", "python3.12", "main")]
+assert (m["children"], m["self"], m["children_samples"]) == (50.0, 0.0, 50), m
+g = e[("gzip", "libz.so.1", "deflate")]
+assert (g["children"], g["self"], g["self_weight"]) == (30.0, 25.0, 25), g
+# main's call graph: main -> compress (50%) -> deflate 30%, memcpy 20%
+cg = m["callgraph"]
+assert cg["children"][0]["name"] == "main", cg
+comp = cg["children"][0]["children"][0]
+assert comp["name"] == "compress" and comp["percent"] == 50.0, comp
+kids = [(k["name"], k["percent"]) for k in comp["children"]]
+assert kids == [("deflate", 30.0), ("memcpy", 20.0)], kids
+print("ok")
+PY
+check "json values (python view)" python3 - "$T/python.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = [x["sym"] for x in d["entries"]]
+assert "slow_function (profile_perf.py)" in names and "[interpreter]" in names, names
+assert not any(n.startswith("_PyEval") for n in names), names
+s = [x for x in d["entries"] if x["sym"] == "slow_function (profile_perf.py)"][0]
+assert (s["children"], s["self"], s["kind"]) == (50.0, 0.0, "python"), s
+c = d["classification"]
+assert (c["python"], c["interpreter"], c["interpreter_in_python"]) == (20.0, 30.0, 30.0), c
+print("ok")
+PY
+check "json hierarchy: depth and parent links" python3 - "$T/hier.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = d["entries"]
+assert e[0]["depth"] == 0 and e[0]["parent"] is None and e[0]["comm"] == "python3", e[0]
+for i, x in enumerate(e):
+    if x["depth"]:
+        p = e[x["parent"]]
+        assert p["depth"] == x["depth"] - 1 and x["parent"] < i, (i, x)
+tops = [x["self"] for x in e if x["depth"] == 0]
+assert tops == [70.0, 30.0], tops
+print("ok")
+PY
+
+done_testing

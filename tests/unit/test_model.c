@@ -1,0 +1,265 @@
+/* test_model: the profile model's API as the TUI and printers use it:
+ * load, classification, histogram rows and cells, sort and re-query,
+ * hierarchy links, lazy call graphs, filters, search, option parsing. */
+#include "pytop/callgraph.h"
+#include "pytop/filter.h"
+#include "pytop/hist.h"
+#include "pytop/profile.h"
+#include "pytop/report_opts.h"
+#include "pytop/report_print.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t frame(struct pdata *pd, const char *name, const char *dso, enum frame_kind kind)
+{
+	struct pdata_frame f = { .mapping = PDATA_NONE };
+	if (dso)
+		f.mapping = pdata_add_mapping(pd, dso, "");
+	f.name = pdata_intern_cstr(pd, name);
+	f.kind = (uint8_t)kind;
+	f.addr = f.name * 16;
+	return pdata_intern_frame(pd, &f);
+}
+
+/* n samples of one stack, root first; names with a '@' carry a DSO. */
+static void add(struct pdata *pd, const char *comm, uint32_t tid, unsigned n, uint8_t flags,
+		const char *const *frames, enum frame_kind kind_unknown_or)
+{
+	uint32_t st = PDATA_NONE, th = pdata_intern_thread(pd, 100, tid, comm);
+	for (size_t i = 0; frames[i]; i++) {
+		char buf[256];
+		char *at;
+		snprintf(buf, sizeof(buf), "%s", frames[i]);
+		at = strchr(buf, '@');
+		if (at)
+			*at++ = '\0';
+		/* kind left unknown on purpose: the model must recompute it */
+		st = pdata_intern_stack(pd, st, frame(pd, buf, at, kind_unknown_or));
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct pdata_sample s = { .time = i, .weight = 10, .thread = th, .stack = st,
+					  .flags = flags };
+		pdata_add_sample(pd, &s);
+	}
+}
+
+static struct profile *make_profile(void)
+{
+	struct pdata *pd = pdata_new();
+	static const char *const a[] = { "_start@/usr/bin/python3.12", "py::main:/app/x.py",
+		"_PyEval_EvalFrameDefault@/usr/bin/python3.12", "py::slow:/app/x.py",
+		"_PyEval_EvalFrameDefault@/usr/bin/python3.12", "PyNumber_Add@/usr/bin/python3.12", NULL };
+	static const char *const b[] = { "_start@/usr/bin/python3.12", "py::main:/app/x.py",
+		"_PyEval_EvalFrameDefault@/usr/bin/python3.12", "py::slow:/app/x.py", NULL };
+	static const char *const c[] = { "_start@/usr/bin/python3.12", "py::main:/app/x.py",
+		"_PyEval_EvalFrameDefault@/usr/bin/python3.12", "np_dot@/usr/lib/_multiarray.so",
+		"memcpy@/usr/lib/libc.so.6", "clear_page@[kernel.kallsyms]", NULL };
+	static const char *const d[] = { "worker_loop@/usr/lib/libc.so.6", NULL };
+	pd->meta.event = pdata_intern_cstr(pd, "cpu-clock");
+	pd->meta.freq = 999;
+	add(pd, "python3", 100, 50, 0, a, FRAME_UNKNOWN); /* leaf interpreter */
+	add(pd, "python3", 100, 20, 0, b, FRAME_UNKNOWN); /* leaf python */
+	add(pd, "python3", 100, 20, SAMPLE_F_TRUNCATED, c, FRAME_UNKNOWN); /* leaf kernel */
+	add(pd, "worker", 101, 10, 0, d, FRAME_UNKNOWN); /* leaf native */
+	return profile_from_pdata(pd);
+}
+
+static size_t find_row(const struct hist *h, const char *symtext)
+{
+	char buf[256];
+	for (size_t i = 0; i < hist_nrows(h); i++)
+		if (!strcmp(hist_cell(h, i, HCOL_SYM, buf, sizeof(buf)), symtext))
+			return i;
+	return (size_t)-1;
+}
+
+int main(void)
+{
+	struct profile *p = make_profile();
+	const struct profile_info *in = profile_info(p);
+	struct report_opts o;
+	struct hist *h;
+	char buf[512], err[256];
+	size_t r;
+
+	/* ---- load ---- */
+	CHECK_EQ_U(in->nsamples, 100, "100 samples");
+	CHECK_EQ_U(in->total_weight, 1000, "weights summed");
+	CHECK_EQ_U(in->truncated, 20, "truncated count from the file");
+	CHECK(in->has_callchains, "call chains detected");
+	CHECK_EQ_STR(in->event, "cpu-clock", "event name");
+	CHECK_EQ_U(profile_nthreads(p), 2, "two threads");
+	CHECK_EQ_U(profile_thread_samples(p, 0), 90, "thread 100 samples");
+	CHECK_EQ_U(profile_thread_weight(p, 1), 100, "thread 101 weight");
+	CHECK_EQ_U(profile_pid_samples(p, 100), 100, "process 100 samples");
+	CHECK_EQ_U(profile_pid_weight(p, 7), 0, "unknown process");
+
+	/* ---- classification, with kinds recomputed from name/DSO ---- */
+	CHECK_EQ_U(profile_classify_frame("py::f:/a.py", NULL), FRAME_PYTHON, "py:: is python");
+	CHECK_EQ_U(profile_classify_frame("x", "/usr/lib/libpython3.12.so.1.0"), FRAME_INTERPRETER,
+		   "libpython is interpreter");
+	CHECK_EQ_U(profile_classify_frame("x", "[kernel.kallsyms]"), FRAME_KERNEL, "kernel");
+	CHECK_EQ_U(profile_classify_frame("[unknown]", NULL), FRAME_UNKNOWN, "unknown");
+	CHECK_EQ_U(profile_classify_frame("f", "/usr/lib/libm.so.6"), FRAME_NATIVE, "native");
+
+	report_opts_init(&o);
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK(h != NULL, "default query");
+	{
+		const struct profile_classes *c = hist_classes(h);
+		CHECK_EQ_U(c->weight[FRAME_INTERPRETER], 500, "interpreter leaves");
+		CHECK_EQ_U(c->weight[FRAME_PYTHON], 200, "python leaves");
+		CHECK_EQ_U(c->weight[FRAME_KERNEL], 200, "kernel leaves");
+		CHECK_EQ_U(c->weight[FRAME_NATIVE], 100, "native leaves");
+		CHECK_EQ_U(c->interpreter_in_python, 500, "eval loop under py:: frames");
+		CHECK_EQ_STR(profile_dso_name(p, c->top_native_dso, false), "libc.so.6", "top native DSO");
+		profile_classes_line(p, c, buf, sizeof(buf));
+		CHECK_EQ_STR(buf, "Python code 20.00%, interpreter 50.00% (50.00% running Python functions), native libraries 10.00% (top: libc.so.6 10.00%), kernel 20.00%, unknown 0.00%",
+			     "classification line");
+	}
+
+	/* ---- rows, columns, cells ---- */
+	CHECK(hist_has_children(h), "children on by default with stacks");
+	{
+		enum hist_col cols[HCOL_COUNT];
+		size_t nc = hist_columns(h, cols);
+		CHECK(nc == 5 && cols[0] == HCOL_CHILDREN && cols[1] == HCOL_SELF && cols[2] == HCOL_COMM &&
+		      cols[3] == HCOL_DSO && cols[4] == HCOL_SYM, "columns Children Self comm dso sym");
+		CHECK_EQ_STR(hist_col_title(h, HCOL_DSO), "Shared Object", "dso title");
+	}
+	r = find_row(h, "[.] py::slow:/app/x.py");
+	CHECK(r != (size_t)-1, "py:: name unchanged in the normal view");
+	if (r != (size_t)-1) {
+		CHECK_EQ_STR(hist_cell(h, r, HCOL_CHILDREN, buf, sizeof(buf)), "70.00%", "slow children");
+		CHECK_EQ_STR(hist_cell(h, r, HCOL_SELF, buf, sizeof(buf)), "20.00%", "slow self");
+		CHECK_EQ_STR(hist_cell(h, r, HCOL_COMM, buf, sizeof(buf)), "python3", "comm cell");
+	}
+	r = find_row(h, "[k] clear_page");
+	CHECK(r != (size_t)-1, "kernel marker [k]");
+	CHECK_EQ_U(hist_col_width(h, HCOL_DSO), strlen("[kernel.kallsyms]"), "dso width");
+	/* heaviest first: py::main and _start (90% each, ties by dso name:
+	 * "[python]" < "python3.12"), then the eval loop (90%, self 0) */
+	CHECK_EQ_STR(hist_cell(h, 0, HCOL_SYM, buf, sizeof(buf)), "[.] py::main:/app/x.py", "sorted by children");
+	CHECK_EQ_STR(hist_cell(h, 1, HCOL_SYM, buf, sizeof(buf)), "[.] _PyEval_EvalFrameDefault", "ties by key");
+	CHECK_EQ_U(hist_row(h, hist_nrows(h) - 1)->children, 100, "lightest last");
+	CHECK_EQ_U(hist_search(h, "MEMCPY", 0, 1), find_row(h, "[.] memcpy"), "search is case-insensitive");
+	CHECK_EQ_U(hist_search(h, "nosuch", 0, 1), HIST_NONE, "search miss");
+
+	/* ---- call graph of py::main, callee order, lazily expanded ---- */
+	r = find_row(h, "[.] py::main:/app/x.py");
+	{
+		struct callgraph *g = callgraph_new(h, r);
+		const uint32_t *ids;
+		size_t n;
+		CHECK(g != NULL, "graph for main");
+		n = callgraph_children(g, callgraph_root(g), &ids);
+		CHECK(n == 1 && !strcmp(callgraph_name(g, ids[0]), "py::main:/app/x.py"), "root -> main");
+		n = callgraph_children(g, ids[0], &ids);
+		CHECK(n == 1 && !strcmp(callgraph_name(g, ids[0]), "_PyEval_EvalFrameDefault"), "main -> eval");
+		n = callgraph_children(g, ids[0], &ids);
+		CHECK_EQ_U(n, 2, "eval calls slow and np_dot");
+		if (n == 2) {
+			CHECK_EQ_STR(callgraph_name(g, ids[0]), "py::slow:/app/x.py", "heaviest first");
+			CHECK(callgraph_percent(g, ids[0]) > 69.99 && callgraph_percent(g, ids[0]) < 70.01, "70%% of total");
+			CHECK_EQ_U(callgraph_node(g, ids[1])->weight, 200, "np_dot weight");
+		}
+		callgraph_free(g);
+	}
+	hist_free(h);
+
+	/* ---- re-query: python view, no children, inverted ---- */
+	o.python = true;
+	o.children = CHILDREN_OFF;
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK(!hist_has_children(h), "--no-children");
+	CHECK_EQ_STR(hist_col_title(h, HCOL_SELF), "Overhead", "Overhead title");
+	r = find_row(h, "[.] [interpreter]");
+	CHECK(r != (size_t)-1 && hist_row(h, r)->self == 500, "trailing interpreter run -> [interpreter]");
+	CHECK(find_row(h, "[.] _PyEval_EvalFrameDefault") == (size_t)-1, "eval frames folded");
+	CHECK(find_row(h, "[.] slow (x.py)") != (size_t)-1, "python display name");
+	{
+		struct callgraph *g = callgraph_new(h, r);
+		const uint32_t *ids;
+		size_t n = callgraph_children(g, callgraph_root(g), &ids);
+		CHECK(callgraph_inverted(g), "self entries show callers");
+		n = n ? callgraph_children(g, ids[0], &ids) : 0;
+		CHECK(n == 1 && !strcmp(callgraph_name(g, ids[0]), "slow (x.py)"), "[interpreter] called by slow");
+		n = n ? callgraph_children(g, ids[0], &ids) : 0;
+		CHECK(n == 1 && !strcmp(callgraph_name(g, ids[0]), "main (x.py)"), "slow called by main (interpreter folded)");
+		n = n ? callgraph_children(g, ids[0], &ids) : 1;
+		CHECK_EQ_U(n, 0, "outer interpreter frames (_start) fold away too");
+		callgraph_free(g);
+	}
+	hist_free(h);
+
+	/* ---- hierarchy: pre-order with parent/end ---- */
+	report_opts_free(&o);
+	report_opts_init(&o);
+	o.hierarchy = true;
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK(hist_nrows(h) > 0 && hist_row(h, 0)->depth == 0, "hierarchy root");
+	{
+		int ok = 1;
+		for (size_t i = 0; i < hist_nrows(h); i++) {
+			const struct hist_row *x = hist_row(h, i);
+			if (x->end <= i || x->end > hist_nrows(h))
+				ok = 0;
+			if (x->depth && (x->parent >= i || hist_row(h, x->parent)->depth + 1 != x->depth))
+				ok = 0;
+		}
+		CHECK(ok, "parent and end links consistent");
+		CHECK_EQ_U(hist_row(h, 0)->self, 900, "python3 comm level = 90%%");
+		/* worker, libc.so.6, worker_loop close the list */
+		CHECK_EQ_U(hist_row(h, 0)->end, hist_nrows(h) - 3, "python3 subtree ends before worker");
+	}
+	hist_free(h);
+
+	/* ---- filters and zoom ---- */
+	report_opts_free(&o);
+	report_opts_init(&o);
+	report_filter_zoom_thread(&o.filter, 101);
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK_EQ_U(hist_kept_samples(h), 10, "zoom to thread 101");
+	CHECK_EQ_STR(hist_title(h, buf, sizeof(buf)),
+		     "Samples: 100 of event 'cpu-clock' (999 Hz), Event count (approx.): 1000, kept 10 (10.00%)",
+		     "title line");
+	CHECK_EQ_STR(hist_cell(h, 0, HCOL_CHILDREN, buf, sizeof(buf)), "100.00%", "relative percentages");
+	hist_free(h);
+	o.percentage = PERCENT_ABSOLUTE;
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK_EQ_STR(hist_cell(h, 0, HCOL_CHILDREN, buf, sizeof(buf)), "10.00%", "absolute percentages");
+	hist_free(h);
+	report_filter_zoom_thread(&o.filter, 0);
+	report_filter_zoom_dso(&o.filter, "_multiarray.so");
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK(hist_nrows(h) == 1 && hist_kept_samples(h) == 20, "zoom to DSO keeps its entries");
+	hist_free(h);
+	report_filter_zoom_dso(&o.filter, NULL);
+	CHECK(report_filter_set_symbol(&o.filter, "^slow$|(", err, sizeof(err)) < 0, "bad regex rejected");
+	CHECK(report_filter_set_symbol(&o.filter, "slow", err, sizeof(err)) == 0, "plain word");
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK_EQ_U(hist_kept_samples(h), 70, "symbol filter: any frame of the stack");
+	hist_free(h);
+	CHECK(!report_filter_active(&(struct report_filter){ 0 }), "no filter");
+
+	/* ---- option parsing ---- */
+	CHECK(report_opts_set_sort(&o, "sym,comm", err, sizeof(err)) == 0 && o.nkeys == 2 &&
+	      o.keys[0] == SORT_SYM, "sort list");
+	CHECK(report_opts_set_sort(&o, "sym,bogus", err, sizeof(err)) < 0 && o.nkeys == 2,
+	      "bad sort list leaves keys unchanged");
+	CHECK(report_filter_add_pids(&o.filter, "1,2,x", err, sizeof(err)) < 0 && o.filter.npids == 0,
+	      "bad pid list leaves the filter unchanged");
+	CHECK(report_filter_add_comms(&o.filter, "a,b", err, sizeof(err)) == 0 && o.filter.ncomms == 2,
+	      "comm list");
+	{
+		struct report_opts copy;
+		report_opts_copy(&copy, &o);
+		CHECK(copy.filter.comms != o.filter.comms && !strcmp(copy.filter.comms[1], "b"), "deep copy");
+		report_opts_free(&copy);
+	}
+	report_opts_free(&o);
+	profile_free(p);
+	return tap_done();
+}

@@ -1,0 +1,54 @@
+/* driver: the browser's shared state and main steps, for the main loop
+ * (driver.c) and the bench hook (replay.c).  Private to tui/. */
+#ifndef PYTOP_TUI_DRIVER_H
+#define PYTOP_TUI_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pytop/profile.h"
+#include "pytop/report_opts.h"
+#include "pytop/tui.h"
+#include "rows.h"
+#include "view.h"
+
+#define MIN_COLS 40
+#define MIN_LINES 10
+#define MAX_VIEWS 4
+
+struct tui {
+	struct rows *rows;
+	struct rows_query query;
+	struct view *views[MAX_VIEWS];
+	int nviews;
+	int cols, lines;
+	bool quit, too_small;
+	struct view *rebuild_view; /* the query changed: rebuild before drawing */
+	char message[256];
+	struct {
+		bool active;
+		char label[64];
+		char buf[128];
+		size_t len;
+		struct view *view;
+		prompt_fn fn;
+	} prompt;
+};
+
+/* Rows and query for profile p with the options o (copied). */
+void tui_init(struct tui *t, const struct profile *p, const struct report_opts *o);
+/* Run the first query and open the histogram view on the open terminal;
+ * false with a message in err. */
+bool tui_start(struct tui *t, char *err, size_t errlen);
+void tui_fini(struct tui *t);
+/* Repaint what changed (after a pending rebuild). */
+void tui_draw(struct tui *t);
+/* Handle one key; returns the request it became, REQ_COUNT for prompt
+ * input, REQ_NONE for none. */
+enum request tui_handle_key(struct tui *t, int key);
+
+/* The bench hook behind tui_options.replay_keys (replay.c). */
+int tui_replay(const struct profile *p, const struct report_opts *o,
+	       const struct tui_options *opt, char *err, size_t errlen);
+
+#endif

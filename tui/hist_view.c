@@ -1,0 +1,305 @@
+/* hist_view: the histogram entries with their call graphs. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "terminal.h"
+#include "view.h"
+
+struct hist_state {
+	char saved_filter[128]; /* restored when the filter prompt is cancelled */
+	char keep[512];         /* the cursor's entry across a rebuild */
+	size_t keep_at;         /* and its index before the rebuild */
+	char hint[160];
+};
+
+static const char *const order_names[ROWS_ORDER_COUNT] = { "children", "self", "name" };
+
+static void *hist_ctx(struct view *v)
+{
+	return tui_rows(v->tui);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void appendf(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+static int hist_draw_head(struct view *v, int cols)
+{
+	struct rows_query *q = tui_query(v->tui);
+	struct rows *r = tui_rows(v->tui);
+	char title[1024], extra[512];
+	struct rows_title rt = { 0 };
+
+	rows_title(r, &rt);
+	extra[0] = '\0';
+	if (q->filter[0])
+		appendf(extra, sizeof(extra), ", filter: '%s'", q->filter);
+	for (size_t i = 0; i < q->nzoom; i++)
+		appendf(extra, sizeof(extra), "%s%s%s%s", i ? " " : ", zoom: ",
+			i ? term_glyphs()->arrow : "", i ? " " : "", q->zoom_label[i]);
+	appendf(extra, sizeof(extra), ", view: %s%s%s", q->opts.python ? "python" : "all",
+		q->opts.inverted ? " callers" : "", q->opts.hierarchy ? " hierarchy" : "");
+	if (q->order != ROWS_ORDER_CHILDREN)
+		appendf(extra, sizeof(extra), ", by %s", order_names[q->order]);
+	if (q->opts.entry_limit > 0)
+		appendf(extra, sizeof(extra), ", limit %.1f%%", q->opts.entry_limit);
+	/* The command line comes last: it is the part to cut on narrow screens. */
+	snprintf(title, sizeof(title), "%s%s, %s, cmd: %s", rt.head, extra, rt.tail, rt.cmd);
+	fill_line(0, 0, cols, term_attr(ROLE_TITLE));
+	put_text(0, 0, title, 0, cols, term_attr(ROLE_TITLE), true);
+
+	rows_summary(r, title, sizeof(title));
+	move(1, 0);
+	clrtoeol();
+	put_text(1, 0, title, 0, cols, 0, true);
+
+	fill_line(2, 0, cols, term_attr(ROLE_HEADER));
+	snprintf(title, sizeof(title), "  %s", rows_header(r));
+	put_text(2, 0, title, v->vs.hscroll, cols, term_attr(ROLE_HEADER), true);
+	return 3;
+}
+
+static void hist_draw_line(struct view *v, const struct vline *line, int y, int cols)
+{
+	struct rows *r = tui_rows(v->tui);
+	struct rows_text rt;
+	char buf[1024];
+	size_t indent = line->depth ? 2 + 3 * line->depth : 0;
+	char marker = ' ';
+	int attr;
+
+	if (vstate_expanded(&v->vs, line->node))
+		marker = rows_tree_ops.nchildren(r, line->node) ? '-' : ' ';
+	else if (vstate_expandable(&v->vs, line->node))
+		marker = '+';
+	rows_text(r, line->node, &rt);
+	if (indent > 200)
+		indent = 200;
+	snprintf(buf, sizeof(buf), "%*s%c %s", (int)indent, "", marker, rt.text);
+	attr = line->selected ? term_attr(ROLE_CURSOR) : term_attr(term_role_of_kind(rt.kind));
+	fill_line(y, 0, cols, line->selected ? attr : 0);
+	put_text(y, 0, buf, v->vs.hscroll, cols, attr, true);
+}
+
+static const char *hist_hint(struct view *v)
+{
+	struct hist_state *hs = v->priv;
+	struct rows_query *q = tui_query(v->tui);
+	tnode n = vstate_cursor(&v->vs);
+	const char *toggle = !vstate_expandable(&v->vs, n) ? "" :
+			     vstate_expanded(&v->vs, n) ? "Enter collapse  " : "Enter expand  ";
+
+	snprintf(hs->hint, sizeof(hs->hint), "%s%s%s/ filter  s sort  o order  P python  i %s  "
+		 "d/t zoom  E/C all  ? help  q quit",
+		 toggle, q->nzoom ? "Esc zoom out  " : "", q->filter[0] ? "n/N match  " : "",
+		 q->opts.inverted ? "callees" : "callers");
+	return hs->hint;
+}
+
+/* ---- prompts ---- */
+
+static unsigned filter_changed(struct view *v, const char *text, bool final, bool cancel)
+{
+	struct hist_state *hs = v->priv;
+	(void)final;
+	return rows_query_set_filter(tui_query(v->tui), cancel ? hs->saved_filter : text)
+		       ? REBUILD : HANDLED;
+}
+
+static unsigned sort_changed(struct view *v, const char *text, bool final, bool cancel)
+{
+	char err[160];
+	if (!final || cancel || !text[0])
+		return HANDLED;
+	if (report_opts_set_sort(&tui_query(v->tui)->opts, text, err, sizeof(err)) < 0) {
+		tui_message(v->tui, "sort: %s", err);
+		return HANDLED;
+	}
+	return REBUILD;
+}
+
+static unsigned limit_changed(struct view *v, const char *text, bool final, bool cancel)
+{
+	struct rows_query *q = tui_query(v->tui);
+	char *end;
+	double d;
+	if (!final || cancel || !text[0])
+		return HANDLED;
+	d = strtod(text, &end);
+	if (end == text || *end || d < 0 || d > 100) {
+		tui_message(v->tui, "percent limit: '%s' is not a number from 0 to 100", text);
+		return HANDLED;
+	}
+	q->opts.entry_limit = d;
+	q->opts.percent_limit = d;
+	return REBUILD;
+}
+
+/* ---- search ---- */
+
+/* Same rule as the model's filter: the symbol contains the text. */
+static bool line_matches(struct view *v, tnode n, const char *needle)
+{
+	struct rows_text rt;
+	rows_text(tui_rows(v->tui), n, &rt);
+	return strstr(rt.symbol, needle) != NULL;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+#define SEARCH_BUDGET_MS 100.0 /* walking expanded graphs builds them: bound it */
+
+static unsigned find(struct view *v, bool forward)
+{
+	struct rows_query *q = tui_query(v->tui);
+	struct vpath p = v->vs.cursor;
+	double t0 = now_ms();
+
+	if (!q->filter[0]) {
+		tui_message(v->tui, "no filter: press / to type one");
+		return HANDLED;
+	}
+	for (size_t i = 1;; i++) {
+		if (!(forward ? vpath_next(&v->vs, &p) : vpath_prev(&v->vs, &p)))
+			break;
+		if (line_matches(v, p.node[p.depth - 1], q->filter)) {
+			vstate_goto(&v->vs, &p);
+			return HANDLED;
+		}
+		if (i % 64 == 0 && now_ms() - t0 > SEARCH_BUDGET_MS) {
+			/* continue from here on the next n / N */
+			vstate_goto(&v->vs, &p);
+			tui_message(v->tui, "no match in %zu lines; %s searches on", i,
+				    forward ? "n" : "N");
+			return HANDLED;
+		}
+	}
+	tui_message(v->tui, "no %s line matches '%s'", forward ? "later" : "earlier", q->filter);
+	return HANDLED;
+}
+
+/* ---- zoom ---- */
+
+static unsigned zoom_in(struct view *v, bool dso)
+{
+	char err[160];
+	if (vstate_empty(&v->vs))
+		return HANDLED;
+	if (!rows_zoom(tui_rows(v->tui), vstate_cursor(&v->vs), dso, tui_query(v->tui), err,
+		       sizeof(err))) {
+		tui_message(v->tui, "%s", err);
+		return HANDLED;
+	}
+	return REBUILD;
+}
+
+static unsigned hist_request(struct view *v, enum request req)
+{
+	struct hist_state *hs = v->priv;
+	struct rows_query *q = tui_query(v->tui);
+	char label[160], keys[64] = "";
+
+	switch (req) {
+	case REQ_FILTER:
+		snprintf(hs->saved_filter, sizeof(hs->saved_filter), "%s", q->filter);
+		tui_prompt(v->tui, v, "filter: ", "", filter_changed);
+		return HANDLED;
+	case REQ_FIND_NEXT:
+		return find(v, true);
+	case REQ_FIND_PREV:
+		return find(v, false);
+	case REQ_SORT:
+		for (size_t i = 0; i < q->opts.nkeys; i++)
+			appendf(keys, sizeof(keys), "%s%s", i ? "," : "", sort_key_name(q->opts.keys[i]));
+		snprintf(label, sizeof(label), "sort keys (comm,pid,tid,dso,sym) [%s]: ", keys);
+		tui_prompt(v->tui, v, label, "", sort_changed);
+		return HANDLED;
+	case REQ_ORDER:
+		rows_query_set_order(q, (enum rows_order)((q->order + 1) % ROWS_ORDER_COUNT));
+		return REBUILD;
+	case REQ_PYTHON:
+		q->opts.python = !q->opts.python;
+		return REBUILD;
+	case REQ_INVERT:
+		q->opts.inverted = !q->opts.inverted;
+		return REBUILD;
+	case REQ_HIERARCHY:
+		q->opts.hierarchy = !q->opts.hierarchy;
+		return REBUILD;
+	case REQ_ZOOM_DSO:
+		return zoom_in(v, true);
+	case REQ_ZOOM_THREAD:
+		return zoom_in(v, false);
+	case REQ_SCROLL_LEFT:
+		/* Left at column 0 zooms out */
+		if (v->vs.hscroll > 0 || !q->nzoom)
+			return 0;
+		return rows_query_zoom_out(q) ? REBUILD : 0;
+	case REQ_ZOOM_OUT:
+		/* at the top level Esc quits (the generic driver) */
+		return rows_query_zoom_out(q) ? REBUILD : 0;
+	case REQ_PERCENT_LIMIT:
+		snprintf(label, sizeof(label), "percent limit [%.1f]: ", q->opts.entry_limit);
+		tui_prompt(v->tui, v, label, "", limit_changed);
+		return HANDLED;
+	default:
+		return 0;
+	}
+}
+
+/* Keep the cursor on the same entry when the query changes (sort, view,
+ * caller/callee, filter), if the entry is still there. */
+static void hist_rebuild(struct view *v, bool after)
+{
+	struct hist_state *hs = v->priv;
+	struct vpath p;
+	size_t i;
+
+	if (!after) {
+		hs->keep[0] = '\0';
+		if (!vstate_empty(&v->vs) && v->vs.cursor.idx[0] > 0) {
+			rows_entry_key(tui_rows(v->tui), v->vs.cursor.node[0], hs->keep,
+				       sizeof(hs->keep));
+			hs->keep_at = v->vs.cursor.idx[0];
+		}
+		return;
+	}
+	i = rows_find_entry(tui_rows(v->tui), hs->keep, hs->keep_at);
+	if (i == SIZE_MAX || i >= rows_tree_ops.nchildren(tui_rows(v->tui), TNODE_ROOT))
+		return;
+	p.depth = 1;
+	p.idx[0] = i;
+	p.node[0] = rows_tree_ops.child(tui_rows(v->tui), TNODE_ROOT, i);
+	vstate_goto(&v->vs, &p);
+}
+
+const struct view_ops hist_view_ops = {
+	.name = "histogram",
+	.state_size = sizeof(struct hist_state),
+	.tree = &rows_tree_ops,
+	.tree_ctx = hist_ctx,
+	.draw_head = hist_draw_head,
+	.draw_line = hist_draw_line,
+	.empty_text = "  no entries: / then Enter clears the filter, Esc zooms out, L 0 lifts the limit",
+	.hint = hist_hint,
+	.rebuild = hist_rebuild,
+	.request = hist_request,
+};

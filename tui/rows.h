@@ -1,0 +1,93 @@
+/* rows: the browser's only window onto the profile model (private to tui/).
+ *
+ * A thin adapter: it runs the model's query (hist_new) for the current
+ * struct report_opts and presents the answer as a forest for vstate:
+ * histogram rows at the top (nested in hierarchy mode), call-graph nodes
+ * (callgraph.h, built lazily by the model) below them.  Every number, name,
+ * filter and order comes from the model; this file only joins cells into
+ * lines and maps ids to tnodes. */
+#ifndef PYTOP_TUI_ROWS_H
+#define PYTOP_TUI_ROWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pytop/profile.h"
+#include "pytop/report_opts.h"
+#include "vstate.h"
+
+/* The three orders the `o` key cycles through. */
+enum rows_order { ROWS_ORDER_CHILDREN = 0, ROWS_ORDER_SELF, ROWS_ORDER_NAME, ROWS_ORDER_COUNT };
+
+#define ROWS_ZOOM_MAX 8
+
+/* What the user asked for: the model's options plus what the TUI needs to
+ * undo (zoom levels) and to show (the typed filter text). */
+struct rows_query {
+	struct report_opts opts;
+	enum children_mode children;      /* the user's choice, for the orders */
+	enum rows_order order;
+	char filter[128];                 /* literal text typed after '/' */
+	size_t nzoom;
+	struct report_filter saved[ROWS_ZOOM_MAX]; /* filter before each zoom */
+	char zoom_label[ROWS_ZOOM_MAX][96];
+};
+
+/* Init q from the command line's options (copied). */
+void rows_query_init(struct rows_query *q, const struct report_opts *o);
+/* Set the order (and the opts fields it implies). */
+void rows_query_set_order(struct rows_query *q, enum rows_order order);
+/* Set the symbol filter to the literal text; false when unchanged. */
+bool rows_query_set_filter(struct rows_query *q, const char *text);
+/* Free the owned filters of q. */
+void rows_query_free(struct rows_query *q);
+/* Undo the last zoom; false when not zoomed. */
+bool rows_query_zoom_out(struct rows_query *q);
+
+/* Line text as the screen shows it, without indentation or marker. */
+struct rows_text {
+	const char *text;      /* whole line (cells joined as in --stdio) */
+	const char *symbol;    /* the symbol part, for search */
+	enum frame_kind kind;  /* colour */
+	bool entry;            /* a histogram row (false: call-graph node) */
+};
+
+struct rows;
+
+/* The rows of profile p (not owned; must outlive the rows).  Free with
+ * rows_free(). */
+struct rows *rows_new(const struct profile *p);
+void rows_free(struct rows *r);
+
+/* Run the query q.  On a bad query returns false with a message in err
+ * and keeps the previous rows. */
+bool rows_apply(struct rows *r, const struct rows_query *q, char *err, size_t errlen);
+
+/* The forest for vstate; ctx is the struct rows. */
+extern const struct tree_ops rows_tree_ops;
+
+/* Column header for the current columns ("Children      Self  Command ..."). */
+const char *rows_header(struct rows *r);
+/* Text of node n; valid until the next rows_text() call. */
+void rows_text(struct rows *r, tnode n, struct rows_text *out);
+/* Top line facts: head "Samples: 1M of 'cpu-clock' @ 999Hz", the command
+ * line, and tail "lost: 0, truncated: 0"; and the classification summary. */
+struct rows_title {
+	char head[128], cmd[256], tail[96];
+};
+void rows_title(struct rows *r, struct rows_title *out);
+void rows_summary(struct rows *r, char *buf, size_t len);
+/* The identity of node n's histogram entry that survives a new query: its
+ * symbol cell (or last key cell), into buf. */
+void rows_entry_key(struct rows *r, tnode n, char *buf, size_t len);
+/* Index among the top-level lines of the entry whose key is `key` (from
+ * rows_entry_key before a rebuild), or SIZE_MAX; flat mode only.  The
+ * line at index `hint` (its old place) is tried first. */
+size_t rows_find_entry(struct rows *r, const char *key, size_t hint);
+
+/* Zoom q into node n's DSO (dso = true) or thread; false with a reason in
+ * err when n has none. */
+bool rows_zoom(struct rows *r, tnode n, bool dso, struct rows_query *q, char *err, size_t errlen);
+
+#endif
