@@ -17,6 +17,18 @@ const char *frame_kind_name(enum frame_kind kind)
 	return (unsigned)kind < FRAME_KIND_COUNT ? kind_names[kind] : "unknown";
 }
 
+const char *pdata_trunc_name(enum pdata_trunc why)
+{
+	static const char *const names[TRUNC_COUNT] = {
+		[TRUNC_STACK_SHORT] = "stack copy too small",
+		[TRUNC_NO_INFO] = "no unwind info",
+		[TRUNC_UNKNOWN_JIT] = "unknown JIT frame shape",
+		[TRUNC_MAX_DEPTH] = "too deep",
+		[TRUNC_ERROR] = "unwinding error",
+	};
+	return (unsigned)why < TRUNC_COUNT ? names[why] : "unknown";
+}
+
 struct pdata *pdata_new(void)
 {
 	struct pdata *pd = xcalloc(1, sizeof(*pd));
@@ -283,5 +295,10 @@ const struct meta_field pdata_meta_fields[] = {
 	META(18, META_U64, truncated),
 	META(19, META_U64, nr_cpus),
 	META(20, META_I64, exit_status),
+	META(21, META_U64, truncated_why[TRUNC_STACK_SHORT]),
+	META(22, META_U64, truncated_why[TRUNC_NO_INFO]),
+	META(23, META_U64, truncated_why[TRUNC_UNKNOWN_JIT]),
+	META(24, META_U64, truncated_why[TRUNC_MAX_DEPTH]),
+	META(25, META_U64, truncated_why[TRUNC_ERROR]),
 };
 const size_t pdata_meta_nfields = sizeof(pdata_meta_fields) / sizeof(pdata_meta_fields[0]);

@@ -22,9 +22,10 @@ enum pdata_section {
 	SEC_END = 0xff,
 };
 
-/* Sample record: varint (stack + 1) << SAMPLE_SHIFT | bits, then the time
- * delta (svarint), then the thread (varint) and the weight delta (svarint)
- * when their bits say they changed. */
+/* Sample record: varint (stack + 1) << SAMPLE_SHIFT | bits, then the thread
+ * (varint) and the weight delta (svarint) when their bits say they changed,
+ * then the time as an svarint residual from its prediction (see
+ * enc_samples() in pdata_write.c). */
 enum {
 	SAMPLE_BIT_TRUNCATED = 1,
 	SAMPLE_BIT_THREAD = 2,

@@ -147,9 +147,10 @@ static void dec_threads(struct pdata *pd, struct cursor *c)
 	}
 }
 
+/* Mirrors enc_samples() in pdata_write.c, time prediction included. */
 static void dec_samples(struct pdata *pd, struct cursor *c)
 {
-	uint64_t time = 0, weight = 0;
+	uint64_t time = 0, weight = 0, *last;
 	uint32_t thread = 0;
 	size_t n = dec_count(c, 2);
 
@@ -157,6 +158,7 @@ static void dec_samples(struct pdata *pd, struct cursor *c)
 		return;
 	pd->samples = xcalloc(n ? n : 1, sizeof(*pd->samples));
 	pd->cap_samples = n;
+	last = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(*last));
 	for (size_t i = 0; i < n && !c->failed; i++) {
 		struct pdata_sample *s = &pd->samples[i];
 		size_t at = c->pos;
@@ -170,7 +172,6 @@ static void dec_samples(struct pdata *pd, struct cursor *c)
 			cursor_fail(c, "sample stack index out of range");
 			break;
 		}
-		time += (uint64_t)cursor_svarint(c);
 		if (head & SAMPLE_BIT_THREAD)
 			thread = dec_index(c, pd->nthreads, "sample thread index out of range");
 		else if (thread >= pd->nthreads) {
@@ -181,6 +182,10 @@ static void dec_samples(struct pdata *pd, struct cursor *c)
 			weight += (uint64_t)cursor_svarint(c);
 		if (c->failed)
 			break;
+		time = (last[thread] ? last[thread] + weight : time) + (uint64_t)cursor_svarint(c);
+		if (c->failed)
+			break;
+		last[thread] = time ? time : 1;
 		s->stack = stack1 ? (uint32_t)(stack1 - 1) : PDATA_NONE;
 		s->flags = (head & SAMPLE_BIT_TRUNCATED) ? SAMPLE_F_TRUNCATED : 0;
 		s->time = time;
@@ -188,6 +193,7 @@ static void dec_samples(struct pdata *pd, struct cursor *c)
 		s->weight = weight;
 		pd->nsamples = i + 1;
 	}
+	free(last);
 }
 
 static void dec_meta(struct pdata *pd, struct cursor *c)

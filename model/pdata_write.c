@@ -71,15 +71,21 @@ static void enc_threads(const struct pdata *pd, struct buf *b)
 	}
 }
 
+/* Each sample's time is stored as its distance from a prediction: the
+ * previous sample of the same thread plus this sample's weight (for clock
+ * events the period is the CPU time the thread ran since its last sample),
+ * or the previous sample's time for a thread's first sample.  On busy
+ * threads the residual is the timer's jitter, a byte or two. */
 static void enc_samples(const struct pdata *pd, struct buf *b)
 {
 	uint64_t prev_time = 0, prev_weight = 0;
+	uint64_t *last = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(*last));
 	uint32_t prev_thread = 0;
 
 	buf_put_varint(b, pd->nsamples);
 	for (size_t i = 0; i < pd->nsamples; i++) {
 		const struct pdata_sample *s = &pd->samples[i];
-		uint64_t head = opt_index(s->stack) << SAMPLE_SHIFT;
+		uint64_t head = opt_index(s->stack) << SAMPLE_SHIFT, predicted;
 		if (s->flags & SAMPLE_F_TRUNCATED)
 			head |= SAMPLE_BIT_TRUNCATED;
 		if (s->thread != prev_thread)
@@ -87,15 +93,18 @@ static void enc_samples(const struct pdata *pd, struct buf *b)
 		if (s->weight != prev_weight)
 			head |= SAMPLE_BIT_WEIGHT;
 		buf_put_varint(b, head);
-		buf_put_svarint(b, (int64_t)(s->time - prev_time));
 		if (head & SAMPLE_BIT_THREAD)
 			buf_put_varint(b, s->thread);
 		if (head & SAMPLE_BIT_WEIGHT)
 			buf_put_svarint(b, (int64_t)(s->weight - prev_weight));
+		predicted = last[s->thread] ? last[s->thread] + s->weight : prev_time;
+		buf_put_svarint(b, (int64_t)(s->time - predicted));
+		last[s->thread] = s->time ? s->time : 1;
 		prev_time = s->time;
 		prev_thread = s->thread;
 		prev_weight = s->weight;
 	}
+	free(last);
 }
 
 static void enc_meta(const struct pdata *pd, struct buf *b)

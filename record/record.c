@@ -476,6 +476,8 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	s = NULL;
 	rec_resolve(&r, res);
 	r.pd->meta.truncated = r.truncated;
+	for (int k = 0; k < TRUNC_COUNT; k++)
+		r.pd->meta.truncated_why[k] = r.stops[k + 1];
 	if (pdata_write(r.pd, o->output, true, &perr) < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", o->output, perr.msg);
 		goto out;

@@ -11,6 +11,7 @@
  * restart libunwind above them.  Nothing here allocates per sample or per
  * frame once a process's mappings and files are known. */
 #include "unwind_int.h"
+#include "pytop/pdata.h"
 #include "pytop/xalloc.h"
 
 #include <libunwind.h>
@@ -498,15 +499,14 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 	}
 }
 
+_Static_assert(UNWIND_STACK_SHORT - 1 == TRUNC_STACK_SHORT && UNWIND_NO_INFO - 1 == TRUNC_NO_INFO &&
+	       UNWIND_UNKNOWN_JIT - 1 == TRUNC_UNKNOWN_JIT && UNWIND_MAX_DEPTH - 1 == TRUNC_MAX_DEPTH &&
+	       UNWIND_ERROR - 1 == TRUNC_ERROR && UNWIND_STOP_COUNT - 1 == TRUNC_COUNT,
+	       "enum unwind_stop and enum pdata_trunc must line up");
+
 const char *unwind_stop_name(enum unwind_stop why)
 {
-	static const char *const names[UNWIND_STOP_COUNT] = {
-		[UNWIND_END] = "complete",
-		[UNWIND_STACK_SHORT] = "stack copy too small",
-		[UNWIND_NO_INFO] = "no unwind info",
-		[UNWIND_UNKNOWN_JIT] = "unknown JIT frame shape",
-		[UNWIND_MAX_DEPTH] = "too deep",
-		[UNWIND_ERROR] = "unwinding error",
-	};
-	return (unsigned)why < UNWIND_STOP_COUNT ? names[why] : "unknown";
+	if (why == UNWIND_END)
+		return "complete";
+	return pdata_trunc_name((enum pdata_trunc)(why - 1));
 }

@@ -37,6 +37,17 @@ enum sample_flags {
 	SAMPLE_F_TRUNCATED = 1u << 0, /* the stack misses its outermost frames */
 };
 
+/* Why a stack is truncated, counted in the metadata.  The order matches
+ * enum unwind_stop after its UNWIND_END (the recorder relies on it). */
+enum pdata_trunc {
+	TRUNC_STACK_SHORT = 0, /* the user stack copy ended first */
+	TRUNC_NO_INFO,         /* a frame had no unwind information */
+	TRUNC_UNKNOWN_JIT,     /* a JIT frame of an unknown shape */
+	TRUNC_MAX_DEPTH,       /* deeper than the recorder keeps */
+	TRUNC_ERROR,           /* any other unwinding failure */
+	TRUNC_COUNT
+};
+
 struct pdata_string {
 	const char *s; /* NUL-terminated, owned by the pdata's arena */
 	uint32_t len;
@@ -96,6 +107,7 @@ struct pdata_meta {
 	uint64_t lost;             /* samples the kernel dropped */
 	uint64_t throttled;        /* throttle events */
 	uint64_t truncated;        /* samples whose stack is flagged truncated */
+	uint64_t truncated_why[TRUNC_COUNT]; /* of those, how many for each reason */
 	uint64_t nr_cpus;
 	int64_t exit_status;       /* target's exit status; -1 unknown */
 };
@@ -168,6 +180,9 @@ struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err
 /* Read and decode `path`.  Returns NULL with err filled on any I/O or format
  * error ("cannot open: No such file or directory", "corrupt sample file: ..."). */
 struct pdata *pdata_read(const char *path, struct pdata_error *err);
+
+/* Words for a truncation reason: "stack copy too small", "no unwind info", ... */
+const char *pdata_trunc_name(enum pdata_trunc why);
 
 /* Name of a frame kind: "python", "interpreter", "native", "kernel", "unknown". */
 const char *frame_kind_name(enum frame_kind kind);

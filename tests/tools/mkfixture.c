@@ -9,7 +9,8 @@
  *
  * Description lines ('#' starts a comment):
  *   meta KEY VALUE...        KEY is a field of struct pdata_meta (cmdline,
- *                            event, freq, python_version, lost, ...)
+ *                            event, freq, python_version, lost, ...;
+ *                            truncated_why.N for reason N of enum pdata_trunc)
  *   mapping PATH [BUILD_ID]  declare a mapping's build-id
  *   sample COMM PID/TID COUNT [w=WEIGHT] [t=TIME_NS] [trunc] : FRAME;FRAME;...
  *                            COUNT samples of one stack, root first.
@@ -90,6 +91,14 @@ static void set_meta(struct pdata *pd, char *key, char *val, long line)
 		{ "throttled", NULL, &pd->meta.throttled },
 		{ "nr_cpus", NULL, &pd->meta.nr_cpus },
 	};
+	for (int k = 0; k < TRUNC_COUNT; k++) {
+		char name[40];
+		snprintf(name, sizeof(name), "truncated_why.%d", k);
+		if (!strcmp(key, name)) {
+			pd->meta.truncated_why[k] = strtoull(val, NULL, 0);
+			return;
+		}
+	}
 	if (!strcmp(key, "exit_status")) {
 		pd->meta.exit_status = strtoll(val, NULL, 0);
 		return;
@@ -271,6 +280,10 @@ static void dump(const struct pdata *pd)
 	       " exit_status=%" PRId64 "\n",
 	       m->freq, m->period, m->stack_bytes, m->start_time, m->duration, m->lost,
 	       m->throttled, m->truncated, m->nr_cpus, m->exit_status);
+	for (int k = 0; k < TRUNC_COUNT; k++)
+		if (m->truncated_why[k])
+			printf("meta truncated_why.%d=%" PRIu64 " (%s)\n", k, m->truncated_why[k],
+			       pdata_trunc_name(k));
 }
 
 int main(int argc, char **argv)

@@ -75,6 +75,8 @@ static struct pdata *sample_profile(void)
 	pd->meta.throttled = 2;
 	pd->meta.nr_cpus = 2;
 	pd->meta.exit_status = -9;
+	pd->meta.truncated_why[TRUNC_STACK_SHORT] = 4;
+	pd->meta.truncated_why[TRUNC_ERROR] = 1;
 	return pd;
 }
 
