@@ -213,7 +213,7 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	uint32_t *touched = xmalloc(nkeys, sizeof(uint32_t));
 	uint32_t st = 0;
 	const uint8_t *first = NULL;
-	uint64_t *tw = NULL, *tn = NULL;
+	uint64_t *tw = NULL; /* per node: weight, samples */
 
 	memset(L, 0, sizeof(*L));
 	L->ngroups = thread_groups(p, ks, gid, &rep);
@@ -241,12 +241,9 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 		if (dense < walk * 3) {
 			first = view_first(p, v, fk == FK_SYM ? 2 : 1);
 			struct view *mv = (struct view *)v; /* scratch cache */
-			if (!mv->scratch_w) {
-				mv->scratch_w = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
-				mv->scratch_n = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
-			}
-			tw = mv->scratch_w;
-			tn = mv->scratch_n;
+			if (!mv->scratch)
+				mv->scratch = xcalloc(2 * (v->nnodes ? v->nnodes : 1), sizeof(uint64_t));
+			tw = mv->scratch;
 		}
 	}
 	for (size_t g = 0; g < L->ngroups; g++) {
@@ -265,8 +262,8 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 			if (!children || fk == FK_NONE)
 				continue;
 			if (first) {
-				tw[n] += r->weight;
-				tn[n] += r->samples;
+				tw[2 * (size_t)n] += r->weight;
+				tw[2 * (size_t)n + 1] += r->samples;
 				if (n > maxleaf)
 					maxleaf = n;
 				continue;
@@ -286,27 +283,30 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 			}
 		}
 		if (first && L->gstart[g] < L->gstart[g + 1]) {
+			/* Children last (parents have smaller indexes), so one
+			 * descending pass sees each node's final subtree sum:
+			 * credit it, push it to the parent, clear it. */
 			for (uint32_t n = maxleaf + 1; n-- > 0;) {
-				uint32_t par = v->parent[n];
-				if (tn[n] && par != PROFILE_NONE) {
-					tw[par] += tw[n];
-					tn[par] += tn[n];
-				}
-			}
-			for (uint32_t n = 0; n <= maxleaf; n++) {
-				uint32_t k;
-				if (!tn[n] || !first[n])
+				uint64_t *t = &tw[2 * (size_t)n];
+				uint32_t par, k;
+				if (!t[1])
 					continue;
-				k = fk == FK_SYM ? v->sym[n] : sym_dso(p, v->sym[n]);
-				if (seen[k] != g + 1) {
-					seen[k] = (uint32_t)g + 1;
-					touched[ntouched++] = k;
+				par = v->parent[n];
+				if (first[n]) {
+					k = fk == FK_SYM ? v->sym[n] : sym_dso(p, v->sym[n]);
+					if (seen[k] != g + 1) {
+						seen[k] = (uint32_t)g + 1;
+						touched[ntouched++] = k;
+					}
+					acc[k * 4 + 2] += t[0];
+					acc[k * 4 + 3] += t[1];
 				}
-				acc[k * 4 + 2] += tw[n];
-				acc[k * 4 + 3] += tn[n];
+				if (par != PROFILE_NONE) {
+					tw[2 * (size_t)par] += t[0];
+					tw[2 * (size_t)par + 1] += t[1];
+				}
+				t[0] = t[1] = 0;
 			}
-			memset(tw, 0, (maxleaf + 1) * sizeof(uint64_t));
-			memset(tn, 0, (maxleaf + 1) * sizeof(uint64_t));
 		}
 		for (size_t t = 0; t < ntouched; t++) {
 			uint32_t k = touched[t], th = rep[g];

@@ -424,8 +424,7 @@ static void view_free(struct view *v)
 	for (int i = 0; i < 3; i++)
 		free(v->first[i]);
 	free(v->has_py);
-	free(v->scratch_w);
-	free(v->scratch_n);
+	free(v->scratch);
 	free(v->parent);
 	free(v->sym);
 	free(v->depth);

@@ -42,8 +42,9 @@ struct view {
 	 * built on first use by view_first() */
 	uint8_t *first[3];
 	uint8_t *has_py;    /* per node: a Python frame on the path to the root */
-	/* per-node scratch sums for hist queries, all zero between uses */
-	uint64_t *scratch_w, *scratch_n;
+	/* per-node (weight, samples) scratch sums for hist queries, all zero
+	 * between uses */
+	uint64_t *scratch;
 };
 
 struct profile {
