@@ -299,6 +299,14 @@ static struct view *build_view(const struct profile *p, bool python)
 		}
 		v->nnodes = pd->nstacks;
 	}
+	if (!v->nnodes) {
+		/* size the node hash for the whole tree up front (no rehashing) */
+		size_t slots = 4096;
+		while (slots < 2 * (pd->nstacks + 16))
+			slots *= 2;
+		v->slots = xcalloc(slots, sizeof(uint32_t));
+		v->mask = slots - 1;
+	}
 	for (size_t n = v->nnodes; n < pd->nstacks; n++) {
 		uint32_t par = pd->stacks[n].parent;
 		uint32_t sym = p->frame_sym[pd->stacks[n].frame];
