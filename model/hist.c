@@ -732,6 +732,7 @@ void hist_free(struct hist *h)
 	free(h->gstart);
 	free(h->ridx_start);
 	free(h->ridx);
+	free(h->gtot);
 	report_opts_free(&h->o);
 	free(h);
 }

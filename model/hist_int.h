@@ -29,6 +29,7 @@ struct hist {
 	uint32_t *ridx_start;      /* nrows + 1 offsets into ridx */
 	struct hist_ref { uint32_t rec, node; } *ridx; /* record, outermost entry node */
 	unsigned graphs;           /* call graphs collected so far */
+	uint64_t *gtot;            /* per group and view node: subtree (weight, samples) */
 };
 
 /* Frame key of view node n under fk (0 for FK_NONE). */
