@@ -290,33 +290,36 @@ struct bucket {
 /* ---- tree mode: callee graphs from the view tree ---- */
 
 /* Subtree (weight, samples) of every view node for the records of group
- * g, for all groups at once, cached in the hist; NULL when that would take
- * more than 64 MB (then graphs fall back to per-record paths). */
+ * g, computed once per group and cached in the hist; NULL when the cache
+ * would take more than 64 MB (graphs then fall back to per-record paths). */
 static const uint64_t *group_totals(struct hist *h, uint32_t g)
 {
 	const struct view *v = h->v;
 	size_t nn = v->nnodes;
+	uint64_t *t;
 	if (!h->gtot) {
 		if ((uint64_t)h->ngroups * nn > (4u << 20))
 			return NULL;
 		h->gtot = xcalloc(2 * (h->ngroups ? h->ngroups : 1) * (nn ? nn : 1), sizeof(uint64_t));
-		for (size_t gi = 0; gi < h->ngroups; gi++) {
-			uint64_t *t = h->gtot + 2 * gi * nn;
-			for (uint32_t i = h->gstart[gi]; i < h->gstart[gi + 1]; i++) {
-				const struct rec *r = &v->recs[h->order[i]];
-				t[2 * (size_t)r->leaf] += r->weight;
-				t[2 * (size_t)r->leaf + 1] += r->samples;
-			}
-			for (size_t n = nn; n-- > 0;) {
-				uint32_t par = v->parent[n];
-				if (t[2 * n + 1] && par != PROFILE_NONE) {
-					t[2 * (size_t)par] += t[2 * n];
-					t[2 * (size_t)par + 1] += t[2 * n + 1];
-				}
+		h->gtot_done = xcalloc(h->ngroups ? h->ngroups : 1, 1);
+	}
+	t = h->gtot + 2 * (size_t)g * nn;
+	if (!h->gtot_done[g]) {
+		for (uint32_t i = h->gstart[g]; i < h->gstart[g + 1]; i++) {
+			const struct rec *r = &v->recs[h->order[i]];
+			t[2 * (size_t)r->leaf] += r->weight;
+			t[2 * (size_t)r->leaf + 1] += r->samples;
+		}
+		for (size_t n = nn; n-- > 0;) {
+			uint32_t par = v->parent[n];
+			if (t[2 * n + 1] && par != PROFILE_NONE) {
+				t[2 * (size_t)par] += t[2 * n];
+				t[2 * (size_t)par + 1] += t[2 * n + 1];
 			}
 		}
+		h->gtot_done[g] = 1;
 	}
-	return h->gtot + 2 * (size_t)g * nn;
+	return t;
 }
 
 /* The root's view nodes: the outermost nodes of the entry's key (the

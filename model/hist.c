@@ -733,6 +733,7 @@ void hist_free(struct hist *h)
 	free(h->ridx_start);
 	free(h->ridx);
 	free(h->gtot);
+	free(h->gtot_done);
 	report_opts_free(&h->o);
 	free(h);
 }

@@ -30,6 +30,7 @@ struct hist {
 	struct hist_ref { uint32_t rec, node; } *ridx; /* record, outermost entry node */
 	unsigned graphs;           /* call graphs collected so far */
 	uint64_t *gtot;            /* per group and view node: subtree (weight, samples) */
+	uint8_t *gtot_done;        /* per group: gtot filled */
 };
 
 /* Frame key of view node n under fk (0 for FK_NONE). */
