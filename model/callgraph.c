@@ -268,10 +268,15 @@ static int kid_cmp(const void *a, const void *b, void *arg)
 	const struct cg_node *x = &g->nodes[*(const uint32_t *)a].pub;
 	const struct cg_node *y = &g->nodes[*(const uint32_t *)b].pub;
 	const struct profile *p = g->h->p;
+	int r;
 	if (x->weight != y->weight)
 		return x->weight > y->weight ? -1 : 1;
-	return strcmp(profile_sym_name(p, x->sym, g->h->name_flags),
-		      profile_sym_name(p, y->sym, g->h->name_flags));
+	r = strcmp(profile_sym_name(p, x->sym, g->h->name_flags),
+		   profile_sym_name(p, y->sym, g->h->name_flags));
+	if (r)
+		return r;
+	/* same name in two DSOs: a stable order all the same */
+	return x->sym < y->sym ? -1 : x->sym > y->sym;
 }
 
 static double percent_of(const struct callgraph *g, uint64_t w)
@@ -292,13 +297,15 @@ struct bucket {
 /* Subtree (weight, samples) of every view node for the records of group
  * g, computed once per group and cached in the hist; NULL when the cache
  * would take more than 64 MB (graphs then fall back to per-record paths). */
+size_t callgraph_tree_limit = (size_t)4 << 20;
+
 static const uint64_t *group_totals(struct hist *h, uint32_t g)
 {
 	const struct view *v = h->v;
 	size_t nn = v->nnodes;
 	uint64_t *t;
 	if (!h->gtot) {
-		if ((uint64_t)h->ngroups * nn > (4u << 20))
+		if ((uint64_t)h->ngroups * nn > callgraph_tree_limit)
 			return NULL;
 		h->gtot = xcalloc(2 * (h->ngroups ? h->ngroups : 1) * (nn ? nn : 1), sizeof(uint64_t));
 		h->gtot_done = xcalloc(h->ngroups ? h->ngroups : 1, 1);

@@ -400,10 +400,23 @@ static int keys_cmp(const struct hist *h, const struct hist_row *a, const struct
 	return 0;
 }
 
+/* Rows that print alike (a name in two DSOs, a command in two string ids)
+ * still get one order, so every run prints the same. */
+static int ids_cmp(const struct hist_row *a, const struct hist_row *b)
+{
+	const uint32_t x[] = { a->sym, a->dso, a->comm, a->pid, a->tid };
+	const uint32_t y[] = { b->sym, b->dso, b->comm, b->pid, b->tid };
+	for (size_t i = 0; i < sizeof(x) / sizeof(x[0]); i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
 static int row_cmp(const void *x, const void *y, void *arg)
 {
 	const struct hist *h = arg;
 	const struct hist_row *a = x, *b = y;
+	int r;
 	if (h->o.order == ORDER_WEIGHT) {
 		uint64_t wa = h->children ? a->children : a->self;
 		uint64_t wb = h->children ? b->children : b->self;
@@ -411,14 +424,15 @@ static int row_cmp(const void *x, const void *y, void *arg)
 			return wa > wb ? -1 : 1;
 		if (h->children && a->self != b->self)
 			return a->self > b->self ? -1 : 1;
-		return keys_cmp(h, a, b);
+		r = keys_cmp(h, a, b);
+		return r ? r : ids_cmp(a, b);
 	}
-	{
-		int r = keys_cmp(h, a, b);
-		if (r)
-			return r;
-		return a->self > b->self ? -1 : a->self < b->self ? 1 : 0;
-	}
+	r = keys_cmp(h, a, b);
+	if (r)
+		return r;
+	if (a->self != b->self)
+		return a->self > b->self ? -1 : 1;
+	return ids_cmp(a, b);
 }
 
 /* Sort rows together with their group ids. */

@@ -40,6 +40,11 @@ static inline uint32_t hist_node_key(const struct hist *h, uint32_t n)
 	return h->fk == FK_SYM ? s : h->fk == FK_DSO ? h->p->syms[s].dso : 0;
 }
 
+/* Most (groups x view nodes) entries the callee-graph subtree cache may
+ * hold (4M = 64 MB); beyond it graphs use per-record paths.  A variable so
+ * the unit tests can force either way. */
+extern size_t callgraph_tree_limit;
+
 /* Fill h->widths from the rows (hist_cells.c). */
 void hist_compute_widths(struct hist *h);
 
