@@ -35,6 +35,7 @@ static const char report_usage[] =
 	"      --hierarchy         nest the sort keys: comm -> dso -> sym\n"
 	"      --python            Python view: fold interpreter frames between py:: frames\n"
 	"  -v, --verbose           full paths for DSOs and Python files\n"
+	"  -n, --show-nr-samples   a Samples column (sample counts)\n"
 	"      --comm LIST         keep samples of these commands\n"
 	"      --pid LIST          keep samples of these process ids\n"
 	"      --tid LIST          keep samples of these thread ids\n"
@@ -190,6 +191,8 @@ int cmd_report(int argc, char **argv)
 			o.python = true;
 		} else if (OPT("-v", "--verbose", false)) {
 			o.verbose = true;
+		} else if (OPT("-n", "--show-nr-samples", false)) {
+			o.show_samples = true;
 		} else if (OPT(NULL, "--comm", true) || (!rc && OPT(NULL, "--comms", true))) {
 			if (!rc && report_filter_add_comms(&o.filter, v, err, sizeof(err)) < 0) {
 				cli_error("report: --comm: %s", err);

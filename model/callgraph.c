@@ -32,7 +32,12 @@ struct callgraph {
 	uint32_t *order;
 	struct cgn *nodes;
 	size_t nnodes, cap_nodes;
-	char rootname[512];
+	/* tree mode (callee graphs): node ranges index tn, view nodes whose
+	 * subtree sums for the row's group are tot[2n], tot[2n+1] */
+	bool tree;
+	const uint64_t *tot;
+	uint32_t *tn;
+	size_t ntn, cap_tn;
 };
 
 /* For every row, the kept records whose stack contains the row's key (with
@@ -135,6 +140,7 @@ struct callgraph *callgraph_new(const struct hist *h, size_t rowi)
 	g->rowi = (uint32_t)rowi;
 	g->key = key;
 	g->callers = h->callers;
+	g->tree = h->children && !h->callers;
 	/* the root, before any path is known */
 	xgrow(&g->nodes, &g->cap_nodes, 1, sizeof(*g->nodes));
 	memset(&g->nodes[0], 0, sizeof(g->nodes[0]));
@@ -227,6 +233,7 @@ void callgraph_free(struct callgraph *g)
 	for (size_t i = 0; i < g->nnodes; i++)
 		free(g->nodes[i].kids);
 	free(g->nodes);
+	free(g->tn);
 	free(g->order);
 	free(g->paths);
 	free(g->psyms);
@@ -261,10 +268,15 @@ static int kid_cmp(const void *a, const void *b, void *arg)
 	const struct cg_node *x = &g->nodes[*(const uint32_t *)a].pub;
 	const struct cg_node *y = &g->nodes[*(const uint32_t *)b].pub;
 	const struct profile *p = g->h->p;
+	int r;
 	if (x->weight != y->weight)
 		return x->weight > y->weight ? -1 : 1;
-	return strcmp(profile_sym_name(p, x->sym, g->h->name_flags),
-		      profile_sym_name(p, y->sym, g->h->name_flags));
+	r = strcmp(profile_sym_name(p, x->sym, g->h->name_flags),
+		   profile_sym_name(p, y->sym, g->h->name_flags));
+	if (r)
+		return r;
+	/* same name in two DSOs: a stable order all the same */
+	return x->sym < y->sym ? -1 : x->sym > y->sym;
 }
 
 static double percent_of(const struct callgraph *g, uint64_t w)
@@ -279,6 +291,176 @@ struct bucket {
 	uint32_t count, pos;
 	uint64_t weight, samples;
 };
+
+/* ---- tree mode: callee graphs from the view tree ---- */
+
+/* Subtree (weight, samples) of every view node for the records of group
+ * g, computed once per group and cached in the hist; NULL when the cache
+ * would take more than 64 MB (graphs then fall back to per-record paths). */
+size_t callgraph_tree_limit = (size_t)4 << 20;
+
+static const uint64_t *group_totals(struct hist *h, uint32_t g)
+{
+	const struct view *v = h->v;
+	size_t nn = v->nnodes;
+	uint64_t *t;
+	if (!h->gtot) {
+		if ((uint64_t)h->ngroups * nn > callgraph_tree_limit)
+			return NULL;
+		h->gtot = xcalloc(2 * (h->ngroups ? h->ngroups : 1) * (nn ? nn : 1), sizeof(uint64_t));
+		h->gtot_done = xcalloc(h->ngroups ? h->ngroups : 1, 1);
+	}
+	t = h->gtot + 2 * (size_t)g * nn;
+	if (!h->gtot_done[g]) {
+		for (uint32_t i = h->gstart[g]; i < h->gstart[g + 1]; i++) {
+			const struct rec *r = &v->recs[h->order[i]];
+			t[2 * (size_t)r->leaf] += r->weight;
+			t[2 * (size_t)r->leaf + 1] += r->samples;
+		}
+		for (size_t n = nn; n-- > 0;) {
+			uint32_t par = v->parent[n];
+			if (t[2 * n + 1] && par != PROFILE_NONE) {
+				t[2 * (size_t)par] += t[2 * n];
+				t[2 * (size_t)par + 1] += t[2 * n + 1];
+			}
+		}
+		h->gtot_done[g] = 1;
+	}
+	return t;
+}
+
+/* The root's view nodes: the outermost nodes of the entry's key (the
+ * group's roots for entries keyed by thread only) with samples. */
+static bool tree_init(struct callgraph *g)
+{
+	struct hist *h = (struct hist *)g->h; /* totals cache */
+	const struct view *v = h->v;
+	const uint32_t *xs;
+	size_t nx;
+
+	g->tot = group_totals(h, h->row_group[g->rowi]);
+	if (!g->tot)
+		return false;
+	if (h->fk == FK_NONE) {
+		const uint32_t *cstart, *kids = view_children(v, &cstart);
+		xs = kids + cstart[v->nnodes];
+		nx = cstart[v->nnodes + 1] - cstart[v->nnodes];
+	} else {
+		xs = view_first_nodes(h->p, v, h->fk == FK_SYM ? 2 : 1, g->key, &nx);
+	}
+	for (size_t i = 0; i < nx; i++)
+		if (g->tot[2 * (size_t)xs[i] + 1]) {
+			xgrow(&g->tn, &g->cap_tn, g->ntn + 1, sizeof(*g->tn));
+			g->tn[g->ntn++] = xs[i];
+		}
+	g->nodes[0].rb = 0;
+	g->nodes[0].re = (uint32_t)g->ntn;
+	return true;
+}
+
+static double percent_of(const struct callgraph *g, uint64_t w);
+static int kid_cmp(const void *a, const void *b, void *arg);
+
+struct tbucket {
+	uint32_t sym, count, pos;
+	uint64_t weight, samples;
+	uint32_t node; /* cg node, or CG_NONE when hidden */
+};
+
+/* Children of cg node id: at depth 0 the root's view nodes grouped by
+ * symbol, below that the view children of the node's view nodes. */
+static void expand_tree(struct callgraph *g, uint32_t id)
+{
+	const struct view *v = g->h->v;
+	const uint32_t *cstart, *vk = view_children(v, &cstart);
+	struct cgn *n = &g->nodes[id];
+	uint32_t rb = n->rb, re = n->re, d = n->pub.depth;
+	uint32_t *cand = NULL, *bidx, *slots, *kids = NULL;
+	size_t nc = 0, capc = 0, nb = 0, nk = 0, mask = 15, add = 0;
+	struct tbucket *b;
+	uint64_t sum = 0, nhidden = 0, hidden_w = 0;
+
+	for (uint32_t i = rb; i < re; i++) {
+		uint32_t x = g->tn[i];
+		if (d == 0) {
+			xgrow(&cand, &capc, nc + 1, sizeof(*cand));
+			cand[nc++] = x;
+			continue;
+		}
+		for (uint32_t j = cstart[x]; j < cstart[x + 1]; j++)
+			if (g->tot[2 * (size_t)vk[j] + 1]) {
+				xgrow(&cand, &capc, nc + 1, sizeof(*cand));
+				cand[nc++] = vk[j];
+			}
+	}
+	while (mask < nc * 2)
+		mask = mask * 2 + 1;
+	slots = xcalloc(mask + 1, sizeof(uint32_t));
+	b = xmalloc(nc ? nc : 1, sizeof(*b));
+	bidx = xmalloc(nc ? nc : 1, sizeof(*bidx));
+	for (size_t i = 0; i < nc; i++) {
+		uint32_t sym = v->sym[cand[i]];
+		size_t sl = (size_t)(((uint64_t)sym + 1) * 0x9e3779b97f4a7c15ULL >> 7) & mask;
+		while (slots[sl] && b[slots[sl] - 1].sym != sym)
+			sl = (sl + 1) & mask;
+		if (!slots[sl]) {
+			memset(&b[nb], 0, sizeof(b[nb]));
+			b[nb].sym = sym;
+			slots[sl] = (uint32_t)++nb;
+		}
+		bidx[i] = slots[sl] - 1;
+		b[bidx[i]].count++;
+		b[bidx[i]].weight += g->tot[2 * (size_t)cand[i]];
+		b[bidx[i]].samples += g->tot[2 * (size_t)cand[i] + 1];
+	}
+	free(slots);
+	/* visible buckets get a cg node and a range at the end of tn */
+	for (size_t k = 0; k < nb; k++) {
+		sum += b[k].weight;
+		if (percent_of(g, b[k].weight) < g->h->o.percent_limit) {
+			b[k].node = CG_NONE;
+			nhidden++;
+			hidden_w += b[k].weight;
+			continue;
+		}
+		b[k].pos = (uint32_t)(g->ntn + add);
+		add += b[k].count;
+		xgrow(&g->nodes, &g->cap_nodes, g->nnodes + 1, sizeof(*g->nodes));
+		{
+			struct cgn *c = &g->nodes[g->nnodes];
+			memset(c, 0, sizeof(*c));
+			c->pub.sym = b[k].sym;
+			c->pub.parent = id;
+			c->pub.depth = d + 1;
+			c->pub.weight = b[k].weight;
+			c->pub.samples = b[k].samples;
+			c->rb = b[k].pos;
+			c->re = b[k].pos + b[k].count;
+		}
+		b[k].node = (uint32_t)g->nnodes++;
+		kids = xrealloc(kids, nk + 1, sizeof(*kids));
+		kids[nk++] = b[k].node;
+	}
+	xgrow(&g->tn, &g->cap_tn, g->ntn + add, sizeof(*g->tn));
+	for (size_t i = 0; i < nc; i++) {
+		struct tbucket *bk = &b[bidx[i]];
+		if (bk->node != CG_NONE)
+			g->tn[bk->pos++] = cand[i];
+	}
+	g->ntn += add;
+	free(b);
+	free(bidx);
+	free(cand);
+	n = &g->nodes[id];
+	n->pub.self = d == 0 || n->pub.weight < sum ? 0 : n->pub.weight - sum;
+	n->pub.nhidden = (uint32_t)nhidden;
+	n->pub.hidden_weight = hidden_w;
+	if (nk > 1)
+		qsort_r(kids, nk, sizeof(*kids), kid_cmp, g);
+	n->kids = kids;
+	n->nkids = (uint32_t)nk;
+	n->built = true;
+}
 
 static void expand(struct callgraph *g, uint32_t id)
 {
@@ -297,10 +479,18 @@ static void expand(struct callgraph *g, uint32_t id)
 			n->pub.hidden_weight = n->pub.weight;
 			return;
 		}
+		if (g->tree && tree_init(g)) {
+			expand_tree(g, 0);
+			return;
+		}
+		g->tree = false;
 		collect_paths(g);
 		n = &g->nodes[0];
 		rb = n->rb;
 		re = n->re;
+	} else if (g->tree) {
+		expand_tree(g, id);
+		return;
 	}
 	len = re - rb;
 	/* Bucket the paths by their symbol at depth d (hash, linear time),

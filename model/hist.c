@@ -213,7 +213,7 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	uint32_t *touched = xmalloc(nkeys, sizeof(uint32_t));
 	uint32_t st = 0;
 	const uint8_t *first = NULL;
-	uint64_t *tw = NULL, *tn = NULL;
+	uint64_t *tw = NULL; /* per node: weight, samples */
 
 	memset(L, 0, sizeof(*L));
 	L->ngroups = thread_groups(p, ks, gid, &rep);
@@ -241,12 +241,9 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 		if (dense < walk * 3) {
 			first = view_first(p, v, fk == FK_SYM ? 2 : 1);
 			struct view *mv = (struct view *)v; /* scratch cache */
-			if (!mv->scratch_w) {
-				mv->scratch_w = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
-				mv->scratch_n = xcalloc(v->nnodes ? v->nnodes : 1, sizeof(uint64_t));
-			}
-			tw = mv->scratch_w;
-			tn = mv->scratch_n;
+			if (!mv->scratch)
+				mv->scratch = xcalloc(2 * (v->nnodes ? v->nnodes : 1), sizeof(uint64_t));
+			tw = mv->scratch;
 		}
 	}
 	for (size_t g = 0; g < L->ngroups; g++) {
@@ -265,8 +262,8 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 			if (!children || fk == FK_NONE)
 				continue;
 			if (first) {
-				tw[n] += r->weight;
-				tn[n] += r->samples;
+				tw[2 * (size_t)n] += r->weight;
+				tw[2 * (size_t)n + 1] += r->samples;
 				if (n > maxleaf)
 					maxleaf = n;
 				continue;
@@ -286,27 +283,30 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 			}
 		}
 		if (first && L->gstart[g] < L->gstart[g + 1]) {
+			/* Children last (parents have smaller indexes), so one
+			 * descending pass sees each node's final subtree sum:
+			 * credit it, push it to the parent, clear it. */
 			for (uint32_t n = maxleaf + 1; n-- > 0;) {
-				uint32_t par = v->parent[n];
-				if (tn[n] && par != PROFILE_NONE) {
-					tw[par] += tw[n];
-					tn[par] += tn[n];
-				}
-			}
-			for (uint32_t n = 0; n <= maxleaf; n++) {
-				uint32_t k;
-				if (!tn[n] || !first[n])
+				uint64_t *t = &tw[2 * (size_t)n];
+				uint32_t par, k;
+				if (!t[1])
 					continue;
-				k = fk == FK_SYM ? v->sym[n] : sym_dso(p, v->sym[n]);
-				if (seen[k] != g + 1) {
-					seen[k] = (uint32_t)g + 1;
-					touched[ntouched++] = k;
+				par = v->parent[n];
+				if (first[n]) {
+					k = fk == FK_SYM ? v->sym[n] : sym_dso(p, v->sym[n]);
+					if (seen[k] != g + 1) {
+						seen[k] = (uint32_t)g + 1;
+						touched[ntouched++] = k;
+					}
+					acc[k * 4 + 2] += t[0];
+					acc[k * 4 + 3] += t[1];
 				}
-				acc[k * 4 + 2] += tw[n];
-				acc[k * 4 + 3] += tn[n];
+				if (par != PROFILE_NONE) {
+					tw[2 * (size_t)par] += t[0];
+					tw[2 * (size_t)par + 1] += t[1];
+				}
+				t[0] = t[1] = 0;
 			}
-			memset(tw, 0, (maxleaf + 1) * sizeof(uint64_t));
-			memset(tn, 0, (maxleaf + 1) * sizeof(uint64_t));
 		}
 		for (size_t t = 0; t < ntouched; t++) {
 			uint32_t k = touched[t], th = rep[g];
@@ -400,10 +400,23 @@ static int keys_cmp(const struct hist *h, const struct hist_row *a, const struct
 	return 0;
 }
 
+/* Rows that print alike (a name in two DSOs, a command in two string ids)
+ * still get one order, so every run prints the same. */
+static int ids_cmp(const struct hist_row *a, const struct hist_row *b)
+{
+	const uint32_t x[] = { a->sym, a->dso, a->comm, a->pid, a->tid };
+	const uint32_t y[] = { b->sym, b->dso, b->comm, b->pid, b->tid };
+	for (size_t i = 0; i < sizeof(x) / sizeof(x[0]); i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
 static int row_cmp(const void *x, const void *y, void *arg)
 {
 	const struct hist *h = arg;
 	const struct hist_row *a = x, *b = y;
+	int r;
 	if (h->o.order == ORDER_WEIGHT) {
 		uint64_t wa = h->children ? a->children : a->self;
 		uint64_t wb = h->children ? b->children : b->self;
@@ -411,14 +424,15 @@ static int row_cmp(const void *x, const void *y, void *arg)
 			return wa > wb ? -1 : 1;
 		if (h->children && a->self != b->self)
 			return a->self > b->self ? -1 : 1;
-		return keys_cmp(h, a, b);
+		r = keys_cmp(h, a, b);
+		return r ? r : ids_cmp(a, b);
 	}
-	{
-		int r = keys_cmp(h, a, b);
-		if (r)
-			return r;
-		return a->self > b->self ? -1 : a->self < b->self ? 1 : 0;
-	}
+	r = keys_cmp(h, a, b);
+	if (r)
+		return r;
+	if (a->self != b->self)
+		return a->self > b->self ? -1 : 1;
+	return ids_cmp(a, b);
 }
 
 /* Sort rows together with their group ids. */
@@ -732,6 +746,8 @@ void hist_free(struct hist *h)
 	free(h->gstart);
 	free(h->ridx_start);
 	free(h->ridx);
+	free(h->gtot);
+	free(h->gtot_done);
 	report_opts_free(&h->o);
 	free(h);
 }

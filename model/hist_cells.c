@@ -29,8 +29,9 @@ void hist_compute_widths(struct hist *h)
 	for (size_t i = 0; i < h->nrows; i++) {
 		const struct hist_row *r = &h->rows[i];
 		int w;
-		if (digits(r->self_samples) > h->widths[HCOL_SAMPLES])
-			h->widths[HCOL_SAMPLES] = digits(r->self_samples);
+		uint64_t ns = h->children ? r->children_samples : r->self_samples;
+		if (digits(ns) > h->widths[HCOL_SAMPLES])
+			h->widths[HCOL_SAMPLES] = digits(ns);
 		if (r->comm != PROFILE_NONE) {
 			w = (int)strlen(pdata_str(h->p->pd, r->comm));
 			if (w > h->widths[HCOL_COMM])
@@ -109,6 +110,8 @@ size_t hist_columns(const struct hist *h, enum hist_col *cols)
 	if (h->children)
 		cols[n++] = HCOL_CHILDREN;
 	cols[n++] = HCOL_SELF;
+	if (h->o.show_samples)
+		cols[n++] = HCOL_SAMPLES;
 	for (size_t i = 0; i < h->o.nkeys; i++)
 		cols[n++] = (enum hist_col)(HCOL_COMM + h->o.keys[i]);
 	return n;
@@ -148,7 +151,8 @@ const char *hist_cell(const struct hist *h, size_t row, enum hist_col col, char 
 		snprintf(buf, len, "%.2f%%", hist_percent(h, r->self));
 		return buf;
 	case HCOL_SAMPLES:
-		snprintf(buf, len, "%llu", (unsigned long long)r->self_samples);
+		snprintf(buf, len, "%llu", (unsigned long long)(h->children ? r->children_samples
+										 : r->self_samples));
 		return buf;
 	case HCOL_COMM:
 		return r->comm == PROFILE_NONE ? "" : pdata_str(h->p->pd, r->comm);

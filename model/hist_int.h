@@ -29,6 +29,8 @@ struct hist {
 	uint32_t *ridx_start;      /* nrows + 1 offsets into ridx */
 	struct hist_ref { uint32_t rec, node; } *ridx; /* record, outermost entry node */
 	unsigned graphs;           /* call graphs collected so far */
+	uint64_t *gtot;            /* per group and view node: subtree (weight, samples) */
+	uint8_t *gtot_done;        /* per group: gtot filled */
 };
 
 /* Frame key of view node n under fk (0 for FK_NONE). */
@@ -37,6 +39,11 @@ static inline uint32_t hist_node_key(const struct hist *h, uint32_t n)
 	uint32_t s = h->v->sym[n];
 	return h->fk == FK_SYM ? s : h->fk == FK_DSO ? h->p->syms[s].dso : 0;
 }
+
+/* Most (groups x view nodes) entries the callee-graph subtree cache may
+ * hold (4M = 64 MB); beyond it graphs use per-record paths.  A variable so
+ * the unit tests can force either way. */
+extern size_t callgraph_tree_limit;
 
 /* Fill h->widths from the rows (hist_cells.c). */
 void hist_compute_widths(struct hist *h);

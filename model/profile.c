@@ -299,6 +299,14 @@ static struct view *build_view(const struct profile *p, bool python)
 		}
 		v->nnodes = pd->nstacks;
 	}
+	if (!v->nnodes) {
+		/* size the node hash for the whole tree up front (no rehashing) */
+		size_t slots = 4096;
+		while (slots < 2 * (pd->nstacks + 16))
+			slots *= 2;
+		v->slots = xcalloc(slots, sizeof(uint32_t));
+		v->mask = slots - 1;
+	}
 	for (size_t n = v->nnodes; n < pd->nstacks; n++) {
 		uint32_t par = pd->stacks[n].parent;
 		uint32_t sym = p->frame_sym[pd->stacks[n].frame];
@@ -363,11 +371,37 @@ const struct view *profile_view(const struct profile *p, bool python)
 	return mp->views[python];
 }
 
+const uint32_t *view_children(const struct view *v, const uint32_t **cstart_out)
+{
+	struct view *mv = (struct view *)v; /* cache fill */
+	size_t n = v->nnodes;
+	uint32_t *cstart, *kids, *pos;
+
+	if (!v->cstart) {
+		cstart = xcalloc(n + 2, sizeof(uint32_t));
+		for (size_t i = 0; i < n; i++)
+			cstart[(v->parent[i] == PROFILE_NONE ? n : v->parent[i]) + 1]++;
+		for (size_t i = 0; i <= n; i++)
+			cstart[i + 1] += cstart[i];
+		kids = xmalloc(n ? n : 1, sizeof(uint32_t));
+		pos = xmalloc(n + 1, sizeof(uint32_t));
+		memcpy(pos, cstart, (n + 1) * sizeof(uint32_t));
+		for (size_t i = 0; i < n; i++)
+			kids[pos[v->parent[i] == PROFILE_NONE ? n : v->parent[i]]++] = (uint32_t)i;
+		free(pos);
+		mv->cstart = cstart;
+		mv->kids = kids;
+	}
+	*cstart_out = v->cstart;
+	return v->kids;
+}
+
 const uint8_t *view_first(const struct profile *p, const struct view *v, int fk)
 {
 	struct view *mv = (struct view *)v; /* cache fill */
 	size_t n = v->nnodes, nk = fk == 2 ? p->nsyms : p->ndsos;
-	uint32_t *cstart, *kids, *cnt, *pos;
+	const uint32_t *cstart, *kids;
+	uint32_t *cnt;
 	struct dfs { uint32_t node, next; } *stack;
 	size_t sp = 0;
 	uint8_t *first;
@@ -375,18 +409,7 @@ const uint8_t *view_first(const struct profile *p, const struct view *v, int fk)
 	if (v->first[fk])
 		return v->first[fk];
 	first = xcalloc(n ? n : 1, 1);
-	/* children lists (CSR); roots under the virtual index n */
-	cstart = xcalloc(n + 2, sizeof(uint32_t));
-	for (size_t i = 0; i < n; i++)
-		cstart[(v->parent[i] == PROFILE_NONE ? n : v->parent[i]) + 1]++;
-	for (size_t i = 0; i <= n; i++)
-		cstart[i + 1] += cstart[i];
-	kids = xmalloc(n ? n : 1, sizeof(uint32_t));
-	pos = xmalloc(n + 1, sizeof(uint32_t));
-	memcpy(pos, cstart, (n + 1) * sizeof(uint32_t));
-	for (size_t i = 0; i < n; i++)
-		kids[pos[v->parent[i] == PROFILE_NONE ? n : v->parent[i]]++] = (uint32_t)i;
-	free(pos);
+	kids = view_children(v, &cstart);
 	cnt = xcalloc(nk ? nk : 1, sizeof(uint32_t));
 	stack = xmalloc(n + 1, sizeof(*stack));
 	stack[sp].node = (uint32_t)n;
@@ -411,21 +434,55 @@ const uint8_t *view_first(const struct profile *p, const struct view *v, int fk)
 	}
 	free(stack);
 	free(cnt);
-	free(kids);
-	free(cstart);
 	mv->first[fk] = first;
 	return first;
+}
+
+const uint32_t *view_first_nodes(const struct profile *p, const struct view *v, int fk,
+				 uint32_t key, size_t *count)
+{
+	struct view *mv = (struct view *)v; /* cache fill */
+	size_t nk = fk == 2 ? p->nsyms : p->ndsos;
+
+	if (!v->fstart[fk]) {
+		const uint8_t *first = view_first(p, v, fk);
+		uint32_t *fstart = xcalloc(nk + 2, sizeof(uint32_t)), *pos, *nodes;
+		for (size_t n = 0; n < v->nnodes; n++)
+			if (first[n])
+				fstart[(fk == 2 ? v->sym[n] : p->syms[v->sym[n]].dso) + 1]++;
+		for (size_t k = 0; k < nk; k++)
+			fstart[k + 1] += fstart[k];
+		nodes = xmalloc(fstart[nk] ? fstart[nk] : 1, sizeof(uint32_t));
+		pos = xmalloc(nk + 1, sizeof(uint32_t));
+		memcpy(pos, fstart, (nk + 1) * sizeof(uint32_t));
+		for (size_t n = 0; n < v->nnodes; n++)
+			if (first[n])
+				nodes[pos[fk == 2 ? v->sym[n] : p->syms[v->sym[n]].dso]++] = (uint32_t)n;
+		free(pos);
+		mv->fstart[fk] = fstart;
+		mv->fnodes[fk] = nodes;
+	}
+	if (key >= nk) {
+		*count = 0;
+		return v->fnodes[fk];
+	}
+	*count = v->fstart[fk][key + 1] - v->fstart[fk][key];
+	return v->fnodes[fk] + v->fstart[fk][key];
 }
 
 static void view_free(struct view *v)
 {
 	if (!v)
 		return;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		free(v->first[i]);
+		free(v->fstart[i]);
+		free(v->fnodes[i]);
+	}
+	free(v->cstart);
+	free(v->kids);
 	free(v->has_py);
-	free(v->scratch_w);
-	free(v->scratch_n);
+	free(v->scratch);
 	free(v->parent);
 	free(v->sym);
 	free(v->depth);

@@ -41,9 +41,16 @@ struct view {
 	/* first[fk][n]: no ancestor of n has n's key (fk 1 = DSO, 2 = sym);
 	 * built on first use by view_first() */
 	uint8_t *first[3];
+	/* nodes with first[fk] set, grouped by key: fnodes[fk][fstart[fk][k] ..
+	 * fstart[fk][k+1]) (view_first_nodes) */
+	uint32_t *fstart[3], *fnodes[3];
+	/* children of each node: kids[cstart[n] .. cstart[n+1]); roots under
+	 * the virtual node nnodes (view_children) */
+	uint32_t *cstart, *kids;
 	uint8_t *has_py;    /* per node: a Python frame on the path to the root */
-	/* per-node scratch sums for hist queries, all zero between uses */
-	uint64_t *scratch_w, *scratch_n;
+	/* per-node (weight, samples) scratch sums for hist queries, all zero
+	 * between uses */
+	uint64_t *scratch;
 };
 
 struct profile {
@@ -72,6 +79,13 @@ const struct view *profile_view(const struct profile *p, bool python);
 /* The first-occurrence flags of v for frame key fk (1 = DSO, 2 = sym),
  * computed once per view (one depth-first pass). */
 const uint8_t *view_first(const struct profile *p, const struct view *v, int fk);
+
+/* Children lists of v (CSR, cached).  Returns kids, sets *cstart. */
+const uint32_t *view_children(const struct view *v, const uint32_t **cstart);
+
+/* The first-occurrence nodes of key under fk (1 = DSO, 2 = sym); sets *n. */
+const uint32_t *view_first_nodes(const struct profile *p, const struct view *v, int fk,
+				 uint32_t key, size_t *n);
 
 /* Display name flags for a view and verbosity. */
 static inline unsigned profile_name_flags(bool python, bool verbose)

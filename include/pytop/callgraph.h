@@ -25,7 +25,9 @@ struct cg_node {
 	uint32_t sym;             /* profile symbol */
 	uint32_t parent;          /* node id or CG_NONE for the root */
 	uint32_t depth;           /* 0 at the root */
-	uint32_t nhidden;         /* children under the percent limit (after expansion) */
+	uint32_t nhidden;         /* children hidden by the percent limit (known after
+				     expansion; 1 for a root whose whole graph is under
+				     the limit, which is then never built) */
 	uint64_t hidden_weight;
 };
 

@@ -23,7 +23,8 @@
 enum hist_col {
 	HCOL_CHILDREN = 0, /* "Children" (only with children on) */
 	HCOL_SELF,         /* "Self", or "Overhead" without children */
-	HCOL_SAMPLES,      /* "Samples": self sample count (not shown by default) */
+	HCOL_SAMPLES,      /* "Samples": sample count of Children (or Self without
+			      children); shown with opts->show_samples */
 	HCOL_COMM,
 	HCOL_PID,
 	HCOL_TID,

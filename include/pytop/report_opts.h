@@ -68,6 +68,7 @@ struct report_opts {
 	double percent_limit; /* hide call-graph lines below this percent (0.5) */
 	double entry_limit;   /* hide entries below this percent (0) */
 	struct report_filter filter;
+	bool show_samples; /* -n: a Samples column (sample counts) */
 };
 
 /* Defaults: comm,dso,sym, by weight, children auto, callee graphs of the

@@ -59,7 +59,7 @@ out=$("$PYTOP" report --help); rc=$?
 check_eq "--help exits 0" "$rc" 0
 for o in --input --stdio --folded --format --sort --order --children --no-children --inverted \
 	--call-graph --percent-limit --hierarchy --python --verbose --comm --pid --tid --dso \
-	--symbol-filter --percentage --help; do
+	--symbol-filter --percentage --show-nr-samples --help; do
 	grep -q -- "$o" <<<"$out" || not_ok "--help lists $o"
 done
 ok "--help lists every option"
@@ -67,7 +67,7 @@ man=$(sed 's/\\-/-/g' "$ROOT/man/pytop-report.1")
 missing=
 for o in --input --stdio --folded --format --sort --order --children --no-children --inverted \
 	--call-graph --percent-limit --hierarchy --python --verbose --comm --pid --tid --dso \
-	--symbol-filter --percentage --help; do
+	--symbol-filter --percentage --show-nr-samples --help; do
 	grep -q -- "$o" <<<"$man" || missing="$missing $o"
 done
 check_eq "man page documents every option" "$missing" ""

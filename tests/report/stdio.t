@@ -18,6 +18,9 @@ golden basic.inverted basic --stdio -G
 golden basic.entry-percent basic --stdio -g entry --sort sym
 # graph lines and entries under 15% hidden
 golden basic.limit basic --stdio --percent-limit 15
+# -n: sample counts (multi: 100 samples of weight 1)
+golden multi.nr-samples multi --stdio -g none -n
+golden multi.nr-samples-self multi --stdio -g none -n --no-children --sort dso
 # sort keys and orders
 golden multi.sort-dso-sym multi --stdio --no-children --sort dso,sym
 golden multi.sort-pid-tid multi --stdio -g none --sort pid,tid
