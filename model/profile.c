@@ -504,6 +504,7 @@ static void fill_info(struct profile *p)
 	in->lost = m->lost;
 	in->throttled = m->throttled;
 	in->truncated = m->truncated;
+	memcpy(in->truncated_why, m->truncated_why, sizeof(in->truncated_why));
 	in->freq = m->freq;
 	in->period = m->period;
 	in->start_time = m->start_time;

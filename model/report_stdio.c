@@ -73,8 +73,16 @@ void report_print_header(FILE *out, const struct hist *h)
 			fprintf(out, " (%s)", in->callchain_reason);
 		fputc('\n', out);
 	}
-	fprintf(out, "# Truncated stacks: %" PRIu64 " of %" PRIu64 " samples (%.2f%%)\n",
+	fprintf(out, "# Truncated stacks: %" PRIu64 " of %" PRIu64 " samples (%.2f%%)",
 		in->truncated, in->nsamples, 100.0 * (double)in->truncated / all);
+	for (int k = 0, first = 1; k < TRUNC_COUNT; k++) {
+		if (!in->truncated_why[k])
+			continue;
+		fprintf(out, "%s%s %" PRIu64, first ? ": " : ", ", pdata_trunc_name(k),
+			in->truncated_why[k]);
+		first = 0;
+	}
+	fputc('\n', out);
 	if (in->throttled)
 		fprintf(out, "# Throttle events: %" PRIu64 "\n", in->throttled);
 	if (report_filter_active(&h->o.filter)) {

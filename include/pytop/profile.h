@@ -33,6 +33,7 @@ struct profile_info {
 	uint64_t nstacks;       /* unique stack nodes */
 	uint64_t nthreads;
 	uint64_t lost, throttled, truncated; /* from the file's metadata */
+	uint64_t truncated_why[TRUNC_COUNT];  /* truncated samples by reason */
 	uint64_t empty;         /* samples without any frame */
 	uint64_t freq, period;  /* sampling frequency (Hz) or period */
 	uint64_t start_time, duration; /* ns */

@@ -2,7 +2,9 @@
 # with a size knob: slow_function does twice the work of fast_function, in
 # a thread pool.  N defaults to the article's 100_000_000.  With
 # WORKLOAD_TIMES=FILE set, writes "WALL CPU" seconds of the run to FILE
-# (bench/unwind.sh measures profiler overhead with it).
+# (bench/unwind.sh measures profiler overhead with it).  With
+# WORKLOAD_THREAD_TIMES=FILE set, writes "SLOW FAST": the CPU seconds each of
+# the two threads used (time.thread_time), the truth a profile is checked on.
 import os
 import resource
 import sys
@@ -16,19 +18,26 @@ def find_divisors(n):
     return [i for i in range(1, n + 1) if n % i == 0]
 
 
+THREAD_CPU = {}
+
+
 def slow_function():
     print("Slow thread started")
+    t0 = time.thread_time()
     try:
         return find_divisors(N)
     finally:
+        THREAD_CPU["slow"] = time.thread_time() - t0
         print("Slow thread ended")
 
 
 def fast_function():
     print("Fast thread started")
+    t0 = time.thread_time()
     try:
         return find_divisors(N // 2)
     finally:
+        THREAD_CPU["fast"] = time.thread_time() - t0
         print("Fast thread ended")
 
 
@@ -36,6 +45,9 @@ def main():
     with ThreadPoolExecutor(max_workers=2) as pool:
         pool.submit(slow_function)
         pool.submit(fast_function)
+    if os.environ.get("WORKLOAD_THREAD_TIMES"):
+        with open(os.environ["WORKLOAD_THREAD_TIMES"], "w") as f:
+            f.write("%.4f %.4f\n" % (THREAD_CPU["slow"], THREAD_CPU["fast"]))
 
     print("Main thread ended")
 
