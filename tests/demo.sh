@@ -10,8 +10,12 @@ echo "demo: pytop record -o $out tests/workloads/demo.py"
 	echo "demo: recording failed (see the message above)" >&2
 	exit 1
 }
+# The Python view (interpreter frames folded) answers the demo's question,
+# "where does slow_function spend its time?"; P in the browser toggles it.
 if [ -t 1 ]; then
-	exec ./pytop report -i "$out"
+	echo "demo: pytop report --python -i $out   (? lists the keys, q quits)"
+	sleep 1
+	exec ./pytop report --python -i "$out"
 else
-	exec ./pytop report --stdio -i "$out"
+	exec ./pytop report --stdio --python --percent-limit 2 -i "$out"
 fi
