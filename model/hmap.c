@@ -1,4 +1,5 @@
-/* hmap: open addressing with linear probing, resized at 50% load. */
+/* hmap: open addressing with linear probing, resized at 50% load.  Used by
+ * the recorder; lives in model/ as it needs only libc. */
 #include "pytop/hmap.h"
 #include "pytop/xalloc.h"
 
