@@ -14,6 +14,14 @@ static uint64_t hash2(uint64_t a, uint64_t b)
 	return h;
 }
 
+uint64_t hmap_hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 void hmap_init(struct hmap *m)
 {
 	m->slots = NULL;
