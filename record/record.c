@@ -35,16 +35,29 @@ void rec_message(struct rec *r, const char *fmt, ...)
 
 /* ---- set-up ---- */
 
+bool record_kernel_setting(const char *name, long long *v)
+{
+	char path[128];
+	long long x;
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%lld", &x) == 1;
+	fclose(f);
+	if (ok)
+		*v = x;
+	return ok;
+}
+
 static int paranoid_level(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
-	int v = 2;
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = 2;
-		fclose(f);
-	}
-	return v;
+	long long v = 2;
+	record_kernel_setting("perf_event_paranoid", &v);
+	return (int)v;
 }
 
 static size_t list_tids(pid_t pid, pid_t **tids, size_t *n, size_t *cap)
@@ -220,6 +233,17 @@ static void signal_launched(struct rec *r, int sig)
 			kill((pid_t)p->pid, sig);
 }
 
+/* Notes the launched command's wait status once it has ended (never blocks;
+ * reaps only that pid). */
+static void reap_launched(struct loop_state *ls, struct record_result *res)
+{
+	int st;
+	if (ls->launched && !ls->child_done && waitpid(ls->l.pid, &st, WNOHANG) == ls->l.pid) {
+		ls->child_done = true;
+		res->wait_status = st;
+	}
+}
+
 static void handle_signals(struct rec *r, struct loop_state *ls, struct record_result *res,
 			   bool *stop)
 {
@@ -227,11 +251,7 @@ static void handle_signals(struct rec *r, struct loop_state *ls, struct record_r
 	while (read(ls->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		int sig = (int)si.ssi_signo;
 		if (sig == SIGCHLD) {
-			int st;
-			if (ls->launched && !ls->child_done && waitpid(ls->l.pid, &st, WNOHANG) == ls->l.pid) {
-				ls->child_done = true;
-				res->wait_status = st;
-			}
+			reap_launched(ls, res);
 			continue;
 		}
 		if (!ls->launched) {
@@ -274,13 +294,7 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 		r->round++;
 		perf_session_drain(s, rec_on_record, r);
 		handle_signals(r, ls, res, &stop);
-		if (ls->launched && !ls->child_done) { /* in case a SIGCHLD went astray */
-			int st;
-			if (waitpid(ls->l.pid, &st, WNOHANG) == ls->l.pid) {
-				ls->child_done = true;
-				res->wait_status = st;
-			}
-		}
+		reap_launched(ls, res); /* in case a SIGCHLD went astray */
 		if (ls->launched && ls->child_done)
 			break;
 		if (!ls->launched && now_ns(CLOCK_MONOTONIC) - last_check > 200000000ULL) {
