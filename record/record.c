@@ -17,7 +17,6 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -169,47 +168,6 @@ static struct perf_session *open_session(struct rec *r, struct perf_session_spec
 			    paranoid_level());
 	res->kernel = spec->kernel;
 	return s;
-}
-
-static void fill_meta(struct rec *r, const struct record_result *res, uint64_t start_real,
-		      uint64_t duration, size_t ncpus)
-{
-	struct pdata *pd = r->pd;
-	struct pdata_meta *m = &pd->meta;
-	struct utsname u;
-	char host[256];
-
-	m->cmdline = pdata_intern_cstr(pd, r->o->cmdline ? r->o->cmdline : "");
-	m->event = pdata_intern_cstr(pd, res->event);
-	m->callchain = pdata_intern_cstr(pd, res->callchain);
-	m->callchain_reason = pdata_intern_cstr(pd, res->callchain_reason);
-	if (r->o->python_path)
-		m->python_path = pdata_intern_cstr(pd, r->o->python_path);
-	if (r->o->python_version)
-		m->python_version = pdata_intern_cstr(pd, r->o->python_version);
-	if (gethostname(host, sizeof(host)) == 0) {
-		host[sizeof(host) - 1] = '\0';
-		m->hostname = pdata_intern_cstr(pd, host);
-	}
-	if (uname(&u) == 0) {
-		m->os_release = pdata_intern_cstr(pd, u.release);
-		m->arch = pdata_intern_cstr(pd, u.machine);
-	}
-	m->pytop_version = pdata_intern_cstr(pd, PYTOP_VERSION);
-	m->freq = r->o->freq;
-	m->stack_bytes = r->dwarf ? (r->o->stack_bytes ? r->o->stack_bytes : RECORD_DEFAULT_STACK) : 0;
-	m->start_time = start_real;
-	m->duration = duration;
-	m->lost = r->lost;
-	m->throttled = r->throttled;
-	m->nr_cpus = ncpus;
-	m->exit_status = -1;
-	if (res->launched) {
-		if (WIFEXITED(res->wait_status))
-			m->exit_status = WEXITSTATUS(res->wait_status);
-		else if (WIFSIGNALED(res->wait_status))
-			m->exit_status = 128 + WTERMSIG(res->wait_status);
-	}
 }
 
 /* ---- the loop ---- */
@@ -484,11 +442,12 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 		ls.child_done = true;
 	}
 
-	fill_meta(&r, res, start_real, now_ns(CLOCK_MONOTONIC) - start_mono,
-		  perf_session_ncpus(s));
+	rec_fill_meta(&r, res, start_real, now_ns(CLOCK_MONOTONIC) - start_mono,
+		      perf_session_ncpus(s));
 	perf_session_free(s);
 	s = NULL;
 	rec_resolve(&r, res);
+	/* after rec_resolve: pdata_add_sample counts truncated samples itself */
 	r.pd->meta.truncated = r.truncated;
 	for (int k = 0; k < TRUNC_COUNT; k++)
 		r.pd->meta.truncated_why[k] = r.stops[k + 1];
