@@ -18,9 +18,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=${1:-/root/.pyenv/versions/3.12.1/bin/python3}
 N=${2:-20000000}
 PYTOP=${PYTOP:-$ROOT/pytop}
-STACKDUMP=${STACKDUMP:-$ROOT/build/tools/stackdump}
+STACKS=${STACKS:-$ROOT/build/tools/pdatastacks}
 W=$ROOT/tests/workloads/divisors_threads.py
-for need in "$PY" "$PYTOP" "$STACKDUMP"; do
+for need in "$PY" "$PYTOP" "$STACKS"; do
 	[ -x "$need" ] || { echo "bench/unwind.sh: $need is missing (make tests-build; pyenv install 3.12.1)" >&2; exit 1; }
 done
 command -v perf >/dev/null || { echo "bench/unwind.sh: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
@@ -68,7 +68,7 @@ for t in pytop perf_fp perf_dwarf; do
 	rec_cpu=$(awk -v u="$u" -v s="$s" -v c="$cpu" 'BEGIN { printf "%.2f s", u + s - c }')
 	slow=$(awk -v w="$wall" -v b="$base_wall" -v c="$cpu" -v bc="$base_cpu" 'BEGIN { printf "%.2fx/%.2fx", w / b, c / bc }')
 	if [ "$t" = pytop ]; then
-		c=$("$STACKDUMP" "$D/pytop.data" | share)
+		c=$("$STACKS" --samples "$D/pytop.data" | share)
 		lost=$(sed -n 's/.*samples (\([0-9]*\) lost.*/\1/p' "$D/pytop.err")
 		mode=$(sed -n 's/.*call graph \([a-z]*\) .*/\1/p' "$D/pytop.err")
 		label="pytop record (auto=$mode)"

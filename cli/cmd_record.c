@@ -59,16 +59,21 @@ static void on_message(void *ctx, const char *line)
 		fprintf(stderr, "pytop: %s\n", line);
 }
 
+/* The kernel's highest sampling rate, 0 when unknown. */
+static uint64_t max_freq(void)
+{
+	long long v = 0;
+	record_kernel_setting("perf_event_max_sample_rate", &v);
+	return v > 0 ? (uint64_t)v : 0;
+}
+
 static bool parse_freq(const char *s, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
 	if (!strcmp(s, "max")) {
-		FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
-		bool ok = f && fscanf(f, "%llu", &v) == 1 && v > 0;
-		if (f)
-			fclose(f);
-		*out = ok ? v : 1000;
+		uint64_t m = max_freq();
+		*out = m ? m : 1000;
 		return true;
 	}
 	errno = 0;
@@ -79,17 +84,6 @@ static bool parse_freq(const char *s, uint64_t *out)
 	return true;
 }
 
-static uint64_t max_freq(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
-	unsigned long long v = 0;
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
 
 static bool parse_pids(const char *s, pid_t **pids, size_t *n)
 {

@@ -1,6 +1,7 @@
 /* perfmap: read /tmp/perf-PID.map files safely and look addresses up. */
 #include "pytop/perfmap.h"
 #include "pytop/xalloc.h"
+#include "bisect.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -209,7 +210,7 @@ static int cmp_entry(const void *a, const void *b)
 
 const struct perfmap_entry *perfmap_find(struct perfmap *m, uint64_t addr)
 {
-	size_t lo = 0, hi;
+	size_t lo;
 
 	if (!m->n)
 		return NULL;
@@ -217,15 +218,8 @@ const struct perfmap_entry *perfmap_find(struct perfmap *m, uint64_t addr)
 		qsort(m->e, m->n, sizeof(*m->e), cmp_entry);
 		m->sorted = true;
 	}
-	hi = m->n;
 	/* last entry with start <= addr (the latest line among equal starts) */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->e[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = bisect_upper(m->e, m->n, sizeof(*m->e), offsetof(struct perfmap_entry, start), addr);
 	if (!lo)
 		return NULL;
 	for (size_t i = lo; i-- > 0;) {

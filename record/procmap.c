@@ -2,6 +2,7 @@
 #include "pytop/procmap.h"
 #include "pytop/hmap.h"
 #include "pytop/xalloc.h"
+#include "bisect.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -54,14 +55,6 @@ void procmap_free(struct procmap *pm)
 
 /* ---- dsos ---- */
 
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static bool path_is_file(const char *p)
 {
 	return p[0] == '/' && strncmp(p, "//anon", 6) && strncmp(p, "/memfd:", 7) &&
@@ -71,7 +64,7 @@ static bool path_is_file(const char *p)
 
 static uint32_t dso_intern(struct procmap *pm, const char *path)
 {
-	uint64_t h = str_hash(path);
+	uint64_t h = hmap_hash_str(path);
 	uint32_t id;
 
 	if (hmap_get(&pm->by_path, h, 0, &id)) {
@@ -171,15 +164,7 @@ void procmap_exec(struct procmap *pm, uint32_t pid)
 /* index of the first mapping whose end is above addr */
 static size_t first_above(const struct pm_proc *p, uint64_t addr)
 {
-	size_t lo = 0, hi = p->nmaps;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p->maps[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return bisect_upper(p->maps, p->nmaps, sizeof(*p->maps), offsetof(struct pm_map, end), addr);
 }
 
 void procmap_add(struct procmap *pm, uint32_t pid, uint64_t start, uint64_t len, uint64_t pgoff,

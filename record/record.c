@@ -17,7 +17,6 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,16 +34,29 @@ void rec_message(struct rec *r, const char *fmt, ...)
 
 /* ---- set-up ---- */
 
+bool record_kernel_setting(const char *name, long long *v)
+{
+	char path[128];
+	long long x;
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%lld", &x) == 1;
+	fclose(f);
+	if (ok)
+		*v = x;
+	return ok;
+}
+
 static int paranoid_level(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
-	int v = 2;
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = 2;
-		fclose(f);
-	}
-	return v;
+	long long v = 2;
+	record_kernel_setting("perf_event_paranoid", &v);
+	return (int)v;
 }
 
 static size_t list_tids(pid_t pid, pid_t **tids, size_t *n, size_t *cap)
@@ -158,47 +170,6 @@ static struct perf_session *open_session(struct rec *r, struct perf_session_spec
 	return s;
 }
 
-static void fill_meta(struct rec *r, const struct record_result *res, uint64_t start_real,
-		      uint64_t duration, size_t ncpus)
-{
-	struct pdata *pd = r->pd;
-	struct pdata_meta *m = &pd->meta;
-	struct utsname u;
-	char host[256];
-
-	m->cmdline = pdata_intern_cstr(pd, r->o->cmdline ? r->o->cmdline : "");
-	m->event = pdata_intern_cstr(pd, res->event);
-	m->callchain = pdata_intern_cstr(pd, res->callchain);
-	m->callchain_reason = pdata_intern_cstr(pd, res->callchain_reason);
-	if (r->o->python_path)
-		m->python_path = pdata_intern_cstr(pd, r->o->python_path);
-	if (r->o->python_version)
-		m->python_version = pdata_intern_cstr(pd, r->o->python_version);
-	if (gethostname(host, sizeof(host)) == 0) {
-		host[sizeof(host) - 1] = '\0';
-		m->hostname = pdata_intern_cstr(pd, host);
-	}
-	if (uname(&u) == 0) {
-		m->os_release = pdata_intern_cstr(pd, u.release);
-		m->arch = pdata_intern_cstr(pd, u.machine);
-	}
-	m->pytop_version = pdata_intern_cstr(pd, PYTOP_VERSION);
-	m->freq = r->o->freq;
-	m->stack_bytes = r->dwarf ? (r->o->stack_bytes ? r->o->stack_bytes : RECORD_DEFAULT_STACK) : 0;
-	m->start_time = start_real;
-	m->duration = duration;
-	m->lost = r->lost;
-	m->throttled = r->throttled;
-	m->nr_cpus = ncpus;
-	m->exit_status = -1;
-	if (res->launched) {
-		if (WIFEXITED(res->wait_status))
-			m->exit_status = WEXITSTATUS(res->wait_status);
-		else if (WIFSIGNALED(res->wait_status))
-			m->exit_status = 128 + WTERMSIG(res->wait_status);
-	}
-}
-
 /* ---- the loop ---- */
 
 struct loop_state {
@@ -220,6 +191,17 @@ static void signal_launched(struct rec *r, int sig)
 			kill((pid_t)p->pid, sig);
 }
 
+/* Notes the launched command's wait status once it has ended (never blocks;
+ * reaps only that pid). */
+static void reap_launched(struct loop_state *ls, struct record_result *res)
+{
+	int st;
+	if (ls->launched && !ls->child_done && waitpid(ls->l.pid, &st, WNOHANG) == ls->l.pid) {
+		ls->child_done = true;
+		res->wait_status = st;
+	}
+}
+
 static void handle_signals(struct rec *r, struct loop_state *ls, struct record_result *res,
 			   bool *stop)
 {
@@ -227,11 +209,7 @@ static void handle_signals(struct rec *r, struct loop_state *ls, struct record_r
 	while (read(ls->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		int sig = (int)si.ssi_signo;
 		if (sig == SIGCHLD) {
-			int st;
-			if (ls->launched && !ls->child_done && waitpid(ls->l.pid, &st, WNOHANG) == ls->l.pid) {
-				ls->child_done = true;
-				res->wait_status = st;
-			}
+			reap_launched(ls, res);
 			continue;
 		}
 		if (!ls->launched) {
@@ -274,13 +252,7 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 		r->round++;
 		perf_session_drain(s, rec_on_record, r);
 		handle_signals(r, ls, res, &stop);
-		if (ls->launched && !ls->child_done) { /* in case a SIGCHLD went astray */
-			int st;
-			if (waitpid(ls->l.pid, &st, WNOHANG) == ls->l.pid) {
-				ls->child_done = true;
-				res->wait_status = st;
-			}
-		}
+		reap_launched(ls, res); /* in case a SIGCHLD went astray */
 		if (ls->launched && ls->child_done)
 			break;
 		if (!ls->launched && now_ns(CLOCK_MONOTONIC) - last_check > 200000000ULL) {
@@ -470,11 +442,12 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 		ls.child_done = true;
 	}
 
-	fill_meta(&r, res, start_real, now_ns(CLOCK_MONOTONIC) - start_mono,
-		  perf_session_ncpus(s));
+	rec_fill_meta(&r, res, start_real, now_ns(CLOCK_MONOTONIC) - start_mono,
+		      perf_session_ncpus(s));
 	perf_session_free(s);
 	s = NULL;
 	rec_resolve(&r, res);
+	/* after rec_resolve: pdata_add_sample counts truncated samples itself */
 	r.pd->meta.truncated = r.truncated;
 	for (int k = 0; k < TRUNC_COUNT; k++)
 		r.pd->meta.truncated_why[k] = r.stops[k + 1];

@@ -1,5 +1,5 @@
-/* record_priv: state shared by record.c (events, loop) and resolve.c
- * (symbolization and building the pdata).  Private to record/. */
+/* record_priv: state shared by record.c (set-up and loop), events.c (ring
+ * buffer records) and resolve.c (building the pdata).  Private to record/. */
 #ifndef PYTOP_RECORD_PRIV_H
 #define PYTOP_RECORD_PRIV_H
 
@@ -91,6 +91,12 @@ bool rec_find_jit(void *ctx, uint32_t pid, uint64_t addr, uint64_t *start, uint6
  * unsafe.  Returns the number of new entries or -1. */
 int rec_perfmap_refresh(struct rec *r, struct pm_proc *p);
 
+/* ---- resolve.c ---- */
+
+/* Fills r->pd's metadata from the options, res (event, call graph, wait
+ * status) and the loop's counters; the truncation counts are the caller's. */
+void rec_fill_meta(struct rec *r, const struct record_result *res, uint64_t start_real,
+		   uint64_t duration, size_t ncpus);
 /* Symbolizes every raw frame, fills r->pd's frames, stacks and samples.
  * Fills the resolution counters of res. */
 void rec_resolve(struct rec *r, struct record_result *res);

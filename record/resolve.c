@@ -1,6 +1,7 @@
-/* resolve: turn the raw frames (dso+offset, pid+address, kernel address)
- * into named pdata frames, once per unique address, and rebuild the raw
- * stacks and samples as pdata tables. */
+/* resolve: build the pdata from what the loop gathered: the metadata, and
+ * the raw frames (dso+offset, pid+address, kernel address) turned into
+ * named pdata frames, once per unique address, with the raw stacks and
+ * samples rebuilt as pdata tables. */
 #include "pytop/symbolize.h"
 #include "pytop/xalloc.h"
 #include "record_priv.h"
@@ -9,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct resolver {
 	struct rec *r;
@@ -170,4 +174,47 @@ void rec_resolve(struct rec *r, struct record_result *res)
 	free(rs.exp);
 	free(rs.dso_mapping);
 	symbolizer_free(rs.sy);
+}
+
+/* ---- metadata ---- */
+
+void rec_fill_meta(struct rec *r, const struct record_result *res, uint64_t start_real,
+		   uint64_t duration, size_t ncpus)
+{
+	struct pdata *pd = r->pd;
+	struct pdata_meta *m = &pd->meta;
+	struct utsname u;
+	char host[256];
+
+	m->cmdline = pdata_intern_cstr(pd, r->o->cmdline ? r->o->cmdline : "");
+	m->event = pdata_intern_cstr(pd, res->event);
+	m->callchain = pdata_intern_cstr(pd, res->callchain);
+	m->callchain_reason = pdata_intern_cstr(pd, res->callchain_reason);
+	if (r->o->python_path)
+		m->python_path = pdata_intern_cstr(pd, r->o->python_path);
+	if (r->o->python_version)
+		m->python_version = pdata_intern_cstr(pd, r->o->python_version);
+	if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		m->hostname = pdata_intern_cstr(pd, host);
+	}
+	if (uname(&u) == 0) {
+		m->os_release = pdata_intern_cstr(pd, u.release);
+		m->arch = pdata_intern_cstr(pd, u.machine);
+	}
+	m->pytop_version = pdata_intern_cstr(pd, PYTOP_VERSION);
+	m->freq = r->o->freq;
+	m->stack_bytes = r->dwarf ? (r->o->stack_bytes ? r->o->stack_bytes : RECORD_DEFAULT_STACK) : 0;
+	m->start_time = start_real;
+	m->duration = duration;
+	m->lost = r->lost;
+	m->throttled = r->throttled;
+	m->nr_cpus = ncpus;
+	m->exit_status = -1;
+	if (res->launched) {
+		if (WIFEXITED(res->wait_status))
+			m->exit_status = WEXITSTATUS(res->wait_status);
+		else if (WIFSIGNALED(res->wait_status))
+			m->exit_status = 128 + WTERMSIG(res->wait_status);
+	}
 }

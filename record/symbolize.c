@@ -3,6 +3,7 @@
 #include "pytop/symbolize.h"
 #include "pytop/hmap.h"
 #include "pytop/xalloc.h"
+#include "bisect.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -266,18 +267,11 @@ static void load_syms(struct sym_file *f)
 /* The function symbol containing addr, or NULL. */
 static const struct fsym *find_sym(struct sym_file *f, uint64_t addr)
 {
-	size_t lo = 0, hi;
+	size_t lo;
 
 	if (!f->syms_loaded)
 		load_syms(f);
-	hi = f->nsyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->syms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = bisect_upper(f->syms, f->nsyms, sizeof(*f->syms), offsetof(struct fsym, addr), addr);
 	if (!lo)
 		return NULL;
 	const struct fsym *sy = &f->syms[lo - 1];
@@ -374,18 +368,11 @@ static void load_kallsyms(struct symbolizer *s)
 
 const char *symbolizer_kernel(struct symbolizer *s, uint64_t addr, uint64_t *start)
 {
-	size_t lo = 0, hi;
+	size_t lo;
 
 	if (!s->ktried)
 		load_kallsyms(s);
-	hi = s->nksyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->ksyms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = bisect_upper(s->ksyms, s->nksyms, sizeof(*s->ksyms), offsetof(struct ksym, addr), addr);
 	if (!lo)
 		return NULL;
 	*start = s->ksyms[lo - 1].addr;

@@ -7,6 +7,7 @@
  * `_Py_trampoline_func_start`.  The unwinder then reads unwind tables and
  * code bytes straight from the mapped file. */
 #include "unwind_int.h"
+#include "pytop/hmap.h"
 #include "pytop/xalloc.h"
 
 #include <fcntl.h>
@@ -25,14 +26,6 @@
 struct dso_cache {
 	struct dso *bucket[DSO_BUCKETS];
 };
-
-static unsigned hash_str(const char *s)
-{
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
 
 struct dso_cache *dso_cache_new(void)
 {
@@ -242,7 +235,7 @@ static bool dso_stale(const struct dso *d)
 struct dso *dso_get(struct dso_cache *c, const char *path)
 {
 	static bool elf_ready;
-	unsigned b = hash_str(path) % DSO_BUCKETS;
+	unsigned b = (unsigned)(hmap_hash_str(path) % DSO_BUCKETS);
 	struct dso **pp, *d;
 
 	for (pp = &c->bucket[b]; (d = *pp); pp = &d->next) {

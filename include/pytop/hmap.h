@@ -32,4 +32,8 @@ bool hmap_get(const struct hmap *m, uint64_t a, uint64_t b, uint32_t *value);
 /* Inserts (a, b) -> value, replacing an existing value. */
 void hmap_put(struct hmap *m, uint64_t a, uint64_t b, uint32_t value);
 
+/* A 64-bit hash of a NUL-terminated string (FNV-1a), e.g. for keying a map
+ * or a bucket table by path. */
+uint64_t hmap_hash_str(const char *s);
+
 #endif

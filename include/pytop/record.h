@@ -73,4 +73,9 @@ bool record_event_lookup(const char *name, uint32_t *type, uint64_t *config);
 /* Known event names, comma-separated, for messages. */
 const char *record_event_names(void);
 
+/* Reads the integer in /proc/sys/kernel/NAME (e.g. "perf_event_paranoid")
+ * into *v.  Returns false, *v untouched, when the file cannot be read or
+ * does not start with a number. */
+bool record_kernel_setting(const char *name, long long *v);
+
 #endif

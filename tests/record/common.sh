@@ -1,5 +1,5 @@
 # common.sh: helpers for the recorder's tests (sourced after tests/lib.sh).
-FOLDED=$BUILD/tools/pdata2folded
+FOLDED=$BUILD/tools/pdatastacks
 PY312=${PY312:-/root/.pyenv/versions/3.12.1/bin/python3}
 PY313=${PY313:-/root/.pyenv/versions/3.13.0/bin/python3}
 

@@ -10,6 +10,8 @@ cp "$ROOT/tests/workloads/profile_perf.py" "$ROOT/tests/workloads/fork_child.py"
 	"$ROOT/tests/workloads/mp_spawn.py" .
 script=$PWD/profile_perf.py
 
+py_version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
+
 py_checks() { # py_checks FILE VERSION
 	local f=$1 v=$2 s fast
 	"$FOLDED" -k "$f" >"$f.folded"
@@ -62,7 +64,7 @@ rm -f "/tmp/perf-$pid.map"
 # <module>, in the parent's perf map only) and writes its own map for code
 # compiled after the fork (child_work): both must be named.
 for py in "$PY312" "$PY313"; do
-	v=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	v=$(py_version "$py")
 	"$PYTOP" record -q -g dwarf --python "$py" -o fork$v.data fork_child.py 2000000 >/dev/null 2>&1
 	"$FOLDED" -t fork$v.data >fork$v.folded
 	parent=$(sed -n 's/^[^/]*\/\([0-9]*\)\/.*/\1/p' fork$v.folded | sort -n | head -1)
@@ -77,7 +79,7 @@ done
 # get PYTHONPERFSUPPORT=1 from the environment, so their functions are named
 # too, and their perf maps are cleaned up like the parent's
 for py in "$PY312" "$PY313"; do
-	v=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	v=$(py_version "$py")
 	"$PYTOP" record -q -g dwarf --python "$py" -o mp$v.data mp_spawn.py 1500000 >/dev/null 2>&1
 	"$FOLDED" -t mp$v.data >mp$v.folded
 	main=$(sed -n 's/^[^/]*\/\([0-9]*\)\/.*/\1/p' mp$v.folded | sort -n | head -1)

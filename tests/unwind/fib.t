@@ -4,7 +4,7 @@
 # copy; a tiny copy keeps the innermost frames and flags the stacks.
 source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/unwind/lib_unwind.sh"
-need_stackdump
+need_pdatastacks
 
 for v in 3.12.1 3.13.0; do
 	py=$(pyenv_python "$v") || exit 1
@@ -13,7 +13,7 @@ for v in 3.12.1 3.13.0; do
 		not_ok "$v: pytop record fib.py" "$(cat "$T/$v.err")"
 		continue
 	fi
-	"$STACKDUMP" "$T/$v.data" >"$T/$v.stacks"
+	stackdump "$T/$v.data" >"$T/$v.stacks"
 	# deepest complete stack: its py::fib count, and that it starts at _start
 	deep=$(awk '$2 == "-" && $4 ~ /^_start;/ { n = gsub(/;py::fib;/, "&"); if (n > m) m = n } END { print m + 0 }' "$T/$v.stacks")
 	if [ "$deep" -ge 20 ]; then
@@ -33,7 +33,7 @@ py=$(pyenv_python 3.12.1) || exit 1
 	>/dev/null 2>"$T/small.err"
 check_grep "2 KiB copy: summary counts stacks cut by the copy size" \
 	'samples with truncated stacks \(.*stack copy too small: [0-9]+' "$T/small.err"
-"$STACKDUMP" "$T/small.data" >"$T/small.stacks"
+stackdump "$T/small.data" >"$T/small.stacks"
 check_grep "2 KiB copy: the file records the size" '^# callchain=dwarf reason=requested: -g dwarf stack_bytes=2048 ' "$T/small.stacks"
 check_grep "2 KiB copy: truncated stacks keep their innermost py::fib frames" '^[0-9]+ T [0-9]+ .*py::fib;.*py::fib' "$T/small.stacks"
 done_testing

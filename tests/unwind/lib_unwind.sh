@@ -1,6 +1,8 @@
 # lib_unwind.sh: shared by tests/unwind/*.t (sourced after tests/lib.sh).
 PYENV_VERSIONS=${PYENV_ROOT:-$HOME/.pyenv}/versions
-STACKDUMP=$BUILD/tools/stackdump
+# stackdump FILE: metadata, then one line per sample (tests/tools/pdatastacks.c)
+STACKS=$BUILD/tools/pdatastacks
+stackdump() { "$STACKS" --samples "$@"; }
 
 # pyenv_python VERSION: the interpreter's path, or fail the test file.
 pyenv_python() {
@@ -14,9 +16,9 @@ pyenv_python() {
 	echo "$py"
 }
 
-need_stackdump() {
-	if [ ! -x "$STACKDUMP" ]; then
-		not_ok "stackdump tool" "$STACKDUMP is missing: run 'make tests-build'"
+need_pdatastacks() {
+	if [ ! -x "$STACKS" ]; then
+		not_ok "pdatastacks tool" "$STACKS is missing: run 'make tests-build'"
 		done_testing
 		exit 1
 	fi

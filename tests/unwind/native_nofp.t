@@ -4,13 +4,13 @@
 # and says so.
 source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/unwind/lib_unwind.sh"
-need_stackdump
+need_pdatastacks
 W=$WORKLOADS/nofp_chain-nofp
 [ -x "$W" ] || { not_ok "workload" "$W is missing: run 'make tests-build'"; done_testing; exit 1; }
 
 "$PYTOP" record -g dwarf -o "$T/d.data" -- "$W" 0.5 >/dev/null 2>"$T/d.err"
 check_grep "dwarf: summary names the mode" 'call graph dwarf \(requested: -g dwarf\)' "$T/d.err"
-"$STACKDUMP" "$T/d.data" >"$T/d.stacks"
+stackdump "$T/d.data" >"$T/d.stacks"
 read -r n full_n < <(awk 'NR > 1 && /;spin/ { n++; if ($2 == "-" && $4 ~ /^_start;.*;main;outer_work;middle_work;inner_work;spin/) f++ }
 	END { print n + 0, f + 0 }' "$T/d.stacks")
 if [ "$n" -ge 100 ] && [ $((full_n * 100)) -ge $((n * 95)) ]; then

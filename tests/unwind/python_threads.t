@@ -5,7 +5,7 @@
 # Python stack through the perf trampolines.
 source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/unwind/lib_unwind.sh"
-need_stackdump
+need_pdatastacks
 
 # The CPU the two threads really use varies from run to run (GIL hand-offs
 # cost the thread that waits; on these shared VMs the real slow/fast ratio was
@@ -33,7 +33,7 @@ for v in 3.12.1 3.13.0; do
 	fi
 	check_grep "$v: summary says dwarf and why" \
 		'call graph dwarf \(auto: Python built without frame pointers\)' "$T/$v.err"
-	"$STACKDUMP" "$out" >"$T/$v.stacks"
+	stackdump "$out" >"$T/$v.stacks"
 	check_grep "$v: the file says dwarf and why" \
 		'^# callchain=dwarf reason=auto: Python built without frame pointers stack_bytes=32768 ' "$T/$v.stacks"
 	# root first: the thread pool's frames, the task, then find_divisors

@@ -1,4 +1,5 @@
-/* hmap: open addressing with linear probing, resized at 50% load. */
+/* hmap: open addressing with linear probing, resized at 50% load.  Used by
+ * the recorder; lives in model/ as it needs only libc. */
 #include "pytop/hmap.h"
 #include "pytop/xalloc.h"
 
@@ -10,6 +11,14 @@ static uint64_t hash2(uint64_t a, uint64_t b)
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;
+	return h;
+}
+
+uint64_t hmap_hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 	return h;
 }
 
