@@ -18,7 +18,7 @@ FUZZ_SECONDS ?= 60
 PKGS       := libdw libelf libunwind-generic ncursesw
 # Debian packages the build and the tests need (checked by `make deps`).
 DEB_PKGS   := gcc make pkg-config libdw-dev libelf-dev libunwind-dev libncurses-dev \
-              clang libclang-rt-14-dev tmux procps util-linux cppcheck python3 linux-perf
+              clang libclang-rt-14-dev tmux procps util-linux cppcheck python3 linux-perf time bc
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-D_XOPEN_SOURCE=[0-9]*//')
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
