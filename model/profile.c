@@ -274,17 +274,126 @@ static uint32_t view_intern(struct view *v, uint32_t parent, uint32_t sym)
 	return id;
 }
 
-static struct view *build_view(const struct profile *p, bool python)
+/* A (thread, leaf) pair before merging; leaf is a node id of the view
+ * under construction. */
+struct rawrec {
+	uint32_t thread, leaf;
+	uint64_t weight, samples;
+};
+
+/* Renumber v's nodes (created parents first) in depth-first pre-order:
+ * a subtree is then the contiguous range [n, n + size), children follow
+ * their parent closely, and passes over nodes walk memory in order.  Raw
+ * records are remapped, sorted by leaf and merged per (thread, leaf). */
+static void view_finish(const struct profile *p, struct view *v, struct rawrec *raw, size_t nraw)
+{
+	size_t n = v->nnodes, nt = p->pd->nthreads;
+	uint32_t *size = xmalloc(n + 1, sizeof(uint32_t));
+	uint32_t *next = xmalloc(n + 1, sizeof(uint32_t)); /* next free id under a node */
+	uint32_t *newid = xmalloc(n ? n : 1, sizeof(uint32_t));
+	uint32_t *np, *ns, *nd, *cnt, *tpos;
+
+	for (size_t i = 0; i < n; i++)
+		size[i] = 1;
+	for (size_t i = n; i-- > 0;)
+		if (v->parent[i] != PROFILE_NONE)
+			size[v->parent[i]] += size[i];
+	next[n] = 0; /* the virtual root */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t par = v->parent[i] == PROFILE_NONE ? (uint32_t)n : v->parent[i];
+		newid[i] = next[par];
+		next[par] += size[i];
+		next[i] = newid[i] + 1;
+	}
+	np = xmalloc(n ? n : 1, sizeof(uint32_t));
+	ns = xmalloc(n ? n : 1, sizeof(uint32_t));
+	nd = xmalloc(n ? n : 1, sizeof(uint32_t));
+	v->end = xmalloc(n ? n : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++) {
+		uint32_t j = newid[i];
+		np[j] = v->parent[i] == PROFILE_NONE ? PROFILE_NONE : newid[v->parent[i]];
+		ns[j] = v->sym[i];
+		nd[j] = v->depth[i];
+		v->end[j] = j + size[i];
+	}
+	free(v->parent);
+	free(v->sym);
+	free(v->depth);
+	v->parent = np;
+	v->sym = ns;
+	v->depth = nd;
+	v->cap = n;
+	free(size);
+	free(next);
+
+	/* records: counting sort by leaf, then merge threads within a leaf */
+	cnt = xcalloc(n + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < nraw; i++) {
+		raw[i].leaf = newid[raw[i].leaf];
+		cnt[raw[i].leaf + 1]++;
+	}
+	for (size_t i = 0; i < n; i++)
+		cnt[i + 1] += cnt[i];
+	{
+		struct rawrec *sorted = xmalloc(nraw ? nraw : 1, sizeof(*sorted));
+		for (size_t i = 0; i < nraw; i++)
+			sorted[cnt[raw[i].leaf]++] = raw[i];
+		memcpy(raw, sorted, nraw * sizeof(*raw));
+		free(sorted);
+	}
+	free(cnt);
+	free(newid);
+	tpos = xcalloc(nt ? nt : 1, sizeof(uint32_t));
+	v->recs = xmalloc(nraw ? nraw : 1, sizeof(*v->recs));
+	v->nrecs = 0;
+	for (size_t i = 0, leafstart = 0; i < nraw; i++) {
+		const struct rawrec *r = &raw[i];
+		struct rec *out;
+		if (i == 0 || r->leaf != raw[i - 1].leaf)
+			leafstart = v->nrecs;
+		if (tpos[r->thread] >= leafstart && tpos[r->thread] < v->nrecs &&
+		    v->recs[tpos[r->thread]].thread == r->thread &&
+		    v->recs[tpos[r->thread]].leaf == r->leaf) {
+			out = &v->recs[tpos[r->thread]];
+		} else {
+			tpos[r->thread] = (uint32_t)v->nrecs;
+			out = &v->recs[v->nrecs++];
+			out->thread = r->thread;
+			out->leaf = r->leaf;
+			out->weight = out->samples = 0;
+		}
+		out->weight += r->weight;
+		out->samples += r->samples;
+	}
+	free(tpos);
+	v->has_py = xmalloc(n ? n : 1, 1);
+	for (size_t i = 0; i < n; i++)
+		v->has_py[i] = p->syms[v->sym[i]].kind == FRAME_PYTHON ||
+			       (v->parent[i] != PROFILE_NONE && v->has_py[v->parent[i]]);
+	free(v->slots); /* the tree is complete; no more interning */
+	v->slots = NULL;
+	v->mask = 0;
+}
+
+static void view_size_hash(struct view *v, size_t nodes)
+{
+	size_t slots = 4096;
+	while (slots < 2 * (nodes + 16))
+		slots *= 2;
+	v->slots = xcalloc(slots, sizeof(uint32_t));
+	v->mask = slots - 1;
+}
+
+/* The normal view: the file's stack tree with frames merged into symbols. */
+static struct view *build_normal_view(const struct profile *p)
 {
 	const struct pdata *pd = p->pd;
 	struct view *v = xcalloc(1, sizeof(*v));
-	uint32_t *vbase = xmalloc(pd->nstacks ? pd->nstacks : 1, sizeof(uint32_t));
-	uint8_t *trail = xcalloc(pd->nstacks ? pd->nstacks : 1, 1);
-	uint32_t *rslots;
-	size_t rmask = 1023, cap = 0;
+	uint32_t *vbase = NULL;
+	struct rawrec *raw = xmalloc(p->nbrecs ? p->nbrecs : 1, sizeof(*raw));
+	bool same = p->nsyms == pd->nframes + 2;
 
-	v->python = python;
-	if (!python && p->nsyms == pd->nframes + 2) {
+	if (same) {
 		/* every frame is its own symbol: the view is the file's tree */
 		v->cap = pd->nstacks ? pd->nstacks : 1;
 		v->parent = xmalloc(v->cap, sizeof(uint32_t));
@@ -295,71 +404,73 @@ static struct view *build_view(const struct profile *p, bool python)
 			v->parent[n] = par;
 			v->sym[n] = p->frame_sym[pd->stacks[n].frame];
 			v->depth[n] = par == PDATA_NONE ? 1 : v->depth[par] + 1;
-			vbase[n] = (uint32_t)n;
 		}
 		v->nnodes = pd->nstacks;
-	}
-	if (!v->nnodes) {
-		/* size the node hash for the whole tree up front (no rehashing) */
-		size_t slots = 4096;
-		while (slots < 2 * (pd->nstacks + 16))
-			slots *= 2;
-		v->slots = xcalloc(slots, sizeof(uint32_t));
-		v->mask = slots - 1;
-	}
-	for (size_t n = v->nnodes; n < pd->nstacks; n++) {
-		uint32_t par = pd->stacks[n].parent;
-		uint32_t sym = p->frame_sym[pd->stacks[n].frame];
-		uint32_t base = par == PDATA_NONE ? PROFILE_NONE : vbase[par];
-		if (python && p->syms[sym].kind == FRAME_INTERPRETER) {
-			vbase[n] = base;
-			trail[n] = 1;
-		} else {
-			vbase[n] = view_intern(v, base, sym);
+	} else {
+		view_size_hash(v, pd->nstacks);
+		vbase = xmalloc(pd->nstacks ? pd->nstacks : 1, sizeof(uint32_t));
+		for (size_t n = 0; n < pd->nstacks; n++) {
+			uint32_t par = pd->stacks[n].parent;
+			vbase[n] = view_intern(v, par == PDATA_NONE ? PROFILE_NONE : vbase[par],
+					       p->frame_sym[pd->stacks[n].frame]);
 		}
 	}
-	while (rmask < p->nbrecs * 2 + 16)
-		rmask = rmask * 2 + 1;
-	rslots = xcalloc(rmask + 1, sizeof(uint32_t));
 	for (size_t i = 0; i < p->nbrecs; i++) {
 		const struct brec *b = &p->brecs[i];
 		uint32_t leaf;
-		size_t slot;
-		struct rec *r = NULL;
-		if (b->stack == PDATA_NONE)
+		if (b->stack == PDATA_NONE) {
+			if (!v->slots)
+				view_size_hash(v, v->nnodes);
 			leaf = view_intern(v, PROFILE_NONE, p->sym_unknown);
-		else if (trail[b->stack])
-			leaf = view_intern(v, vbase[b->stack], p->sym_interp);
-		else
-			leaf = vbase[b->stack];
-		for (slot = mix64(((uint64_t)b->thread << 32) | leaf) & rmask; rslots[slot];
-		     slot = (slot + 1) & rmask) {
-			r = &v->recs[rslots[slot] - 1];
-			if (r->thread == b->thread && r->leaf == leaf)
-				break;
-			r = NULL;
+		} else {
+			leaf = same ? b->stack : vbase[b->stack];
 		}
-		if (!r) {
-			xgrow(&v->recs, &cap, v->nrecs + 1, sizeof(*v->recs));
-			r = &v->recs[v->nrecs];
-			r->thread = b->thread;
-			r->leaf = leaf;
-			r->weight = r->samples = 0;
-			rslots[slot] = (uint32_t)++v->nrecs;
-		}
-		r->weight += b->weight;
-		r->samples += b->samples;
+		raw[i].thread = b->thread;
+		raw[i].leaf = leaf;
+		raw[i].weight = b->weight;
+		raw[i].samples = b->samples;
 	}
-	free(rslots);
+	free(vbase);
+	view_finish(p, v, raw, p->nbrecs);
+	free(raw);
+	return v;
+}
+
+/* The Python view, from the normal one: interpreter frames fold into
+ * nothing, a trailing run of them into one "[interpreter]" leaf. */
+static struct view *build_python_view(const struct profile *p, const struct view *nv)
+{
+	struct view *v = xcalloc(1, sizeof(*v));
+	size_t n = nv->nnodes;
+	uint32_t *vbase = xmalloc(n ? n : 1, sizeof(uint32_t));
+	uint8_t *trail = xcalloc(n ? n : 1, 1);
+	struct rawrec *raw = xmalloc(nv->nrecs ? nv->nrecs : 1, sizeof(*raw));
+
+	v->python = true;
+	view_size_hash(v, n);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t par = nv->parent[i];
+		uint32_t sym = nv->sym[i];
+		uint32_t base = par == PROFILE_NONE ? PROFILE_NONE : vbase[par];
+		if (p->syms[sym].kind == FRAME_INTERPRETER) {
+			vbase[i] = base;
+			trail[i] = 1;
+		} else {
+			vbase[i] = view_intern(v, base, sym);
+		}
+	}
+	for (size_t i = 0; i < nv->nrecs; i++) {
+		const struct rec *r = &nv->recs[i];
+		raw[i].thread = r->thread;
+		raw[i].leaf = trail[r->leaf] ? view_intern(v, vbase[r->leaf], p->sym_interp)
+					     : vbase[r->leaf];
+		raw[i].weight = r->weight;
+		raw[i].samples = r->samples;
+	}
 	free(vbase);
 	free(trail);
-	v->has_py = xmalloc(v->nnodes ? v->nnodes : 1, 1);
-	for (size_t n = 0; n < v->nnodes; n++)
-		v->has_py[n] = p->syms[v->sym[n]].kind == FRAME_PYTHON ||
-			       (v->parent[n] != PROFILE_NONE && v->has_py[v->parent[n]]);
-	free(v->slots); /* the tree is complete; no more interning */
-	v->slots = NULL;
-	v->mask = 0;
+	view_finish(p, v, raw, nv->nrecs);
+	free(raw);
 	return v;
 }
 
@@ -367,7 +478,8 @@ const struct view *profile_view(const struct profile *p, bool python)
 {
 	struct profile *mp = (struct profile *)p; /* cache fill */
 	if (!mp->views[python])
-		mp->views[python] = build_view(p, python);
+		mp->views[python] = python ? build_python_view(p, profile_view(p, false))
+					   : build_normal_view(p);
 	return mp->views[python];
 }
 
@@ -486,6 +598,7 @@ static void view_free(struct view *v)
 	free(v->parent);
 	free(v->sym);
 	free(v->depth);
+	free(v->end);
 	free(v->slots);
 	free(v->recs);
 	free(v);

@@ -31,11 +31,12 @@ struct rec {
 /* One way of seeing the stacks (normal or Python view): a prefix tree of
  * symbols, parents before children, and the records on it. */
 struct view {
-	uint32_t *parent, *sym, *depth;
+	/* nodes in depth-first pre-order: node n's subtree is [n, end[n]) */
+	uint32_t *parent, *sym, *depth, *end;
 	size_t nnodes, cap;
 	uint32_t *slots;    /* (parent, sym) -> node + 1 */
 	size_t mask;
-	struct rec *recs;
+	struct rec *recs;   /* sorted by leaf, one per (thread, leaf) */
 	size_t nrecs;
 	bool python;
 	/* first[fk][n]: no ancestor of n has n's key (fk 1 = DSO, 2 = sym);
