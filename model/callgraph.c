@@ -615,3 +615,30 @@ enum frame_kind callgraph_kind(const struct callgraph *g, uint32_t id)
 	const struct cg_node *n = callgraph_node(g, id);
 	return n && n->sym != PROFILE_NONE ? profile_sym_kind(g->h->p, n->sym) : FRAME_UNKNOWN;
 }
+
+bool callgraph_has_lines(struct callgraph *g)
+{
+	const uint32_t *ids;
+	uint32_t only;
+	size_t n = callgraph_children(g, callgraph_root(g), &ids);
+	if (n != 1)
+		return n > 0;
+	only = ids[0];
+	return callgraph_children(g, only, &ids) > 0;
+}
+
+bool hist_row_has_graph(const struct hist *h, size_t row)
+{
+	struct hist *mh = (struct hist *)h; /* cache fill */
+	struct callgraph *g;
+	if (row >= h->nrows)
+		return false;
+	if (!h->has_graph)
+		mh->has_graph = xcalloc(h->nrows, 1);
+	if (!h->has_graph[row]) {
+		g = callgraph_new(h, row);
+		mh->has_graph[row] = g && callgraph_has_lines(g) ? 2 : 1;
+		callgraph_free(g);
+	}
+	return h->has_graph[row] == 2;
+}

@@ -71,8 +71,9 @@ static int filter_prepare(struct hist *h, struct filter_state *fs, char *err, si
 			ok = false;
 		fs->thread_ok[t] = ok;
 	}
-	if (f->symbol && !f->symbol[strcspn(f->symbol, "\\^$.[]|()*+?{}")]) {
-		/* a plain word: the regex would be a substring search anyway */
+	if (f->symbol && (f->symbol_literal || !f->symbol[strcspn(f->symbol, "\\^$.[]|()*+?{}")])) {
+		/* a literal, or a plain word (the regex would be a substring
+		 * search anyway) */
 		sym_match = xmalloc(p->nsyms ? p->nsyms : 1, 1);
 		for (size_t s = 0; s < p->nsyms; s++) {
 			const struct psym *ps = &p->syms[s];
@@ -427,6 +428,14 @@ static int row_cmp(const void *x, const void *y, void *arg)
 		r = keys_cmp(h, a, b);
 		return r ? r : ids_cmp(a, b);
 	}
+	if (h->o.order == ORDER_SELF) {
+		if (a->self != b->self)
+			return a->self > b->self ? -1 : 1;
+		if (a->children != b->children)
+			return a->children > b->children ? -1 : 1;
+		r = keys_cmp(h, a, b);
+		return r ? r : ids_cmp(a, b);
+	}
 	r = keys_cmp(h, a, b);
 	if (r)
 		return r;
@@ -748,6 +757,7 @@ void hist_free(struct hist *h)
 	free(h->ridx);
 	free(h->gtot);
 	free(h->gtot_done);
+	free(h->has_graph);
 	report_opts_free(&h->o);
 	free(h);
 }

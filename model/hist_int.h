@@ -31,6 +31,7 @@ struct hist {
 	unsigned graphs;           /* call graphs collected so far */
 	uint64_t *gtot;            /* per group and view node: subtree (weight, samples) */
 	uint8_t *gtot_done;        /* per group: gtot filled */
+	uint8_t *has_graph;        /* per row: 0 not asked, 1 no graph, 2 graph */
 };
 
 /* Frame key of view node n under fk (0 for FK_NONE). */
