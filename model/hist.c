@@ -215,6 +215,8 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	uint32_t st = 0;
 	const uint8_t *first = NULL;
 	uint64_t *tw = NULL; /* per node: weight, samples */
+	const struct thread_keys *tk = NULL;
+	uint32_t *tgstart = NULL, *tg = NULL; /* threads by group (with tk) */
 
 	memset(L, 0, sizeof(*L));
 	L->ngroups = thread_groups(p, ks, gid, &rep);
@@ -235,7 +237,21 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	/* Children: either walk each record's path (cost: sum of depths) or,
 	 * per group, sum weights up the tree and credit the outermost node of
 	 * each key (cost: nodes per group, sequential).  Pick the cheaper. */
-	if (children && fk != FK_NONE) {
+	/* Without path filters a group's totals are its threads' totals. */
+	if (children && fk != FK_NONE && !fs->need)
+		tk = view_thread_keys(p, v, fk == FK_SYM ? 2 : 1);
+	if (tk) {
+		tgstart = xcalloc(L->ngroups + 1, sizeof(uint32_t));
+		tg = xmalloc(nt ? nt : 1, sizeof(uint32_t));
+		for (size_t t = 0; t < nt; t++)
+			tgstart[gid[t] + 1]++;
+		for (size_t g = 0; g < L->ngroups; g++)
+			tgstart[g + 1] += tgstart[g];
+		for (size_t t = 0; t < nt; t++) /* tgstart[g] moves to group g's end */
+			tg[tgstart[gid[t]]++] = (uint32_t)t;
+		memmove(tgstart + 1, tgstart, L->ngroups * sizeof(uint32_t));
+		tgstart[0] = 0;
+	} else if (children && fk != FK_NONE) {
 		uint64_t walk = 0, dense = (uint64_t)L->ngroups * v->nnodes;
 		for (size_t i = 0; i < nkept; i++)
 			walk += v->depth[v->recs[kept[i]].leaf];
@@ -250,7 +266,21 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	for (size_t g = 0; g < L->ngroups; g++) {
 		size_t ntouched = 0;
 		uint32_t maxleaf = 0;
-		for (uint32_t i = L->gstart[g]; i < L->gstart[g + 1]; i++) {
+		for (uint32_t j = tk ? tgstart[g] : 0; tk && j < tgstart[g + 1]; j++) {
+			uint32_t t = tg[j];
+			if (!fs->thread_ok[t])
+				continue;
+			for (uint32_t e = tk->start[t]; e < tk->start[t + 1]; e++) {
+				uint32_t k = tk->e[e].key;
+				if (seen[k] != g + 1) {
+					seen[k] = (uint32_t)g + 1;
+					touched[ntouched++] = k;
+				}
+				for (int c = 0; c < 4; c++)
+					acc[k * 4 + (size_t)c] += tk->e[e].w[c];
+			}
+		}
+		for (uint32_t i = tk ? 0 : L->gstart[g]; !tk && i < L->gstart[g + 1]; i++) {
 			const struct rec *r = &v->recs[L->order[i]];
 			uint32_t n = r->leaf;
 			uint32_t k = fk == FK_SYM ? v->sym[n] : fk == FK_DSO ? sym_dso(p, v->sym[n]) : 0;
@@ -347,6 +377,8 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	}
 	free(gid);
 	free(rep);
+	free(tgstart);
+	free(tg);
 	free(acc);
 	free(stamp);
 	free(seen);
@@ -673,13 +705,16 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 	kept = xmalloc(h->v->nrecs ? h->v->nrecs : 1, sizeof(uint32_t));
 	native_dso = xcalloc(p->ndsos ? p->ndsos : 1, sizeof(uint64_t));
 	h->classes.top_native_dso = PROFILE_NONE;
+	bool path_dropped = false;
 	for (size_t i = 0; i < h->v->nrecs; i++) {
 		const struct rec *r = &h->v->recs[i];
 		const struct psym *s = &p->syms[h->v->sym[r->leaf]];
 		if (!fs.thread_ok[r->thread])
 			continue;
-		if (fs.need && (fs.node_flags[r->leaf] & fs.need) != fs.need)
+		if (fs.need && (fs.node_flags[r->leaf] & fs.need) != fs.need) {
+			path_dropped = true;
 			continue;
+		}
 		kept[nkept++] = (uint32_t)i;
 		h->kept_weight += r->weight;
 		h->kept_samples += r->samples;
@@ -689,6 +724,10 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		if (s->kind == FRAME_NATIVE)
 			native_dso[s->dso] += r->weight;
 	}
+	/* a symbol or DSO filter that keeps every stack of the kept threads
+	 * changes no total: the levels may use the per-thread totals */
+	if (!path_dropped)
+		fs.need = 0;
 	h->classes.total = h->kept_weight;
 	for (size_t d = 0; d < p->ndsos; d++)
 		if (native_dso[d] > h->classes.top_native_weight) {
@@ -756,7 +795,7 @@ void hist_free(struct hist *h)
 	free(h->ridx_start);
 	free(h->ridx);
 	free(h->gtot);
-	free(h->gtot_done);
+	free(h->oleaf);
 	free(h->has_graph);
 	report_opts_free(&h->o);
 	free(h);

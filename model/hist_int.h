@@ -29,8 +29,8 @@ struct hist {
 	uint32_t *ridx_start;      /* nrows + 1 offsets into ridx */
 	struct hist_ref { uint32_t rec, node; } *ridx; /* record, outermost entry node */
 	unsigned graphs;           /* call graphs collected so far */
-	uint64_t *gtot;            /* per group and view node: subtree (weight, samples) */
-	uint8_t *gtot_done;        /* per group: gtot filled */
+	uint64_t *gtot;            /* prefix (weight, samples) over order (callgraph.c) */
+	uint32_t *oleaf;           /* leaf of each record of order */
 	uint8_t *has_graph;        /* per row: 0 not asked, 1 no graph, 2 graph */
 };
 
@@ -41,9 +41,9 @@ static inline uint32_t hist_node_key(const struct hist *h, uint32_t n)
 	return h->fk == FK_SYM ? s : h->fk == FK_DSO ? h->p->syms[s].dso : 0;
 }
 
-/* Most (groups x view nodes) entries the callee-graph subtree cache may
- * hold (4M = 64 MB); beyond it graphs use per-record paths.  A variable so
- * the unit tests can force either way. */
+/* Most (groups x view nodes) a callee graph uses tree mode for; beyond it
+ * graphs use per-record paths.  A variable so the unit tests can force
+ * either way. */
 extern size_t callgraph_tree_limit;
 
 /* Fill h->widths from the rows (hist_cells.c). */

@@ -591,6 +591,8 @@ static void view_free(struct view *v)
 		free(v->fstart[i]);
 		free(v->fnodes[i]);
 	}
+	thread_keys_free(v->tk[1]);
+	thread_keys_free(v->tk[2]);
 	free(v->cstart);
 	free(v->kids);
 	free(v->has_py);
@@ -667,6 +669,18 @@ void profile_free(struct profile *p)
 	arena_free(&p->arena);
 	pdata_free(p->pd);
 	free(p);
+}
+
+void profile_prepare(const struct profile *p)
+{
+	for (int py = 0; py < 2; py++) {
+		const struct view *v = profile_view(p, py);
+		const uint32_t *cstart;
+		size_t n;
+		view_children(v, &cstart);
+		for (int fk = 1; fk <= 2; fk++)
+			view_first_nodes(p, v, fk, 0, &n);
+	}
 }
 
 const struct profile_info *profile_info(const struct profile *p)

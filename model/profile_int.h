@@ -28,6 +28,16 @@ struct rec {
 	uint64_t weight, samples;
 };
 
+/* Per-thread totals of every key (symbol or DSO) a thread's stacks touch:
+ * e[start[t] .. start[t+1]), w = self weight, self samples, children
+ * weight, children samples (children: the key anywhere on the stack,
+ * counted once). */
+struct thread_keys {
+	uint32_t *start;
+	struct thread_key { uint32_t key; uint64_t w[4]; } *e;
+	size_t n;
+};
+
 /* One way of seeing the stacks (normal or Python view): a prefix tree of
  * symbols, parents before children, and the records on it. */
 struct view {
@@ -52,6 +62,10 @@ struct view {
 	/* per-node (weight, samples) scratch sums for hist queries, all zero
 	 * between uses */
 	uint64_t *scratch;
+	/* per-thread key totals for fk 1 (DSO), 2 (sym), built on first use
+	 * (view_thread_keys; NULL when too costly) */
+	struct thread_keys *tk[3];
+	uint8_t tk_tried[3];
 };
 
 struct profile {
@@ -87,6 +101,12 @@ const uint32_t *view_children(const struct view *v, const uint32_t **cstart);
 /* The first-occurrence nodes of key under fk (1 = DSO, 2 = sym); sets *n. */
 const uint32_t *view_first_nodes(const struct profile *p, const struct view *v, int fk,
 				 uint32_t key, size_t *n);
+
+/* The per-thread key totals of v for fk (1 = DSO, 2 = sym), built once;
+ * NULL when threads x nodes is too large to be worth it (callers then
+ * walk the records). */
+const struct thread_keys *view_thread_keys(const struct profile *p, const struct view *v, int fk);
+void thread_keys_free(struct thread_keys *tk);
 
 /* Display name flags for a view and verbosity. */
 static inline unsigned profile_name_flags(bool python, bool verbose)

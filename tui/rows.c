@@ -122,6 +122,7 @@ struct rows *rows_new(const struct profile *p)
 {
 	struct rows *r = xcalloc(1, sizeof(*r));
 	r->p = p;
+	profile_prepare(p); /* no key pays for the views' first build */
 	return r;
 }
 
