@@ -678,8 +678,10 @@ void profile_prepare(const struct profile *p)
 		const uint32_t *cstart;
 		size_t n;
 		view_children(v, &cstart);
-		for (int fk = 1; fk <= 2; fk++)
+		for (int fk = 1; fk <= 2; fk++) {
 			view_first_nodes(p, v, fk, 0, &n);
+			view_thread_keys(p, v, fk);
+		}
 	}
 }
 

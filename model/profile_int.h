@@ -106,6 +106,9 @@ const uint32_t *view_first_nodes(const struct profile *p, const struct view *v, 
  * NULL when threads x nodes is too large to be worth it (callers then
  * walk the records). */
 const struct thread_keys *view_thread_keys(const struct profile *p, const struct view *v, int fk);
+/* Most (threads x view nodes) worth one pass per thread to build them
+ * (32M); a variable so the unit tests can turn them off. */
+extern uint64_t view_thread_keys_limit;
 void thread_keys_free(struct thread_keys *tk);
 
 /* Display name flags for a view and verbosity. */

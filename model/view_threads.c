@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Most (threads x view nodes) worth one pass per thread at build time. */
-#define THREAD_KEYS_LIMIT ((uint64_t)32 << 20)
+uint64_t view_thread_keys_limit = (uint64_t)32 << 20;
 
 static struct thread_keys *build(const struct profile *p, const struct view *v, int fk)
 {
@@ -105,7 +104,7 @@ const struct thread_keys *view_thread_keys(const struct profile *p, const struct
 		return NULL;
 	if (!v->tk_tried[fk]) {
 		mv->tk_tried[fk] = 1;
-		if ((uint64_t)profile_nthreads(p) * v->nnodes <= THREAD_KEYS_LIMIT)
+		if ((uint64_t)profile_nthreads(p) * v->nnodes <= view_thread_keys_limit)
 			mv->tk[fk] = build(p, v, fk);
 	}
 	return v->tk[fk];
