@@ -345,9 +345,9 @@ struct bucket {
 
 /* ---- tree mode: callee graphs from the view tree ---- */
 
-/* Most (groups x view nodes) a callee graph may cover in tree mode
- * (beyond it graphs use per-record paths); the unit tests force either way. */
-size_t callgraph_tree_limit = (size_t)4 << 20;
+/* Tree mode needs no per-group arrays, so it is always on; the unit tests
+ * set this to 0 to compare it with per-record paths. */
+size_t callgraph_tree_limit = SIZE_MAX;
 
 /* Prefix sums of (weight, samples) over h->order, whose records are sorted
  * by leaf within each group: built once per hist (one pass). */

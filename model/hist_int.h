@@ -41,9 +41,9 @@ static inline uint32_t hist_node_key(const struct hist *h, uint32_t n)
 	return h->fk == FK_SYM ? s : h->fk == FK_DSO ? h->p->syms[s].dso : 0;
 }
 
-/* Most (groups x view nodes) a callee graph uses tree mode for; beyond it
- * graphs use per-record paths.  A variable so the unit tests can force
- * either way. */
+/* Most (groups x view nodes) a callee graph uses tree mode for (no limit
+ * by default); beyond it graphs use per-record paths.  A variable so the
+ * unit tests can force either way. */
 extern size_t callgraph_tree_limit;
 
 /* Fill h->widths from the rows (hist_cells.c). */

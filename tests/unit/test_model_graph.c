@@ -1,9 +1,9 @@
 /* test_model_graph: the two ways of building call graphs agree, and so do
  * the two ways of computing histogram rows (per-thread key totals, or
- * walking the stacks of the kept records).  Callee
- * graphs normally expand on the view tree with per-group subtree sums; when
- * that cache would be too big they are built from per-record paths (first
- * graph of a hist: one pass over the tree; later ones: a record index).
+ * walking the stacks of the kept records).  Callee graphs normally expand
+ * on the view tree with per-group subtree sums; with callgraph_tree_limit
+ * at 0 they are built from per-record paths (first graph of a hist: one
+ * pass over the tree; later ones: a record index).
  * On random profiles, every entry's fully expanded graph must be the same
  * tree, with the same weights, either way. */
 #include "../../model/hist_int.h"
@@ -169,7 +169,7 @@ int main(void)
 				o.percent_limit = mode == 0 ? 0 : 3;
 				o.graph = mode == 2 ? GRAPH_ENTRY : GRAPH_TOTAL;
 				o.python = mode == 1;
-				callgraph_tree_limit = (size_t)4 << 20;
+				callgraph_tree_limit = SIZE_MAX;
 				tree = graphs(p, &o);
 				callgraph_tree_limit = 0;
 				paths = graphs(p, &o);
@@ -190,6 +190,6 @@ int main(void)
 		}
 		profile_free(p);
 	}
-	callgraph_tree_limit = (size_t)4 << 20;
+	callgraph_tree_limit = SIZE_MAX;
 	return tap_done();
 }
