@@ -46,6 +46,20 @@ static inline uint32_t hist_node_key(const struct hist *h, uint32_t n)
  * unit tests can force either way. */
 extern size_t callgraph_tree_limit;
 
+/* The sample filters of a query, prepared for one pass over the records
+ * (hist_filter.c). */
+struct filter_state {
+	uint8_t *thread_ok;  /* per thread */
+	uint8_t *dso_in;     /* per dso, NULL without a dso filter */
+	uint8_t *node_flags; /* per view node: 1 = symbol match on path, 2 = dso on path */
+	uint8_t need;        /* flags a kept sample's leaf must have */
+};
+
+/* Fill fs for h's filters.  Returns -1 with a one-line reason in err for a
+ * bad regex (fs must still be released with hist_filter_done). */
+int hist_filter_prepare(struct hist *h, struct filter_state *fs, char *err, size_t errlen);
+void hist_filter_done(struct filter_state *fs);
+
 /* Fill h->widths from the rows (hist_cells.c). */
 void hist_compute_widths(struct hist *h);
 

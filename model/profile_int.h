@@ -88,8 +88,9 @@ struct profile {
 	uint64_t *thread_weight, *thread_samples; /* per thread */
 };
 
-/* The view for opts->python, built on first use (never NULL). */
+/* The view for opts->python, built on first use (never NULL); view.c. */
 const struct view *profile_view(const struct profile *p, bool python);
+void view_free(struct view *v);
 
 /* The first-occurrence flags of v for frame key fk (1 = DSO, 2 = sym),
  * computed once per view (one depth-first pass). */
