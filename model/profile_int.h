@@ -108,7 +108,8 @@ const uint32_t *view_first_nodes(const struct profile *p, const struct view *v, 
  * walk the records). */
 const struct thread_keys *view_thread_keys(const struct profile *p, const struct view *v, int fk);
 /* Most (threads x view nodes) worth one pass per thread to build them
- * (32M); a variable so the unit tests can turn them off. */
+ * (8M: a browser builds four at open); a variable so the unit tests can
+ * turn them off. */
 extern uint64_t view_thread_keys_limit;
 void thread_keys_free(struct thread_keys *tk);
 

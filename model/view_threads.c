@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t view_thread_keys_limit = (uint64_t)32 << 20;
+uint64_t view_thread_keys_limit = (uint64_t)8 << 20;
 
 static struct thread_keys *build(const struct profile *p, const struct view *v, int fk)
 {
