@@ -227,27 +227,31 @@ uint32_t hist_row_thread(const struct hist *h, size_t row)
 	size_t nk = h->fk == FK_SYM ? h->p->nsyms : h->fk == FK_DSO ? h->p->ndsos : 1;
 	uint64_t *tw, best = 0;
 	uint8_t *mark;
-	uint32_t bestt = PROFILE_NONE;
-	size_t end;
+	uint32_t bestt = PROFILE_NONE, *byg, *gpos;
+	size_t end, gs = 0; /* start of group g's rows in byg */
 
 	if (row >= h->nrows)
 		return PROFILE_NONE;
 	end = h->rows[row].end > row ? h->rows[row].end : row + 1;
 	tw = xcalloc(nt ? nt : 1, sizeof(uint64_t));
 	mark = xcalloc(nk ? nk : 1, 1);
-	/* rows of one group share its records: mark their keys, walk once */
-	for (size_t r = row; r < end; r++) {
-		uint32_t g = h->row_group[r];
-		bool done = false;
-		if (g == HIST_NONE)
+	/* the rows by group (counting sort): rows of one group share its
+	 * records, so mark their keys and walk the records once */
+	gpos = xcalloc(h->ngroups + 1, sizeof(uint32_t));
+	byg = xmalloc(end - row, sizeof(uint32_t));
+	for (size_t r = row; r < end; r++)
+		if (h->row_group[r] != HIST_NONE)
+			gpos[h->row_group[r] + 1]++;
+	for (size_t g = 0; g < h->ngroups; g++)
+		gpos[g + 1] += gpos[g];
+	for (size_t r = row; r < end; r++)
+		if (h->row_group[r] != HIST_NONE)
+			byg[gpos[h->row_group[r]]++] = (uint32_t)r; /* gpos[g]: end of g */
+	for (size_t g = 0; g < h->ngroups; gs = gpos[g++]) {
+		if (gs == gpos[g])
 			continue;
-		for (size_t q = row; q < r && !done; q++)
-			done = h->row_group[q] == g;
-		if (done)
-			continue;
-		for (size_t q = r; q < end; q++)
-			if (h->row_group[q] == g)
-				mark[hist_node_key_of_row(h, (uint32_t)q)] = 1;
+		for (size_t q = gs; q < gpos[g]; q++)
+			mark[hist_node_key_of_row(h, byg[q])] = 1;
 		for (uint32_t i = h->gstart[g]; i < h->gstart[g + 1]; i++) {
 			const struct rec *rc = &v->recs[h->order[i]];
 			uint32_t n = rc->leaf;
@@ -258,9 +262,8 @@ uint32_t hist_row_thread(const struct hist *h, size_t row)
 					break;
 				}
 		}
-		for (size_t q = r; q < end; q++)
-			if (h->row_group[q] == g)
-				mark[hist_node_key_of_row(h, (uint32_t)q)] = 0;
+		for (size_t q = gs; q < gpos[g]; q++)
+			mark[hist_node_key_of_row(h, byg[q])] = 0;
 	}
 	for (size_t t = 0; t < nt; t++)
 		if (tw[t] > best) {
@@ -269,5 +272,7 @@ uint32_t hist_row_thread(const struct hist *h, size_t row)
 		}
 	free(tw);
 	free(mark);
+	free(gpos);
+	free(byg);
 	return bestt;
 }
