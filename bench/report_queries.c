@@ -34,6 +34,9 @@ static size_t expand_all(struct callgraph *g, uint32_t id)
 	return total;
 }
 
+/* graph: 0 rows only, 1 expand all of the first row's graph, 2 the
+ * has-graph flags of the first 30 rows (the browser's + markers), 3 the
+ * first row's heaviest thread (the browser's t). */
 static void timed(const char *name, const struct profile *p, const struct report_opts *o, int graph)
 {
 	double best = 1e9, first = 0;
@@ -43,11 +46,18 @@ static void timed(const char *name, const struct profile *p, const struct report
 		double t0 = ms();
 		struct hist *h = hist_new(p, o, err, sizeof(err));
 		rows = hist_nrows(h);
-		if (graph && rows) {
+		if (graph == 1 && rows) {
 			struct callgraph *g = callgraph_new(h, 0);
 			if (g)
 				rows = expand_all(g, callgraph_root(g));
 			callgraph_free(g);
+		} else if (graph == 2) {
+			size_t n = 0;
+			for (size_t r = 0; r < rows && r < 30; r++)
+				n += hist_row_has_graph(h, r);
+			rows = n;
+		} else if (graph == 3 && rows) {
+			rows = hist_row_thread(h, 0);
 		}
 		hist_free(h);
 		if (i == 0)
@@ -56,7 +66,7 @@ static void timed(const char *name, const struct profile *p, const struct report
 			best = ms() - t0;
 	}
 	printf("  %-38s %8.2f ms  (first %7.2f ms)  %7zu %s\n", name, best, first, rows,
-	       graph ? "graph lines" : "rows");
+	       graph == 1 ? "graph lines" : graph == 2 ? "of 30 with graphs" : graph == 3 ? "thread" : "rows");
 }
 
 int main(int argc, char **argv)
@@ -77,6 +87,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("  %-38s %8.2f ms\n", "load (read + aggregate)", ms() - t0);
+	t0 = ms();
+	profile_prepare(p);
+	printf("  %-38s %8.2f ms\n", "prepare (views, indexes; browser open)", ms() - t0);
 	report_opts_init(&o);
 	timed("first query (default keys)", p, &o, 0);
 	timed("same query again", p, &o, 0);
@@ -84,8 +97,12 @@ int main(int argc, char **argv)
 	timed("sort change: dso,sym", p, &o, 0);
 	o.order = ORDER_KEY;
 	timed("order by key", p, &o, 0);
+	o.order = ORDER_SELF;
+	timed("order by self (Children kept)", p, &o, 0);
 	o.order = ORDER_WEIGHT;
 	report_opts_set_sort(&o, "comm,dso,sym", err, sizeof(err));
+	timed("query + has-graph flags of 30 rows", p, &o, 2);
+	timed("query + heaviest thread of row 0", p, &o, 3);
 	o.children = CHILDREN_OFF;
 	timed("--no-children", p, &o, 0);
 	o.children = CHILDREN_AUTO;
@@ -99,7 +116,12 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name), "filter keystroke '%s'", keys[i]);
 		timed(name, p, &o, 0);
 	}
+	report_filter_set_symbol_literal(&o.filter, "func_2_1");
+	timed("literal filter 'func_2_1'", p, &o, 0);
 	report_filter_set_symbol(&o.filter, NULL, err, sizeof(err));
+	report_filter_zoom_dso(&o.filter, "/usr/lib/libc.so.6");
+	timed("zoom to a DSO", p, &o, 0);
+	report_filter_zoom_dso(&o.filter, NULL);
 	report_filter_zoom_thread(&o.filter, 1001);
 	timed("zoom to a thread", p, &o, 0);
 	report_filter_zoom_thread(&o.filter, 0);

@@ -32,10 +32,10 @@ struct callgraph {
 	uint32_t *order;
 	struct cgn *nodes;
 	size_t nnodes, cap_nodes;
-	/* tree mode (callee graphs): node ranges index tn, view nodes whose
-	 * subtree sums for the row's group are tot[2n], tot[2n+1] */
+	/* tree mode (callee graphs): node ranges index tn, view nodes of the
+	 * row's group grp (subtree sums from group_sum) */
 	bool tree;
-	const uint64_t *tot;
+	uint32_t grp;
 	uint32_t *tn;
 	size_t ntn, cap_tn;
 };
@@ -121,6 +121,8 @@ static void build_index(struct hist *h)
 
 /* Collect the paths of the entry's records (on the root's first expansion). */
 static void collect_paths(struct callgraph *g);
+static void group_sum(struct hist *h, uint32_t grp, uint32_t from, uint32_t to, uint64_t *w,
+		      uint64_t *s);
 
 struct callgraph *callgraph_new(const struct hist *h, size_t rowi)
 {
@@ -154,7 +156,8 @@ struct callgraph *callgraph_new(const struct hist *h, size_t rowi)
 
 /* Append the path of record r through its entry node x: callee order from
  * x down to the leaf, caller order from x up to the outermost frame. */
-static void add_path(struct callgraph *g, const struct rec *r, uint32_t x)
+static void add_path_w(struct callgraph *g, uint32_t leaf, uint32_t x, uint64_t weight,
+		       uint64_t samples)
 {
 	const struct view *v = g->h->v;
 	struct cpath *cp;
@@ -162,9 +165,9 @@ static void add_path(struct callgraph *g, const struct rec *r, uint32_t x)
 	xgrow(&g->paths, &g->cap_paths, g->npaths + 1, sizeof(*g->paths));
 	cp = &g->paths[g->npaths++];
 	cp->off = (uint32_t)g->npsyms;
-	cp->weight = r->weight;
-	cp->samples = r->samples;
-	len = g->callers ? v->depth[x] : v->depth[r->leaf] - v->depth[x] + 1;
+	cp->weight = weight;
+	cp->samples = samples;
+	len = g->callers ? v->depth[x] : v->depth[leaf] - v->depth[x] + 1;
 	cp->len = len;
 	xgrow(&g->psyms, &g->cap_psyms, g->npsyms + len, sizeof(uint32_t));
 	if (g->callers) {
@@ -173,7 +176,7 @@ static void add_path(struct callgraph *g, const struct rec *r, uint32_t x)
 			*out++ = v->sym[n];
 	} else {
 		uint32_t *out = g->psyms + g->npsyms + len;
-		for (uint32_t n = r->leaf;; n = v->parent[n]) {
+		for (uint32_t n = leaf;; n = v->parent[n]) {
 			*--out = v->sym[n];
 			if (n == x)
 				break;
@@ -182,12 +185,60 @@ static void add_path(struct callgraph *g, const struct rec *r, uint32_t x)
 	g->npsyms += len;
 }
 
+static void add_path(struct callgraph *g, const struct rec *r, uint32_t x)
+{
+	add_path_w(g, r->leaf, x, r->weight, r->samples);
+}
+
+/* Caller paths depend only on the entry node x: one path per x, weighted
+ * by the group's records through it (with children: the subtree of each
+ * outermost entry node; without: the records ending at x). */
+static void collect_caller_paths(struct callgraph *g)
+{
+	struct hist *h = (struct hist *)g->h; /* prefix cache */
+	const struct view *v = h->v;
+	uint32_t grp = h->row_group[g->rowi];
+
+	if (h->children) {
+		const uint32_t *xs;
+		size_t nx;
+		if (h->fk == FK_NONE) {
+			const uint32_t *cstart, *kids = view_children(v, &cstart);
+			xs = kids + cstart[v->nnodes];
+			nx = cstart[v->nnodes + 1] - cstart[v->nnodes];
+		} else {
+			xs = view_first_nodes(h->p, v, h->fk == FK_SYM ? 2 : 1, g->key, &nx);
+		}
+		for (size_t i = 0; i < nx; i++) {
+			uint64_t w, sm;
+			group_sum(h, grp, xs[i], v->end[xs[i]], &w, &sm);
+			if (sm)
+				add_path_w(g, xs[i], xs[i], w, sm);
+		}
+	} else {
+		/* the group's records are sorted by leaf: one path per leaf run */
+		for (uint32_t i = h->gstart[grp]; i < h->gstart[grp + 1];) {
+			uint32_t leaf = v->recs[h->order[i]].leaf;
+			uint64_t w = 0, sm = 0;
+			bool mine = hist_node_key(h, leaf) == g->key;
+			for (; i < h->gstart[grp + 1] && v->recs[h->order[i]].leaf == leaf; i++) {
+				w += v->recs[h->order[i]].weight;
+				sm += v->recs[h->order[i]].samples;
+			}
+			if (mine)
+				add_path_w(g, leaf, leaf, w, sm);
+		}
+	}
+}
+
 static void collect_paths(struct callgraph *g)
 {
 	struct hist *h = (struct hist *)g->h; /* index cache */
 	const struct view *v = h->v;
 
-	if (!h->ridx_start && h->graphs++ == 0) {
+	if (g->callers) {
+		collect_caller_paths(g);
+	} else if (!h->ridx_start && h->graphs++ == 0) {
 		/* One graph (the TUI's case): find the outermost entry node on
 		 * every path with one pass over the tree, then scan the group. */
 		uint32_t grp = h->row_group[g->rowi];
@@ -294,39 +345,72 @@ struct bucket {
 
 /* ---- tree mode: callee graphs from the view tree ---- */
 
-/* Subtree (weight, samples) of every view node for the records of group
- * g, computed once per group and cached in the hist; NULL when the cache
- * would take more than 64 MB (graphs then fall back to per-record paths). */
-size_t callgraph_tree_limit = (size_t)4 << 20;
+/* Tree mode needs no per-group arrays, so it is always on; the unit tests
+ * set this to 0 to compare it with per-record paths. */
+size_t callgraph_tree_limit = SIZE_MAX;
 
-static const uint64_t *group_totals(struct hist *h, uint32_t g)
+/* Prefix sums of (weight, samples) over h->order, whose records are sorted
+ * by leaf within each group: built once per hist (one pass). */
+static const uint64_t *group_prefix(struct hist *h)
 {
-	const struct view *v = h->v;
-	size_t nn = v->nnodes;
-	uint64_t *t;
+	size_t n = h->gstart[h->ngroups];
 	if (!h->gtot) {
-		if ((uint64_t)h->ngroups * nn > callgraph_tree_limit)
-			return NULL;
-		h->gtot = xcalloc(2 * (h->ngroups ? h->ngroups : 1) * (nn ? nn : 1), sizeof(uint64_t));
-		h->gtot_done = xcalloc(h->ngroups ? h->ngroups : 1, 1);
-	}
-	t = h->gtot + 2 * (size_t)g * nn;
-	if (!h->gtot_done[g]) {
-		for (uint32_t i = h->gstart[g]; i < h->gstart[g + 1]; i++) {
+		const struct view *v = h->v;
+		uint64_t *pre = xmalloc(2 * (n + 1), sizeof(uint64_t));
+		h->oleaf = xmalloc(n ? n : 1, sizeof(uint32_t));
+		pre[0] = pre[1] = 0;
+		for (size_t i = 0; i < n; i++) {
 			const struct rec *r = &v->recs[h->order[i]];
-			t[2 * (size_t)r->leaf] += r->weight;
-			t[2 * (size_t)r->leaf + 1] += r->samples;
+			h->oleaf[i] = r->leaf;
+			pre[2 * i + 2] = pre[2 * i] + r->weight;
+			pre[2 * i + 3] = pre[2 * i + 1] + r->samples;
 		}
-		for (size_t n = nn; n-- > 0;) {
-			uint32_t par = v->parent[n];
-			if (t[2 * n + 1] && par != PROFILE_NONE) {
-				t[2 * (size_t)par] += t[2 * n];
-				t[2 * (size_t)par + 1] += t[2 * n + 1];
-			}
-		}
-		h->gtot_done[g] = 1;
+		h->gtot = pre;
 	}
-	return t;
+	return h->gtot;
+}
+
+/* First index in order[lo, hi) whose leaf is >= node (group_prefix first). */
+static uint32_t lower_leaf(const struct hist *h, uint32_t lo, uint32_t hi, uint32_t node)
+{
+	const uint32_t *leaf = h->oleaf;
+	while (hi - lo > 16) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (leaf[mid] < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo < hi && leaf[lo] < node)
+		lo++;
+	return lo;
+}
+
+/* lower_leaf when the answer is likely close to lo: exponential steps,
+ * then bisection (cost grows with the log of the distance). */
+static uint32_t gallop_leaf(const struct hist *h, uint32_t lo, uint32_t hi, uint32_t node)
+{
+	uint32_t step = 1;
+	if (lo >= hi || h->oleaf[lo] >= node)
+		return lo;
+	while (lo + step < hi && h->oleaf[lo + step] < node) {
+		lo += step;
+		step *= 2;
+	}
+	return lower_leaf(h, lo + 1, lo + step < hi ? lo + step : hi, node);
+}
+
+/* (weight, samples) of group grp's kept records with a leaf in view nodes
+ * [from, to): a node's subtree with to = end[node], its own samples with
+ * to = node + 1.  Two bisections; no per-node arrays. */
+static void group_sum(struct hist *h, uint32_t grp, uint32_t from, uint32_t to, uint64_t *w,
+		      uint64_t *s)
+{
+	const uint64_t *pre = group_prefix(h);
+	uint32_t lo = h->gstart[grp], hi = h->gstart[grp + 1];
+	uint32_t a = lower_leaf(h, lo, hi, from), b = lower_leaf(h, a, hi, to);
+	*w = pre[2 * (size_t)b] - pre[2 * (size_t)a];
+	*s = pre[2 * (size_t)b + 1] - pre[2 * (size_t)a + 1];
 }
 
 /* The root's view nodes: the outermost nodes of the entry's key (the
@@ -338,9 +422,9 @@ static bool tree_init(struct callgraph *g)
 	const uint32_t *xs;
 	size_t nx;
 
-	g->tot = group_totals(h, h->row_group[g->rowi]);
-	if (!g->tot)
+	if ((uint64_t)h->ngroups * v->nnodes > callgraph_tree_limit)
 		return false;
+	g->grp = h->row_group[g->rowi];
 	if (h->fk == FK_NONE) {
 		const uint32_t *cstart, *kids = view_children(v, &cstart);
 		xs = kids + cstart[v->nnodes];
@@ -348,11 +432,10 @@ static bool tree_init(struct callgraph *g)
 	} else {
 		xs = view_first_nodes(h->p, v, h->fk == FK_SYM ? 2 : 1, g->key, &nx);
 	}
-	for (size_t i = 0; i < nx; i++)
-		if (g->tot[2 * (size_t)xs[i] + 1]) {
-			xgrow(&g->tn, &g->cap_tn, g->ntn + 1, sizeof(*g->tn));
-			g->tn[g->ntn++] = xs[i];
-		}
+	/* expand_tree drops the nodes without records of the group */
+	xgrow(&g->tn, &g->cap_tn, nx ? nx : 1, sizeof(*g->tn));
+	memcpy(g->tn, xs, nx * sizeof(*xs));
+	g->ntn = nx;
 	g->nodes[0].rb = 0;
 	g->nodes[0].re = (uint32_t)g->ntn;
 	return true;
@@ -371,27 +454,70 @@ struct tbucket {
  * symbol, below that the view children of the node's view nodes. */
 static void expand_tree(struct callgraph *g, uint32_t id)
 {
-	const struct view *v = g->h->v;
-	const uint32_t *cstart, *vk = view_children(v, &cstart);
+	struct hist *h = (struct hist *)g->h; /* prefix cache */
+	const struct view *v = h->v;
+	const uint64_t *pre = group_prefix(h);
 	struct cgn *n = &g->nodes[id];
 	uint32_t rb = n->rb, re = n->re, d = n->pub.depth;
 	uint32_t *cand = NULL, *bidx, *slots, *kids = NULL;
-	size_t nc = 0, capc = 0, nb = 0, nk = 0, mask = 15, add = 0;
+	uint64_t *cw = NULL; /* per candidate: subtree (weight, samples) */
+	size_t nc = 0, capc = 0, capw = 0, nb = 0, nk = 0, mask = 15, add = 0;
 	struct tbucket *b;
 	uint64_t sum = 0, nhidden = 0, hidden_w = 0;
 
-	for (uint32_t i = rb; i < re; i++) {
+	const uint32_t *cstart, *vk = view_children(v, &cstart);
+	uint32_t base = h->gstart[g->grp], prevx = 0;
+	/* The entry's own line (sym key): its nodes all carry the entry's
+	 * symbol and together weigh what the row does; no sums needed. */
+	bool whole = d == 0 && h->fk == FK_SYM;
+	for (uint32_t i = rb; i < re && whole; i++) {
+		xgrow(&cand, &capc, nc + 1, sizeof(*cand));
+		xgrow(&cw, &capw, 2 * (nc + 1), sizeof(*cw));
+		cw[2 * nc] = i == rb ? n->pub.weight : 0;
+		cw[2 * nc + 1] = i == rb ? n->pub.samples : 0;
+		cand[nc++] = g->tn[i];
+	}
+	for (uint32_t i = whole ? re : rb; i < re; i++) {
 		uint32_t x = g->tn[i];
-		if (d == 0) {
-			xgrow(&cand, &capc, nc + 1, sizeof(*cand));
-			cand[nc++] = x;
-			continue;
-		}
-		for (uint32_t j = cstart[x]; j < cstart[x + 1]; j++)
-			if (g->tot[2 * (size_t)vk[j] + 1]) {
-				xgrow(&cand, &capc, nc + 1, sizeof(*cand));
-				cand[nc++] = vk[j];
+		/* the group's records under x, in leaf (pre-order) order; the
+		 * children's subtrees follow each other, so each sum starts
+		 * where the previous one ended, and children without records
+		 * are never visited: the next record's leaf names the next
+		 * child (its ancestor one level below x) */
+		uint32_t lo, hi;
+		if (x < prevx) /* view nodes come in increasing order: search on */
+			base = h->gstart[g->grp];
+		prevx = x;
+		lo = gallop_leaf(h, base, h->gstart[g->grp + 1], d == 0 ? x : x + 1);
+		hi = gallop_leaf(h, lo, h->gstart[g->grp + 1], v->end[x]);
+		base = hi;
+		while (lo < hi) {
+			uint32_t c = x, to;
+			uint64_t w, sm;
+			if (d != 0) {
+				/* the last child of x at or before the leaf */
+				uint32_t ka = cstart[x], kb = cstart[x + 1], leaf = h->oleaf[lo];
+				while (kb - ka > 1) {
+					uint32_t m = ka + (kb - ka) / 2;
+					if (vk[m] <= leaf)
+						ka = m;
+					else
+						kb = m;
+				}
+				c = vk[ka];
 			}
+			to = gallop_leaf(h, lo, hi, v->end[c]);
+			w = pre[2 * (size_t)to] - pre[2 * (size_t)lo];
+			sm = pre[2 * (size_t)to + 1] - pre[2 * (size_t)lo + 1];
+			lo = to;
+			if (!sm)
+				continue;
+			xgrow(&cand, &capc, nc + 1, sizeof(*cand));
+			xgrow(&cw, &capw, 2 * (nc + 1), sizeof(*cw));
+			cw[2 * nc] = w;
+			cw[2 * nc + 1] = sm;
+			cand[nc++] = c;
+		}
 	}
 	while (mask < nc * 2)
 		mask = mask * 2 + 1;
@@ -410,8 +536,8 @@ static void expand_tree(struct callgraph *g, uint32_t id)
 		}
 		bidx[i] = slots[sl] - 1;
 		b[bidx[i]].count++;
-		b[bidx[i]].weight += g->tot[2 * (size_t)cand[i]];
-		b[bidx[i]].samples += g->tot[2 * (size_t)cand[i] + 1];
+		b[bidx[i]].weight += cw[2 * i];
+		b[bidx[i]].samples += cw[2 * i + 1];
 	}
 	free(slots);
 	/* visible buckets get a cg node and a range at the end of tn */
@@ -451,6 +577,7 @@ static void expand_tree(struct callgraph *g, uint32_t id)
 	free(b);
 	free(bidx);
 	free(cand);
+	free(cw);
 	n = &g->nodes[id];
 	n->pub.self = d == 0 || n->pub.weight < sum ? 0 : n->pub.weight - sum;
 	n->pub.nhidden = (uint32_t)nhidden;
@@ -614,4 +741,31 @@ enum frame_kind callgraph_kind(const struct callgraph *g, uint32_t id)
 {
 	const struct cg_node *n = callgraph_node(g, id);
 	return n && n->sym != PROFILE_NONE ? profile_sym_kind(g->h->p, n->sym) : FRAME_UNKNOWN;
+}
+
+bool callgraph_has_lines(struct callgraph *g)
+{
+	const uint32_t *ids;
+	uint32_t only;
+	size_t n = callgraph_children(g, callgraph_root(g), &ids);
+	if (n != 1)
+		return n > 0;
+	only = ids[0];
+	return callgraph_children(g, only, &ids) > 0;
+}
+
+bool hist_row_has_graph(const struct hist *h, size_t row)
+{
+	struct hist *mh = (struct hist *)h; /* cache fill */
+	struct callgraph *g;
+	if (row >= h->nrows)
+		return false;
+	if (!h->has_graph)
+		mh->has_graph = xcalloc(h->nrows, 1);
+	if (!h->has_graph[row]) {
+		g = callgraph_new(h, row);
+		mh->has_graph[row] = g && callgraph_has_lines(g) ? 2 : 1;
+		callgraph_free(g);
+	}
+	return h->has_graph[row] == 2;
 }

@@ -4,7 +4,6 @@
 
 #include "pytop/xalloc.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,110 +23,6 @@ static struct keyset keyset_prefix(const struct report_opts *o, size_t n)
 static enum frame_key keyset_fk(const struct keyset *ks)
 {
 	return ks->k[SORT_SYM] ? FK_SYM : ks->k[SORT_DSO] ? FK_DSO : FK_NONE;
-}
-
-/* ---- filters ---- */
-
-struct filter_state {
-	uint8_t *thread_ok;  /* per thread */
-	uint8_t *dso_in;     /* per dso, NULL without a dso filter */
-	uint8_t *node_flags; /* per view node: 1 = symbol match on path, 2 = dso on path */
-	uint8_t need;        /* flags a kept sample's leaf must have */
-};
-
-static bool in_u32(const uint32_t *v, size_t n, uint32_t x)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
-
-static bool in_str(char *const *v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
-}
-
-static int filter_prepare(struct hist *h, struct filter_state *fs, char *err, size_t errlen)
-{
-	const struct profile *p = h->p;
-	const struct report_filter *f = &h->o.filter;
-	const struct view *v = h->v;
-	size_t nt = profile_nthreads(p);
-	uint8_t *sym_match = NULL;
-
-	memset(fs, 0, sizeof(*fs));
-	fs->thread_ok = xmalloc(nt ? nt : 1, 1);
-	for (size_t t = 0; t < nt; t++) {
-		bool ok = true;
-		if (f->ncomms && !in_str(f->comms, f->ncomms, profile_thread_comm(p, (uint32_t)t)))
-			ok = false;
-		if (f->npids && !in_u32(f->pids, f->npids, profile_thread_pid(p, (uint32_t)t)))
-			ok = false;
-		if (f->ntids && !in_u32(f->tids, f->ntids, profile_thread_tid(p, (uint32_t)t)))
-			ok = false;
-		fs->thread_ok[t] = ok;
-	}
-	if (f->symbol && !f->symbol[strcspn(f->symbol, "\\^$.[]|()*+?{}")]) {
-		/* a plain word: the regex would be a substring search anyway */
-		sym_match = xmalloc(p->nsyms ? p->nsyms : 1, 1);
-		for (size_t s = 0; s < p->nsyms; s++) {
-			const struct psym *ps = &p->syms[s];
-			sym_match[s] = strstr(ps->raw, f->symbol) || strstr(ps->shortn, f->symbol) ||
-				       strstr(ps->longn, f->symbol);
-		}
-		fs->need |= 1;
-	} else if (f->symbol) {
-		regex_t re;
-		int rc = regcomp(&re, f->symbol, REG_EXTENDED | REG_NOSUB);
-		if (rc) {
-			char msg[128];
-			regerror(rc, &re, msg, sizeof(msg));
-			regfree(&re);
-			snprintf(err, errlen, "bad regular expression '%s': %s", f->symbol, msg);
-			return -1;
-		}
-		sym_match = xmalloc(p->nsyms ? p->nsyms : 1, 1);
-		for (size_t s = 0; s < p->nsyms; s++) {
-			const struct psym *ps = &p->syms[s];
-			sym_match[s] = !regexec(&re, ps->raw, 0, NULL, 0) ||
-				       (ps->shortn != ps->raw && !regexec(&re, ps->shortn, 0, NULL, 0)) ||
-				       (ps->longn != ps->shortn && !regexec(&re, ps->longn, 0, NULL, 0));
-		}
-		regfree(&re);
-		fs->need |= 1;
-	}
-	if (f->ndsos) {
-		fs->dso_in = xcalloc(p->ndsos ? p->ndsos : 1, 1);
-		for (size_t d = 0; d < p->ndsos; d++)
-			fs->dso_in[d] = in_str(f->dsos, f->ndsos, p->dsos[d].base) ||
-					in_str(f->dsos, f->ndsos, p->dsos[d].path);
-		fs->need |= 2;
-	}
-	if (fs->need) {
-		fs->node_flags = xmalloc(v->nnodes ? v->nnodes : 1, 1);
-		for (size_t n = 0; n < v->nnodes; n++) {
-			uint32_t s = v->sym[n], par = v->parent[n];
-			uint8_t fl = par == PROFILE_NONE ? 0 : fs->node_flags[par];
-			if (sym_match && sym_match[s])
-				fl |= 1;
-			if (fs->dso_in && fs->dso_in[p->syms[s].dso])
-				fl |= 2;
-			fs->node_flags[n] = fl;
-		}
-	}
-	free(sym_match);
-	return 0;
-}
-
-static void filter_done(struct filter_state *fs)
-{
-	free(fs->thread_ok);
-	free(fs->dso_in);
-	free(fs->node_flags);
 }
 
 /* ---- thread groups ---- */
@@ -214,6 +109,8 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	uint32_t st = 0;
 	const uint8_t *first = NULL;
 	uint64_t *tw = NULL; /* per node: weight, samples */
+	const struct thread_keys *tk = NULL;
+	uint32_t *tgstart = NULL, *tg = NULL; /* threads by group (with tk) */
 
 	memset(L, 0, sizeof(*L));
 	L->ngroups = thread_groups(p, ks, gid, &rep);
@@ -234,7 +131,21 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	/* Children: either walk each record's path (cost: sum of depths) or,
 	 * per group, sum weights up the tree and credit the outermost node of
 	 * each key (cost: nodes per group, sequential).  Pick the cheaper. */
-	if (children && fk != FK_NONE) {
+	/* Without path filters a group's totals are its threads' totals. */
+	if (children && fk != FK_NONE && !fs->need)
+		tk = view_thread_keys(p, v, fk == FK_SYM ? 2 : 1);
+	if (tk) {
+		tgstart = xcalloc(L->ngroups + 1, sizeof(uint32_t));
+		tg = xmalloc(nt ? nt : 1, sizeof(uint32_t));
+		for (size_t t = 0; t < nt; t++)
+			tgstart[gid[t] + 1]++;
+		for (size_t g = 0; g < L->ngroups; g++)
+			tgstart[g + 1] += tgstart[g];
+		for (size_t t = 0; t < nt; t++) /* tgstart[g] moves to group g's end */
+			tg[tgstart[gid[t]]++] = (uint32_t)t;
+		memmove(tgstart + 1, tgstart, L->ngroups * sizeof(uint32_t));
+		tgstart[0] = 0;
+	} else if (children && fk != FK_NONE) {
 		uint64_t walk = 0, dense = (uint64_t)L->ngroups * v->nnodes;
 		for (size_t i = 0; i < nkept; i++)
 			walk += v->depth[v->recs[kept[i]].leaf];
@@ -249,7 +160,21 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	for (size_t g = 0; g < L->ngroups; g++) {
 		size_t ntouched = 0;
 		uint32_t maxleaf = 0;
-		for (uint32_t i = L->gstart[g]; i < L->gstart[g + 1]; i++) {
+		for (uint32_t j = tk ? tgstart[g] : 0; tk && j < tgstart[g + 1]; j++) {
+			uint32_t t = tg[j];
+			if (!fs->thread_ok[t])
+				continue;
+			for (uint32_t e = tk->start[t]; e < tk->start[t + 1]; e++) {
+				uint32_t k = tk->e[e].key;
+				if (seen[k] != g + 1) {
+					seen[k] = (uint32_t)g + 1;
+					touched[ntouched++] = k;
+				}
+				for (int c = 0; c < 4; c++)
+					acc[k * 4 + (size_t)c] += tk->e[e].w[c];
+			}
+		}
+		for (uint32_t i = tk ? 0 : L->gstart[g]; !tk && i < L->gstart[g + 1]; i++) {
 			const struct rec *r = &v->recs[L->order[i]];
 			uint32_t n = r->leaf;
 			uint32_t k = fk == FK_SYM ? v->sym[n] : fk == FK_DSO ? sym_dso(p, v->sym[n]) : 0;
@@ -346,6 +271,8 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	}
 	free(gid);
 	free(rep);
+	free(tgstart);
+	free(tg);
 	free(acc);
 	free(stamp);
 	free(seen);
@@ -424,6 +351,14 @@ static int row_cmp(const void *x, const void *y, void *arg)
 			return wa > wb ? -1 : 1;
 		if (h->children && a->self != b->self)
 			return a->self > b->self ? -1 : 1;
+		r = keys_cmp(h, a, b);
+		return r ? r : ids_cmp(a, b);
+	}
+	if (h->o.order == ORDER_SELF) {
+		if (a->self != b->self)
+			return a->self > b->self ? -1 : 1;
+		if (a->children != b->children)
+			return a->children > b->children ? -1 : 1;
 		r = keys_cmp(h, a, b);
 		return r ? r : ids_cmp(a, b);
 	}
@@ -654,8 +589,8 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		      (o->children == CHILDREN_ON ||
 		       (o->children == CHILDREN_AUTO && p->info.has_callchains));
 	h->callers = o->inverted || !h->children;
-	if (filter_prepare(h, &fs, err, errlen) < 0) {
-		filter_done(&fs);
+	if (hist_filter_prepare(h, &fs, err, errlen) < 0) {
+		hist_filter_done(&fs);
 		report_opts_free(&h->o);
 		free(h);
 		return NULL;
@@ -664,13 +599,16 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 	kept = xmalloc(h->v->nrecs ? h->v->nrecs : 1, sizeof(uint32_t));
 	native_dso = xcalloc(p->ndsos ? p->ndsos : 1, sizeof(uint64_t));
 	h->classes.top_native_dso = PROFILE_NONE;
+	bool path_dropped = false;
 	for (size_t i = 0; i < h->v->nrecs; i++) {
 		const struct rec *r = &h->v->recs[i];
 		const struct psym *s = &p->syms[h->v->sym[r->leaf]];
 		if (!fs.thread_ok[r->thread])
 			continue;
-		if (fs.need && (fs.node_flags[r->leaf] & fs.need) != fs.need)
+		if (fs.need && (fs.node_flags[r->leaf] & fs.need) != fs.need) {
+			path_dropped = true;
 			continue;
+		}
 		kept[nkept++] = (uint32_t)i;
 		h->kept_weight += r->weight;
 		h->kept_samples += r->samples;
@@ -680,6 +618,10 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		if (s->kind == FRAME_NATIVE)
 			native_dso[s->dso] += r->weight;
 	}
+	/* a symbol or DSO filter that keeps every stack of the kept threads
+	 * changes no total: the levels may use the per-thread totals */
+	if (!path_dropped)
+		fs.need = 0;
 	h->classes.total = h->kept_weight;
 	for (size_t d = 0; d < p->ndsos; d++)
 		if (native_dso[d] > h->classes.top_native_weight) {
@@ -731,7 +673,7 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		h->ngroups = L.ngroups;
 	}
 	free(kept);
-	filter_done(&fs);
+	hist_filter_done(&fs);
 	hist_compute_widths(h);
 	return h;
 }
@@ -747,7 +689,8 @@ void hist_free(struct hist *h)
 	free(h->ridx_start);
 	free(h->ridx);
 	free(h->gtot);
-	free(h->gtot_done);
+	free(h->oleaf);
+	free(h->has_graph);
 	report_opts_free(&h->o);
 	free(h);
 }

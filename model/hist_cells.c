@@ -2,8 +2,11 @@
  * widths and cell text shared by the printers, the TUI and search. */
 #include "hist_int.h"
 
+#include "pytop/xalloc.h"
+
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- widths ---- */
@@ -213,4 +216,63 @@ const char *hist_title(const struct hist *h, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, ", kept %" PRIu64 " (%.2f%%)", h->kept_samples,
 			 in->nsamples ? 100.0 * (double)h->kept_samples / (double)in->nsamples : 0.0);
 	return buf;
+}
+
+/* ---- row -> thread ---- */
+
+uint32_t hist_row_thread(const struct hist *h, size_t row)
+{
+	const struct view *v = h->v;
+	size_t nt = profile_nthreads(h->p);
+	size_t nk = h->fk == FK_SYM ? h->p->nsyms : h->fk == FK_DSO ? h->p->ndsos : 1;
+	uint64_t *tw, best = 0;
+	uint8_t *mark;
+	uint32_t bestt = PROFILE_NONE, *byg, *gpos;
+	size_t end, gs = 0; /* start of group g's rows in byg */
+
+	if (row >= h->nrows)
+		return PROFILE_NONE;
+	end = h->rows[row].end > row ? h->rows[row].end : row + 1;
+	tw = xcalloc(nt ? nt : 1, sizeof(uint64_t));
+	mark = xcalloc(nk ? nk : 1, 1);
+	/* the rows by group (counting sort): rows of one group share its
+	 * records, so mark their keys and walk the records once */
+	gpos = xcalloc(h->ngroups + 1, sizeof(uint32_t));
+	byg = xmalloc(end - row, sizeof(uint32_t));
+	for (size_t r = row; r < end; r++)
+		if (h->row_group[r] != HIST_NONE)
+			gpos[h->row_group[r] + 1]++;
+	for (size_t g = 0; g < h->ngroups; g++)
+		gpos[g + 1] += gpos[g];
+	for (size_t r = row; r < end; r++)
+		if (h->row_group[r] != HIST_NONE)
+			byg[gpos[h->row_group[r]]++] = (uint32_t)r; /* gpos[g]: end of g */
+	for (size_t g = 0; g < h->ngroups; gs = gpos[g++]) {
+		if (gs == gpos[g])
+			continue;
+		for (size_t q = gs; q < gpos[g]; q++)
+			mark[hist_node_key_of_row(h, byg[q])] = 1;
+		for (uint32_t i = h->gstart[g]; i < h->gstart[g + 1]; i++) {
+			const struct rec *rc = &v->recs[h->order[i]];
+			uint32_t n = rc->leaf;
+			/* Children: the key anywhere on the path; Self: at the leaf */
+			for (; n != PROFILE_NONE; n = h->children ? v->parent[n] : PROFILE_NONE)
+				if (mark[hist_node_key(h, n)]) {
+					tw[rc->thread] += rc->weight;
+					break;
+				}
+		}
+		for (size_t q = gs; q < gpos[g]; q++)
+			mark[hist_node_key_of_row(h, byg[q])] = 0;
+	}
+	for (size_t t = 0; t < nt; t++)
+		if (tw[t] > best) {
+			best = tw[t];
+			bestt = (uint32_t)t;
+		}
+	free(tw);
+	free(mark);
+	free(gpos);
+	free(byg);
+	return bestt;
 }

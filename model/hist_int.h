@@ -29,8 +29,9 @@ struct hist {
 	uint32_t *ridx_start;      /* nrows + 1 offsets into ridx */
 	struct hist_ref { uint32_t rec, node; } *ridx; /* record, outermost entry node */
 	unsigned graphs;           /* call graphs collected so far */
-	uint64_t *gtot;            /* per group and view node: subtree (weight, samples) */
-	uint8_t *gtot_done;        /* per group: gtot filled */
+	uint64_t *gtot;            /* prefix (weight, samples) over order (callgraph.c) */
+	uint32_t *oleaf;           /* leaf of each record of order */
+	uint8_t *has_graph;        /* per row: 0 not asked, 1 no graph, 2 graph */
 };
 
 /* Frame key of view node n under fk (0 for FK_NONE). */
@@ -40,10 +41,24 @@ static inline uint32_t hist_node_key(const struct hist *h, uint32_t n)
 	return h->fk == FK_SYM ? s : h->fk == FK_DSO ? h->p->syms[s].dso : 0;
 }
 
-/* Most (groups x view nodes) entries the callee-graph subtree cache may
- * hold (4M = 64 MB); beyond it graphs use per-record paths.  A variable so
- * the unit tests can force either way. */
+/* Most (groups x view nodes) a callee graph uses tree mode for (no limit
+ * by default); beyond it graphs use per-record paths.  A variable so the
+ * unit tests can force either way. */
 extern size_t callgraph_tree_limit;
+
+/* The sample filters of a query, prepared for one pass over the records
+ * (hist_filter.c). */
+struct filter_state {
+	uint8_t *thread_ok;  /* per thread */
+	uint8_t *dso_in;     /* per dso, NULL without a dso filter */
+	uint8_t *node_flags; /* per view node: 1 = symbol match on path, 2 = dso on path */
+	uint8_t need;        /* flags a kept sample's leaf must have */
+};
+
+/* Fill fs for h's filters.  Returns -1 with a one-line reason in err for a
+ * bad regex (fs must still be released with hist_filter_done). */
+int hist_filter_prepare(struct hist *h, struct filter_state *fs, char *err, size_t errlen);
+void hist_filter_done(struct filter_state *fs);
 
 /* Fill h->widths from the rows (hist_cells.c). */
 void hist_compute_widths(struct hist *h);

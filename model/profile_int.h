@@ -28,14 +28,25 @@ struct rec {
 	uint64_t weight, samples;
 };
 
+/* Per-thread totals of every key (symbol or DSO) a thread's stacks touch:
+ * e[start[t] .. start[t+1]), w = self weight, self samples, children
+ * weight, children samples (children: the key anywhere on the stack,
+ * counted once). */
+struct thread_keys {
+	uint32_t *start;
+	struct thread_key { uint32_t key; uint64_t w[4]; } *e;
+	size_t n;
+};
+
 /* One way of seeing the stacks (normal or Python view): a prefix tree of
  * symbols, parents before children, and the records on it. */
 struct view {
-	uint32_t *parent, *sym, *depth;
+	/* nodes in depth-first pre-order: node n's subtree is [n, end[n]) */
+	uint32_t *parent, *sym, *depth, *end;
 	size_t nnodes, cap;
 	uint32_t *slots;    /* (parent, sym) -> node + 1 */
 	size_t mask;
-	struct rec *recs;
+	struct rec *recs;   /* sorted by leaf, one per (thread, leaf) */
 	size_t nrecs;
 	bool python;
 	/* first[fk][n]: no ancestor of n has n's key (fk 1 = DSO, 2 = sym);
@@ -51,6 +62,10 @@ struct view {
 	/* per-node (weight, samples) scratch sums for hist queries, all zero
 	 * between uses */
 	uint64_t *scratch;
+	/* per-thread key totals for fk 1 (DSO), 2 (sym), built on first use
+	 * (view_thread_keys; NULL when too costly) */
+	struct thread_keys *tk[3];
+	uint8_t tk_tried[3];
 };
 
 struct profile {
@@ -73,8 +88,9 @@ struct profile {
 	uint64_t *thread_weight, *thread_samples; /* per thread */
 };
 
-/* The view for opts->python, built on first use (never NULL). */
+/* The view for opts->python, built on first use (never NULL); view.c. */
 const struct view *profile_view(const struct profile *p, bool python);
+void view_free(struct view *v);
 
 /* The first-occurrence flags of v for frame key fk (1 = DSO, 2 = sym),
  * computed once per view (one depth-first pass). */
@@ -86,6 +102,16 @@ const uint32_t *view_children(const struct view *v, const uint32_t **cstart);
 /* The first-occurrence nodes of key under fk (1 = DSO, 2 = sym); sets *n. */
 const uint32_t *view_first_nodes(const struct profile *p, const struct view *v, int fk,
 				 uint32_t key, size_t *n);
+
+/* The per-thread key totals of v for fk (1 = DSO, 2 = sym), built once;
+ * NULL when threads x nodes is too large to be worth it (callers then
+ * walk the records). */
+const struct thread_keys *view_thread_keys(const struct profile *p, const struct view *v, int fk);
+/* Most (threads x view nodes) worth one pass per thread to build them
+ * (8M: a browser builds four at open); a variable so the unit tests can
+ * turn them off. */
+extern uint64_t view_thread_keys_limit;
+void thread_keys_free(struct thread_keys *tk);
 
 /* Display name flags for a view and verbosity. */
 static inline unsigned profile_name_flags(bool python, bool verbose)

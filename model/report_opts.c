@@ -266,6 +266,7 @@ int report_filter_set_symbol(struct report_filter *f, const char *regex, char *e
 	if (!regex || !*regex) {
 		free(f->symbol);
 		f->symbol = NULL;
+		f->symbol_literal = false;
 		return 0;
 	}
 	rc = regcomp(&re, regex, REG_EXTENDED | REG_NOSUB);
@@ -278,7 +279,15 @@ int report_filter_set_symbol(struct report_filter *f, const char *regex, char *e
 	regfree(&re);
 	free(f->symbol);
 	f->symbol = xstrdup(regex);
+	f->symbol_literal = false;
 	return 0;
+}
+
+void report_filter_set_symbol_literal(struct report_filter *f, const char *text)
+{
+	free(f->symbol);
+	f->symbol = text && *text ? xstrdup(text) : NULL;
+	f->symbol_literal = f->symbol != NULL;
 }
 
 bool report_filter_active(const struct report_filter *f)

@@ -207,20 +207,13 @@ int report_print_callgraph(FILE *out, struct callgraph *g, int margin)
 	struct gctx c = { .out = out, .g = g, .margin = margin };
 	const uint32_t *ids;
 	uint32_t root = callgraph_root(g);
-	size_t n = callgraph_children(g, root, &ids);
-	const struct cg_node *r = callgraph_node(g, root);
+	size_t n;
+	const struct cg_node *r;
 
-	if (!n)
+	if (!callgraph_has_lines(g))
 		return 0;
-	if (n == 1) {
-		/* the entry alone, calling nothing visible: no graph to draw */
-		const uint32_t *sub;
-		uint32_t only = ids[0];
-		if (!callgraph_children(g, only, &sub))
-			return 0;
-		n = callgraph_children(g, root, &ids);
-		r = callgraph_node(g, root);
-	}
+	n = callgraph_children(g, root, &ids);
+	r = callgraph_node(g, root);
 	if (n == 1 && !r->nhidden && !r->self) {
 		uint32_t first = ids[0], end;
 		fprintf(out, "%*s|\n", margin, "");

@@ -39,28 +39,18 @@ struct rows {
 void rows_query_set_order(struct rows_query *q, enum rows_order order)
 {
 	q->order = order;
-	q->opts.order = order == ROWS_ORDER_NAME ? ORDER_KEY : ORDER_WEIGHT;
-	/* TODO(model): an order "by self with the Children column shown";
-	 * until then ordering by self turns the Children column off. */
-	q->opts.children = order == ROWS_ORDER_SELF ? CHILDREN_OFF : q->children;
+	q->opts.order = order == ROWS_ORDER_NAME ? ORDER_KEY
+			: order == ROWS_ORDER_SELF ? ORDER_SELF : ORDER_WEIGHT;
+	q->opts.children = q->children;
 }
 
 bool rows_query_set_filter(struct rows_query *q, const char *text)
 {
-	char re[3 * sizeof(q->filter)], err[128];
-	size_t n = 0;
-
 	if (!strcmp(text, q->filter))
 		return false;
 	snprintf(q->filter, sizeof(q->filter), "%s", text);
-	/* The '/' filter is a literal substring: escape ERE metacharacters. */
-	for (const char *s = q->filter; *s && n + 3 < sizeof(re); s++) {
-		if (strchr("\\^$.[]|()*+?{}", *s))
-			re[n++] = '\\';
-		re[n++] = *s;
-	}
-	re[n] = '\0';
-	report_filter_set_symbol(&q->opts.filter, n ? re : NULL, err, sizeof(err));
+	/* the '/' filter is a literal substring */
+	report_filter_set_symbol_literal(&q->opts.filter, q->filter);
 	return true;
 }
 
@@ -132,6 +122,7 @@ struct rows *rows_new(const struct profile *p)
 {
 	struct rows *r = xcalloc(1, sizeof(*r));
 	r->p = p;
+	profile_prepare(p); /* no key pays for the views' first build */
 	return r;
 }
 
@@ -212,11 +203,13 @@ bool rows_apply(struct rows *r, const struct rows_query *q, char *err, size_t er
 
 /* ---- the forest ---- */
 
+/* Row's call graph, NULL when it has no lines to show. */
 static struct callgraph *graph_of(struct rows *r, size_t row)
 {
 	if (!r->graph_tried[row]) {
 		r->graph_tried[row] = 1;
-		r->graphs[row] = callgraph_new(r->h, row);
+		if (hist_row_has_graph(r->h, row))
+			r->graphs[row] = callgraph_new(r->h, row);
 	}
 	return r->graphs[row];
 }
@@ -241,22 +234,10 @@ static size_t hier_children(struct rows *r, size_t row, const uint32_t **out)
 static size_t graph_children(struct rows *r, size_t row, uint32_t node, const uint32_t **ids)
 {
 	struct callgraph *g = graph_of(r, row);
-	const uint32_t *sub;
-	size_t n;
 
 	if (!g)
 		return 0;
-	if (node != CG_NONE)
-		return callgraph_children(g, node, ids);
-	node = callgraph_root(g);
-	n = callgraph_children(g, node, ids);
-	if (n != 1)
-		return n;
-	/* The entry alone, calling nothing visible: no graph, as --stdio.
-	 * TODO(model): say so in the callgraph API so both share the rule. */
-	if (callgraph_children(g, (*ids)[0], &sub) == 0)
-		return 0;
-	return callgraph_children(g, node, ids); /* *ids was invalidated */
+	return callgraph_children(g, node != CG_NONE ? node : callgraph_root(g), ids);
 }
 
 static size_t rows_nchildren(void *ctx, tnode n)
@@ -292,14 +273,10 @@ static tnode rows_child(void *ctx, tnode n, size_t i)
 	return CG_TAG | (tnode)row << 32 | ids[i - nh];
 }
 
-/* Without building a graph: an entry may have a graph when the profile
- * has call stacks and graphs are on.  TODO(model): a cheap exact answer
- * (e.g. a hist_row flag "has graph children"). */
+/* Exact, without keeping a graph: hierarchy children or graph lines. */
 static bool rows_expandable(void *ctx, tnode n)
 {
 	struct rows *r = ctx;
-	const struct hist_row *hr;
-	const struct report_opts *o;
 	size_t row;
 
 	if (n & CG_TAG) /* a visible graph node: its graph exists */
@@ -307,11 +284,7 @@ static bool rows_expandable(void *ctx, tnode n)
 	row = (size_t)n - 1;
 	if (r->graph_tried[row])
 		return rows_nchildren(ctx, n) > 0;
-	hr = hist_row(r->h, row);
-	if (hr->end > row + 1)
-		return true;
-	o = hist_opts(r->h);
-	return profile_info(r->p)->has_callchains && o->graph != GRAPH_NONE;
+	return hist_row(r->h, row)->end > row + 1 || hist_row_has_graph(r->h, row);
 }
 
 const struct tree_ops rows_tree_ops = {
@@ -503,20 +476,17 @@ bool rows_zoom(struct rows *r, tnode n, bool dso, struct rows_query *q, char *er
 			goto none;
 		report_filter_zoom_dso(&q->opts.filter, profile_dso_name(r->p, d, true));
 		snprintf(label, sizeof(q->zoom_label[0]), "dso %s", profile_dso_name(r->p, d, false));
-	} else if (hr->tid != PROFILE_NONE) {
-		report_filter_zoom_thread(&q->opts.filter, hr->tid);
-		snprintf(label, sizeof(q->zoom_label[0]), "thread %u", hr->tid);
-	} else if (hr->comm != PROFILE_NONE) {
-		const char *comm = pdata_str(profile_pdata(r->p), hr->comm);
-		for (size_t i = 0; i < q->opts.filter.ncomms; i++)
-			free(q->opts.filter.comms[i]);
-		free(q->opts.filter.comms);
-		q->opts.filter.comms = NULL;
-		q->opts.filter.ncomms = 0;
-		report_filter_add_comms(&q->opts.filter, comm, err, errlen);
-		snprintf(label, sizeof(q->zoom_label[0]), "comm %s", comm);
 	} else {
-		goto none;
+		/* the row's thread, or under other keys its heaviest thread */
+		uint32_t tid = hr->tid, th;
+		if (tid == PROFILE_NONE) {
+			th = hist_row_thread(r->h, row_of(n));
+			if (th == PROFILE_NONE)
+				goto none;
+			tid = profile_thread_tid(r->p, th);
+		}
+		report_filter_zoom_thread(&q->opts.filter, tid);
+		snprintf(label, sizeof(q->zoom_label[0]), "thread %u", tid);
 	}
 	q->saved[q->nzoom++] = copy;
 	return true;
@@ -525,7 +495,7 @@ none:
 	tmp.filter = copy;
 	report_opts_free(&tmp);
 	snprintf(err, errlen, dso ? "this line has no DSO to zoom into"
-				  : "this line has no thread: sort by tid or comm (s) to zoom into one");
+				  : "this line has no samples of a thread to zoom into");
 	return false;
 }
 

@@ -46,6 +46,17 @@ const struct cg_node *callgraph_node(const struct callgraph *g, uint32_t id);
 /* Visible children of node id, heaviest first: sets *ids to an array valid
  * until the next callgraph_children() and returns its length. */
 size_t callgraph_children(struct callgraph *g, uint32_t id, const uint32_t **ids);
+/* True when the graph has lines to draw.  False when the whole graph is
+ * under the percent limit, or when the entry itself would be its only line
+ * (it calls nothing visible, or in caller order nothing visible calls it):
+ * --stdio prints no graph then and the TUI shows no '+'.  Builds the first
+ * two levels (invalidates ids from callgraph_children). */
+bool callgraph_has_lines(struct callgraph *g);
+/* callgraph_new(h, row) && callgraph_has_lines(), asked once per row and
+ * remembered by the hist, so a browser can mark expandable rows exactly
+ * without keeping graphs.  False for a bad row. */
+bool hist_row_has_graph(const struct hist *h, size_t row);
+
 /* The node's percent, of the hist's total (GRAPH_TOTAL) or of the entry. */
 double callgraph_percent(const struct callgraph *g, uint32_t id);
 /* Display name of the node's symbol (Python view / verbose rules). */

@@ -89,6 +89,14 @@ const char *hist_cell(const struct hist *h, size_t row, enum hist_col col,
  * when filters drop samples.  Writes into buf (NUL-terminated), returns it. */
 const char *hist_title(const struct hist *h, char *buf, size_t len);
 
+/* The thread (profile thread index) contributing the most kept weight to
+ * row `row` and, in hierarchy mode, to the rows nested under it: Children
+ * weight when that column is shown, else Self; ties go to the lower index.
+ * Works under any sort keys (the TUI's zoom into a thread).  Returns
+ * PROFILE_NONE for a bad row or a row without weight.  Cost: one pass over
+ * the kept stacks of the row's thread group. */
+uint32_t hist_row_thread(const struct hist *h, size_t row);
+
 /* Next row whose symbol (or, for rows without sym, last key) contains
  * `needle` (case-insensitive), searching from `start` in direction dir
  * (+1 / -1), wrapping once.  Returns the row or HIST_NONE. */

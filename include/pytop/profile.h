@@ -50,6 +50,12 @@ struct profile *profile_load(const char *path, struct pdata_error *err);
 struct profile *profile_from_pdata(struct pdata *pd);
 void profile_free(struct profile *p);
 
+/* Build now what queries otherwise build on first use: both stack views
+ * (normal and Python) and their per-key indexes.  A browser calls this
+ * when it opens so that no later key (e.g. the first Python toggle) pays
+ * for them; one-shot printers need not. */
+void profile_prepare(const struct profile *p);
+
 const struct profile_info *profile_info(const struct profile *p);
 const struct pdata *profile_pdata(const struct profile *p);
 

@@ -23,9 +23,10 @@ enum sort_key {
 };
 #define REPORT_MAX_KEYS SORT_KEY_COUNT
 
-/* How entries are ordered: by weight (children, else self; ties by key)
- * or by key values in sort-key order. */
-enum sort_order { ORDER_WEIGHT = 0, ORDER_KEY };
+/* How entries are ordered: by weight (children, else self; ties by key),
+ * by key values in sort-key order, or by self weight (ties by children,
+ * then key) with the Children column shown as for ORDER_WEIGHT. */
+enum sort_order { ORDER_WEIGHT = 0, ORDER_KEY, ORDER_SELF };
 
 /* The Children column: on when the profile has call stacks (perf's default),
  * or forced. */
@@ -52,6 +53,7 @@ struct report_filter {
 	size_t ndsos;
 	char *symbol;    /* POSIX ERE matched against every frame's name
 			    (raw and display form); NULL = no filter */
+	bool symbol_literal; /* symbol is a plain substring, not a regex */
 };
 
 struct report_opts {
@@ -95,6 +97,9 @@ int report_filter_add_dsos(struct report_filter *f, const char *list, char *err,
 /* Set (regex != NULL, validated with regcomp) or clear (NULL or "") the
  * symbol filter. */
 int report_filter_set_symbol(struct report_filter *f, const char *regex, char *err, size_t errlen);
+/* Set (text non-empty) or clear (NULL or "") the symbol filter as a literal
+ * substring: no character is special (the TUI's '/'). */
+void report_filter_set_symbol_literal(struct report_filter *f, const char *text);
 /* Drop every filter. */
 void report_filter_clear(struct report_filter *f);
 /* True when any filter is set. */

@@ -15,7 +15,7 @@ tui_has '^Python code 0\.00%, interpreter 40\.00%' "second line: classification"
 tui_has '^  Children +Self +Command +Shared Object +Symbol' "column header as in --stdio"
 tui_has '^\+ +80\.00% +40\.00% +python3 +python3\.12 +\[\.\] _PyEval_EvalFrameDefault' \
 	"first entry: the heaviest, with a + marker"
-tui_has '^\+ +20\.00% +20\.00% +worker +libc\.so\.6 +\[\.\] regex_match' "worker thread entry"
+tui_has '^ +20\.00% +20\.00% +worker +libc\.so\.6 +\[\.\] regex_match' "worker thread entry: a leaf, no + marker"
 tui_has '\? help +q quit' "bottom line: key hints"
 # the same numbers as --stdio
 "$PYTOP" report --stdio -i "$T/small.data" >"$T/stdio.txt" 2>&1

@@ -12,7 +12,7 @@ tui_keys P
 tui_wait 'view: python' "P: the title says python view"
 tui_wait '\[\.\] find_divisors \(app\.py\)' "Python names: qualname (file)"
 tui_has '\[\.\] main \(app\.py\)' "main is a Python entry"
-tui_has '^\+ +40\.00% +40\.00% .*\[\.\] \[interpreter\]' "interpreter frames fold into [interpreter]"
+tui_has '^ +40\.00% +40\.00% .*\[\.\] \[interpreter\]' "interpreter frames fold into [interpreter] (a leaf: no + marker)"
 tui_has '\[\.\] hash_bytes' "native extension frames stay"
 tui_lacks '_PyEval_EvalFrameDefault' "no raw interpreter frames"
 tui_lacks 'py::' "no raw py:: names"

@@ -19,8 +19,11 @@ tui_type 'sym'
 tui_keys Enter
 tui_wait '^  Children +Self +Symbol *$' "sort by sym"
 tui_keys o
-tui_wait '^  +Overhead +Symbol' "o: order by self (Overhead column)"
-tui_has '^\+ +40\.00% +\[\.\] _PyEval_EvalFrameDefault' "heaviest self first"
+tui_wait 'by self' "o: order by self"
+tui_has '^  Children +Self +Symbol *$' "the Children column stays"
+tui_screen | sed -n '4,5p' | sed 's/  *\[\.\] / /; s/^[+ ] *//' >"$T/self2"
+check_eq "heaviest self first" "$(cat "$T/self2")" "100.00%    40.00% _PyEval_EvalFrameDefault
+25.00%    25.00% memcpy"
 tui_has 'by self' "title: the order"
 tui_keys o
 tui_wait 'by name' "o again: order by name"

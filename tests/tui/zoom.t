@@ -24,7 +24,7 @@ tui_lacks 'zoom:' "no zoom in the title"
 tui_keys / ; tui_type 'regex'; tui_keys Enter
 tui_wait_cursor 'worker .*regex_match' "cursor on the worker's entry"
 tui_keys t / Enter
-tui_wait 'zoom: comm worker' "t: rows keyed by comm zoom into that command"
+tui_wait 'zoom: thread 101' "t: rows keyed by comm zoom into the row's thread"
 tui_wait 'py::worker_loop' "worker entries"
 tui_lacks 'py::main' "main thread entries are gone"
 tui_keys Escape

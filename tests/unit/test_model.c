@@ -244,6 +244,97 @@ int main(void)
 	hist_free(h);
 	CHECK(!report_filter_active(&(struct report_filter){ 0 }), "no filter");
 
+	/* ---- literal symbol filter: no character is special ---- */
+	report_filter_set_symbol_literal(&o.filter, "a.p");
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK(h && hist_kept_samples(h) == 0, "literal 'a.p': '.' is not a wildcard");
+	hist_free(h);
+	report_filter_set_symbol(&o.filter, "a.p", err, sizeof(err));
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK_EQ_U(hist_kept_samples(h), 90, "regex 'a.p' matches /app/");
+	hist_free(h);
+	CHECK(report_filter_set_symbol(&o.filter, "(x.py", err, sizeof(err)) < 0, "'(x.py' is a bad regex");
+	report_filter_set_symbol_literal(&o.filter, "(x.py");
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK(h && hist_kept_samples(h) == 90, "but a fine literal (display names 'main (x.py)')");
+	hist_free(h);
+	report_filter_set_symbol_literal(&o.filter, "main:/app/x.py");
+	{
+		struct report_opts copy;
+		report_opts_copy(&copy, &o);
+		CHECK(copy.filter.symbol_literal, "copy keeps the literal flag");
+		h = hist_new(p, &copy, err, sizeof(err));
+		CHECK_EQ_U(hist_kept_samples(h), 90, "literal substring of py::main");
+		hist_free(h);
+		report_opts_free(&copy);
+	}
+	report_filter_set_symbol_literal(&o.filter, "");
+	CHECK(!o.filter.symbol && !o.filter.symbol_literal, "empty literal clears the filter");
+
+	/* ---- order by self, Children column kept ---- */
+	o.order = ORDER_SELF;
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK(hist_has_children(h), "order by self keeps the Children column");
+	CHECK_EQ_STR(hist_cell(h, 0, HCOL_SYM, buf, sizeof(buf)), "[.] PyNumber_Add", "heaviest self first");
+	CHECK_EQ_STR(hist_cell(h, 1, HCOL_SYM, buf, sizeof(buf)), "[.] py::slow:/app/x.py",
+		     "self ties by children (slow 70%% before clear_page 20%%)");
+	CHECK_EQ_STR(hist_cell(h, 2, HCOL_SYM, buf, sizeof(buf)), "[k] clear_page", "then clear_page");
+	CHECK_EQ_U(hist_row(h, hist_nrows(h) - 1)->self, 0, "self 0 last");
+	hist_free(h);
+	o.order = ORDER_WEIGHT;
+
+	/* ---- exact "has a graph" flag (the rule of --stdio) ---- */
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK(hist_row_has_graph(h, find_row(h, "[.] py::main:/app/x.py")), "main calls: graph");
+	CHECK(!hist_row_has_graph(h, find_row(h, "[.] PyNumber_Add")), "a leaf calls nothing: no graph");
+	CHECK(!hist_row_has_graph(h, find_row(h, "[.] worker_loop")), "a lone frame: no graph");
+	CHECK(!hist_row_has_graph(h, hist_nrows(h)), "bad row: no graph");
+	{
+		struct callgraph *g = callgraph_new(h, find_row(h, "[.] PyNumber_Add"));
+		CHECK(g && !callgraph_has_lines(g), "callgraph_has_lines agrees");
+		callgraph_free(g);
+	}
+	hist_free(h);
+	o.inverted = true;
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK(hist_row_has_graph(h, find_row(h, "[.] PyNumber_Add")), "inverted: the leaf has callers");
+	CHECK(!hist_row_has_graph(h, find_row(h, "[.] worker_loop")), "inverted: an outermost frame has none");
+	hist_free(h);
+	o.inverted = false;
+	o.percent_limit = 95;
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK(!hist_row_has_graph(h, find_row(h, "[.] py::main:/app/x.py")), "all under the limit: no graph");
+	hist_free(h);
+	o.percent_limit = 0.5;
+
+	/* ---- row -> its heaviest thread, under any keys ---- */
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK_EQ_U(profile_thread_tid(p, hist_row_thread(h, find_row(h, "[.] worker_loop"))), 101,
+		   "comm,dso,sym: worker_loop -> thread 101");
+	CHECK_EQ_U(hist_row_thread(h, hist_nrows(h)), PROFILE_NONE, "bad row");
+	hist_free(h);
+	report_opts_set_sort(&o, "dso", err, sizeof(err));
+	h = hist_new(p, &o, err, sizeof(err));
+	for (r = 0; r < hist_nrows(h) && strcmp(hist_cell(h, r, HCOL_DSO, buf, sizeof(buf)), "libc.so.6"); r++)
+		;
+	CHECK_EQ_U(profile_thread_tid(p, hist_row_thread(h, r)), 100,
+		   "dso libc.so.6: memcpy of 100 (200) outweighs worker_loop of 101 (100)");
+	hist_free(h);
+	o.children = CHILDREN_OFF;
+	h = hist_new(p, &o, err, sizeof(err));
+	for (r = 0; r < hist_nrows(h) && strcmp(hist_cell(h, r, HCOL_DSO, buf, sizeof(buf)), "libc.so.6"); r++)
+		;
+	CHECK_EQ_U(profile_thread_tid(p, hist_row_thread(h, r)), 101,
+		   "without children: libc.so.6's self weight is all thread 101's");
+	hist_free(h);
+	o.children = CHILDREN_AUTO;
+	report_opts_set_sort(&o, "comm,dso,sym", err, sizeof(err));
+	o.hierarchy = true;
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK_EQ_U(profile_thread_tid(p, hist_row_thread(h, 0)), 100, "hierarchy: python3 level -> 100");
+	hist_free(h);
+	o.hierarchy = false;
+
 	/* ---- option parsing ---- */
 	CHECK(report_opts_set_sort(&o, "sym,comm", err, sizeof(err)) == 0 && o.nkeys == 2 &&
 	      o.keys[0] == SORT_SYM, "sort list");

@@ -158,6 +158,38 @@ int main(void)
 	CHECK(window_has(r, &vs, "py::main"), "zoomed out: everything back");
 	CHECK(!rows_query_zoom_out(&q), "no zoom level left");
 
+	/* exact + markers: a leaf entry calls nothing */
+	{
+		struct vline lines[64];
+		struct rows_text rt;
+		size_t n = vstate_window(&vs, lines, 64), leaf = 64, caller = 64;
+		for (size_t i = 0; i < n; i++) {
+			rows_text(r, lines[i].node, &rt);
+			if (strstr(rt.text, "[.] memcpy"))
+				leaf = i;
+			if (strstr(rt.text, "[.] hash_bytes"))
+				caller = i;
+		}
+		CHECK(leaf < n && !vstate_expandable(&vs, lines[leaf].node), "leaf memcpy: not expandable");
+		CHECK(caller < n && vstate_expandable(&vs, lines[caller].node), "hash_bytes calls memcpy: expandable");
+	}
+
+	/* t from rows keyed by comm,dso,sym: the row's thread */
+	CHECK(rows_query_set_filter(&q, "regex_") && rows_apply(r, &q, err, sizeof(err)), "worker only");
+	vstate_reset(&vs);
+	CHECK(rows_zoom(r, vstate_cursor(&vs), false, &q, err, sizeof(err)), "zoom into a thread");
+	CHECK(!strcmp(q.zoom_label[0], "thread 101"), "zoom label: %s", q.zoom_label[0]);
+	CHECK(rows_query_zoom_out(&q) && rows_query_set_filter(&q, ""), "zoom out, filter cleared");
+
+	/* order by self keeps the Children column */
+	rows_query_set_order(&q, ROWS_ORDER_SELF);
+	CHECK(rows_apply(r, &q, err, sizeof(err)), "self order runs");
+	vstate_reset(&vs);
+	CHECK(strstr(rows_header(r), "Children") != NULL, "self order: %s", rows_header(r));
+	CHECK(strstr(line(r, &vs, 0), "[.] _PyEval_EvalFrameDefault") && strstr(line(r, &vs, 1), "35.00%"),
+	      "heaviest self first: %s / %s", line(r, &vs, 0), line(r, &vs, 1));
+	rows_query_set_order(&q, ROWS_ORDER_CHILDREN);
+
 	/* hierarchy: commands at the top */
 	q.opts.hierarchy = true;
 	CHECK(rows_apply(r, &q, err, sizeof(err)), "hierarchy runs");

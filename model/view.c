@@ -1,0 +1,393 @@
+/* view: the stack trees of a profile (normal and Python view) in
+ * depth-first pre-order, their records, and the per-key indexes queries
+ * use (children lists, first occurrences). */
+#include "profile_int.h"
+
+#include "pytop/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb33fe1a85ec9ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/* ---- views ---- */
+
+static void view_hash_grow(struct view *v)
+{
+	size_t n = v->mask ? (v->mask + 1) * 2 : 4096;
+	free(v->slots);
+	v->slots = xcalloc(n, sizeof(uint32_t));
+	v->mask = n - 1;
+	for (size_t i = 0; i < v->nnodes; i++) {
+		size_t s = mix64(((uint64_t)v->parent[i] << 32) | v->sym[i]) & v->mask;
+		while (v->slots[s])
+			s = (s + 1) & v->mask;
+		v->slots[s] = (uint32_t)i + 1;
+	}
+}
+
+static uint32_t view_intern(struct view *v, uint32_t parent, uint32_t sym)
+{
+	size_t slot;
+	uint32_t id;
+	if ((v->nnodes + 1) * 2 > v->mask)
+		view_hash_grow(v);
+	for (slot = mix64(((uint64_t)parent << 32) | sym) & v->mask; v->slots[slot];
+	     slot = (slot + 1) & v->mask) {
+		id = v->slots[slot] - 1;
+		if (v->parent[id] == parent && v->sym[id] == sym)
+			return id;
+	}
+	if (v->nnodes == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 4096;
+		v->parent = xrealloc(v->parent, v->cap, sizeof(uint32_t));
+		v->sym = xrealloc(v->sym, v->cap, sizeof(uint32_t));
+		v->depth = xrealloc(v->depth, v->cap, sizeof(uint32_t));
+	}
+	id = (uint32_t)v->nnodes++;
+	v->parent[id] = parent;
+	v->sym[id] = sym;
+	v->depth[id] = parent == PROFILE_NONE ? 1 : v->depth[parent] + 1;
+	v->slots[slot] = id + 1;
+	return id;
+}
+
+/* A (thread, leaf) pair before merging; leaf is a node id of the view
+ * under construction. */
+struct rawrec {
+	uint32_t thread, leaf;
+	uint64_t weight, samples;
+};
+
+/* Renumber v's nodes (created parents first) in depth-first pre-order:
+ * a subtree is then the contiguous range [n, n + size), children follow
+ * their parent closely, and passes over nodes walk memory in order.  Raw
+ * records are remapped, sorted by leaf and merged per (thread, leaf). */
+static void view_finish(const struct profile *p, struct view *v, struct rawrec *raw, size_t nraw)
+{
+	size_t n = v->nnodes, nt = p->pd->nthreads;
+	uint32_t *size = xmalloc(n + 1, sizeof(uint32_t));
+	uint32_t *next = xmalloc(n + 1, sizeof(uint32_t)); /* next free id under a node */
+	uint32_t *newid = xmalloc(n ? n : 1, sizeof(uint32_t));
+	uint32_t *np, *ns, *nd, *cnt, *tpos;
+
+	for (size_t i = 0; i < n; i++)
+		size[i] = 1;
+	for (size_t i = n; i-- > 0;)
+		if (v->parent[i] != PROFILE_NONE)
+			size[v->parent[i]] += size[i];
+	next[n] = 0; /* the virtual root */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t par = v->parent[i] == PROFILE_NONE ? (uint32_t)n : v->parent[i];
+		newid[i] = next[par];
+		next[par] += size[i];
+		next[i] = newid[i] + 1;
+	}
+	np = xmalloc(n ? n : 1, sizeof(uint32_t));
+	ns = xmalloc(n ? n : 1, sizeof(uint32_t));
+	nd = xmalloc(n ? n : 1, sizeof(uint32_t));
+	v->end = xmalloc(n ? n : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++) {
+		uint32_t j = newid[i];
+		np[j] = v->parent[i] == PROFILE_NONE ? PROFILE_NONE : newid[v->parent[i]];
+		ns[j] = v->sym[i];
+		nd[j] = v->depth[i];
+		v->end[j] = j + size[i];
+	}
+	free(v->parent);
+	free(v->sym);
+	free(v->depth);
+	v->parent = np;
+	v->sym = ns;
+	v->depth = nd;
+	v->cap = n;
+	free(size);
+	free(next);
+
+	/* records: counting sort by leaf, then merge threads within a leaf */
+	cnt = xcalloc(n + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < nraw; i++) {
+		raw[i].leaf = newid[raw[i].leaf];
+		cnt[raw[i].leaf + 1]++;
+	}
+	for (size_t i = 0; i < n; i++)
+		cnt[i + 1] += cnt[i];
+	{
+		struct rawrec *sorted = xmalloc(nraw ? nraw : 1, sizeof(*sorted));
+		for (size_t i = 0; i < nraw; i++)
+			sorted[cnt[raw[i].leaf]++] = raw[i];
+		memcpy(raw, sorted, nraw * sizeof(*raw));
+		free(sorted);
+	}
+	free(cnt);
+	free(newid);
+	tpos = xcalloc(nt ? nt : 1, sizeof(uint32_t));
+	v->recs = xmalloc(nraw ? nraw : 1, sizeof(*v->recs));
+	v->nrecs = 0;
+	for (size_t i = 0, leafstart = 0; i < nraw; i++) {
+		const struct rawrec *r = &raw[i];
+		struct rec *out;
+		if (i == 0 || r->leaf != raw[i - 1].leaf)
+			leafstart = v->nrecs;
+		if (tpos[r->thread] >= leafstart && tpos[r->thread] < v->nrecs &&
+		    v->recs[tpos[r->thread]].thread == r->thread &&
+		    v->recs[tpos[r->thread]].leaf == r->leaf) {
+			out = &v->recs[tpos[r->thread]];
+		} else {
+			tpos[r->thread] = (uint32_t)v->nrecs;
+			out = &v->recs[v->nrecs++];
+			out->thread = r->thread;
+			out->leaf = r->leaf;
+			out->weight = out->samples = 0;
+		}
+		out->weight += r->weight;
+		out->samples += r->samples;
+	}
+	free(tpos);
+	v->has_py = xmalloc(n ? n : 1, 1);
+	for (size_t i = 0; i < n; i++)
+		v->has_py[i] = p->syms[v->sym[i]].kind == FRAME_PYTHON ||
+			       (v->parent[i] != PROFILE_NONE && v->has_py[v->parent[i]]);
+	free(v->slots); /* the tree is complete; no more interning */
+	v->slots = NULL;
+	v->mask = 0;
+}
+
+static void view_size_hash(struct view *v, size_t nodes)
+{
+	size_t slots = 4096;
+	while (slots < 2 * (nodes + 16))
+		slots *= 2;
+	v->slots = xcalloc(slots, sizeof(uint32_t));
+	v->mask = slots - 1;
+}
+
+/* The normal view: the file's stack tree with frames merged into symbols. */
+static struct view *build_normal_view(const struct profile *p)
+{
+	const struct pdata *pd = p->pd;
+	struct view *v = xcalloc(1, sizeof(*v));
+	uint32_t *vbase = NULL;
+	struct rawrec *raw = xmalloc(p->nbrecs ? p->nbrecs : 1, sizeof(*raw));
+	bool same = p->nsyms == pd->nframes + 2;
+
+	if (same) {
+		/* every frame is its own symbol: the view is the file's tree */
+		v->cap = pd->nstacks ? pd->nstacks : 1;
+		v->parent = xmalloc(v->cap, sizeof(uint32_t));
+		v->sym = xmalloc(v->cap, sizeof(uint32_t));
+		v->depth = xmalloc(v->cap, sizeof(uint32_t));
+		for (size_t n = 0; n < pd->nstacks; n++) {
+			uint32_t par = pd->stacks[n].parent;
+			v->parent[n] = par;
+			v->sym[n] = p->frame_sym[pd->stacks[n].frame];
+			v->depth[n] = par == PDATA_NONE ? 1 : v->depth[par] + 1;
+		}
+		v->nnodes = pd->nstacks;
+	} else {
+		view_size_hash(v, pd->nstacks);
+		vbase = xmalloc(pd->nstacks ? pd->nstacks : 1, sizeof(uint32_t));
+		for (size_t n = 0; n < pd->nstacks; n++) {
+			uint32_t par = pd->stacks[n].parent;
+			vbase[n] = view_intern(v, par == PDATA_NONE ? PROFILE_NONE : vbase[par],
+					       p->frame_sym[pd->stacks[n].frame]);
+		}
+	}
+	for (size_t i = 0; i < p->nbrecs; i++) {
+		const struct brec *b = &p->brecs[i];
+		uint32_t leaf;
+		if (b->stack == PDATA_NONE) {
+			if (!v->slots)
+				view_size_hash(v, v->nnodes);
+			leaf = view_intern(v, PROFILE_NONE, p->sym_unknown);
+		} else {
+			leaf = same ? b->stack : vbase[b->stack];
+		}
+		raw[i].thread = b->thread;
+		raw[i].leaf = leaf;
+		raw[i].weight = b->weight;
+		raw[i].samples = b->samples;
+	}
+	free(vbase);
+	view_finish(p, v, raw, p->nbrecs);
+	free(raw);
+	return v;
+}
+
+/* The Python view, from the normal one: interpreter frames fold into
+ * nothing, a trailing run of them into one "[interpreter]" leaf. */
+static struct view *build_python_view(const struct profile *p, const struct view *nv)
+{
+	struct view *v = xcalloc(1, sizeof(*v));
+	size_t n = nv->nnodes;
+	uint32_t *vbase = xmalloc(n ? n : 1, sizeof(uint32_t));
+	uint8_t *trail = xcalloc(n ? n : 1, 1);
+	struct rawrec *raw = xmalloc(nv->nrecs ? nv->nrecs : 1, sizeof(*raw));
+
+	v->python = true;
+	view_size_hash(v, n);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t par = nv->parent[i];
+		uint32_t sym = nv->sym[i];
+		uint32_t base = par == PROFILE_NONE ? PROFILE_NONE : vbase[par];
+		if (p->syms[sym].kind == FRAME_INTERPRETER) {
+			vbase[i] = base;
+			trail[i] = 1;
+		} else {
+			vbase[i] = view_intern(v, base, sym);
+		}
+	}
+	for (size_t i = 0; i < nv->nrecs; i++) {
+		const struct rec *r = &nv->recs[i];
+		raw[i].thread = r->thread;
+		raw[i].leaf = trail[r->leaf] ? view_intern(v, vbase[r->leaf], p->sym_interp)
+					     : vbase[r->leaf];
+		raw[i].weight = r->weight;
+		raw[i].samples = r->samples;
+	}
+	free(vbase);
+	free(trail);
+	view_finish(p, v, raw, nv->nrecs);
+	free(raw);
+	return v;
+}
+
+const struct view *profile_view(const struct profile *p, bool python)
+{
+	struct profile *mp = (struct profile *)p; /* cache fill */
+	if (!mp->views[python])
+		mp->views[python] = python ? build_python_view(p, profile_view(p, false))
+					   : build_normal_view(p);
+	return mp->views[python];
+}
+
+const uint32_t *view_children(const struct view *v, const uint32_t **cstart_out)
+{
+	struct view *mv = (struct view *)v; /* cache fill */
+	size_t n = v->nnodes;
+	uint32_t *cstart, *kids, *pos;
+
+	if (!v->cstart) {
+		cstart = xcalloc(n + 2, sizeof(uint32_t));
+		for (size_t i = 0; i < n; i++)
+			cstart[(v->parent[i] == PROFILE_NONE ? n : v->parent[i]) + 1]++;
+		for (size_t i = 0; i <= n; i++)
+			cstart[i + 1] += cstart[i];
+		kids = xmalloc(n ? n : 1, sizeof(uint32_t));
+		pos = xmalloc(n + 1, sizeof(uint32_t));
+		memcpy(pos, cstart, (n + 1) * sizeof(uint32_t));
+		for (size_t i = 0; i < n; i++)
+			kids[pos[v->parent[i] == PROFILE_NONE ? n : v->parent[i]]++] = (uint32_t)i;
+		free(pos);
+		mv->cstart = cstart;
+		mv->kids = kids;
+	}
+	*cstart_out = v->cstart;
+	return v->kids;
+}
+
+const uint8_t *view_first(const struct profile *p, const struct view *v, int fk)
+{
+	struct view *mv = (struct view *)v; /* cache fill */
+	size_t n = v->nnodes, nk = fk == 2 ? p->nsyms : p->ndsos;
+	const uint32_t *cstart, *kids;
+	uint32_t *cnt;
+	struct dfs { uint32_t node, next; } *stack;
+	size_t sp = 0;
+	uint8_t *first;
+
+	if (v->first[fk])
+		return v->first[fk];
+	first = xcalloc(n ? n : 1, 1);
+	kids = view_children(v, &cstart);
+	cnt = xcalloc(nk ? nk : 1, sizeof(uint32_t));
+	stack = xmalloc(n + 1, sizeof(*stack));
+	stack[sp].node = (uint32_t)n;
+	stack[sp].next = cstart[n];
+	sp = 1;
+	while (sp) {
+		struct dfs *top = &stack[sp - 1];
+		if (top->next < cstart[top->node + 1]) {
+			uint32_t c = kids[top->next++];
+			uint32_t k = fk == 2 ? v->sym[c] : p->syms[v->sym[c]].dso;
+			first[c] = cnt[k] == 0;
+			cnt[k]++;
+			stack[sp].node = c;
+			stack[sp].next = cstart[c];
+			sp++;
+		} else {
+			uint32_t c = top->node;
+			if (c != n)
+				cnt[fk == 2 ? v->sym[c] : p->syms[v->sym[c]].dso]--;
+			sp--;
+		}
+	}
+	free(stack);
+	free(cnt);
+	mv->first[fk] = first;
+	return first;
+}
+
+const uint32_t *view_first_nodes(const struct profile *p, const struct view *v, int fk,
+				 uint32_t key, size_t *count)
+{
+	struct view *mv = (struct view *)v; /* cache fill */
+	size_t nk = fk == 2 ? p->nsyms : p->ndsos;
+
+	if (!v->fstart[fk]) {
+		const uint8_t *first = view_first(p, v, fk);
+		uint32_t *fstart = xcalloc(nk + 2, sizeof(uint32_t)), *pos, *nodes;
+		for (size_t n = 0; n < v->nnodes; n++)
+			if (first[n])
+				fstart[(fk == 2 ? v->sym[n] : p->syms[v->sym[n]].dso) + 1]++;
+		for (size_t k = 0; k < nk; k++)
+			fstart[k + 1] += fstart[k];
+		nodes = xmalloc(fstart[nk] ? fstart[nk] : 1, sizeof(uint32_t));
+		pos = xmalloc(nk + 1, sizeof(uint32_t));
+		memcpy(pos, fstart, (nk + 1) * sizeof(uint32_t));
+		for (size_t n = 0; n < v->nnodes; n++)
+			if (first[n])
+				nodes[pos[fk == 2 ? v->sym[n] : p->syms[v->sym[n]].dso]++] = (uint32_t)n;
+		free(pos);
+		mv->fstart[fk] = fstart;
+		mv->fnodes[fk] = nodes;
+	}
+	if (key >= nk) {
+		*count = 0;
+		return v->fnodes[fk];
+	}
+	*count = v->fstart[fk][key + 1] - v->fstart[fk][key];
+	return v->fnodes[fk] + v->fstart[fk][key];
+}
+
+void view_free(struct view *v)
+{
+	if (!v)
+		return;
+	for (int i = 0; i < 3; i++) {
+		free(v->first[i]);
+		free(v->fstart[i]);
+		free(v->fnodes[i]);
+	}
+	thread_keys_free(v->tk[1]);
+	thread_keys_free(v->tk[2]);
+	free(v->cstart);
+	free(v->kids);
+	free(v->has_py);
+	free(v->scratch);
+	free(v->parent);
+	free(v->sym);
+	free(v->depth);
+	free(v->end);
+	free(v->slots);
+	free(v->recs);
+	free(v);
+}
