@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/unwind.sh [PYTHON] [N]: complete Python stacks on a stock CPython,
 # pytop (-g auto) next to `perf record -g` and `perf record --call-graph dwarf`,
-# on the seeds' two-thread example (tests/workloads/divisors_threads.py N,
+# on the seeds' two-thread example (tests/workloads/profile_perf.py N,
 # slow_function vs fast_function both calling find_divisors), one run each,
 # all at 999 Hz on cpu-clock.  Prints, side by side:
 #   complete   share of samples containing py::find_divisors that also
@@ -12,14 +12,15 @@
 #              threads varies a lot from run to run; CPU time less)
 #   file       size of the recorded file
 #   lost       samples the kernel dropped
-# PYTHON defaults to pyenv's 3.12.1, N to 20000000 (the article: 100000000).
+# PYTHON defaults to pyenv's 3.12.1, N (fast_function's size; slow_function's
+# is 2N) to 10000000 (the article: 50000000).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=${1:-/root/.pyenv/versions/3.12.1/bin/python3}
-N=${2:-20000000}
+N=${2:-10000000}
 PYTOP=${PYTOP:-$ROOT/pytop}
 STACKS=${STACKS:-$ROOT/build/tools/pdatastacks}
-W=$ROOT/tests/workloads/divisors_threads.py
+W=$ROOT/tests/workloads/profile_perf.py
 for need in "$PY" "$PYTOP" "$STACKS"; do
 	[ -x "$need" ] || { echo "bench/unwind.sh: $need is missing (make tests-build; pyenv install 3.12.1)" >&2; exit 1; }
 done

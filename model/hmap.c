@@ -22,6 +22,15 @@ uint64_t hmap_hash_str(const char *s)
 	return h;
 }
 
+uint64_t hmap_hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ULL;
+	while (n--)
+		h = (h ^ *s++) * 1099511628211ULL;
+	return hmap_mix64(h);
+}
+
 void hmap_init(struct hmap *m)
 {
 	m->slots = NULL;

@@ -1,5 +1,6 @@
 /* pdata: in-memory tables of a profile and the builder that interns them. */
 #include "pytop/pdata.h"
+#include "pytop/hmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -77,33 +78,14 @@ size_t pdata_stack_depth(const struct pdata *pd, uint32_t stack)
 
 /* ---- hashing ---- */
 
-static uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-static uint64_t hash_bytes(const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	while (n--)
-		h = (h ^ *s++) * 1099511628211ULL;
-	return mix(h);
-}
-
 static uint64_t hash_string(const struct pdata *pd, uint32_t i)
 {
-	return hash_bytes(pd->strings[i].s, pd->strings[i].len);
+	return hmap_hash_bytes(pd->strings[i].s, pd->strings[i].len);
 }
 
 static uint64_t hash_frame_v(const struct pdata_frame *f)
 {
-	return mix(f->name ^ ((uint64_t)f->mapping << 32) ^ mix(f->addr) ^
+	return hmap_mix64(f->name ^ ((uint64_t)f->mapping << 32) ^ hmap_mix64(f->addr) ^
 		   ((uint64_t)f->kind << 8) ^ f->flags);
 }
 
@@ -114,7 +96,7 @@ static uint64_t hash_frame(const struct pdata *pd, uint32_t i)
 
 static uint64_t hash_stack_v(uint32_t parent, uint32_t frame)
 {
-	return mix(((uint64_t)parent << 32) | frame);
+	return hmap_mix64(((uint64_t)parent << 32) | frame);
 }
 
 static uint64_t hash_stack(const struct pdata *pd, uint32_t i)
@@ -124,7 +106,7 @@ static uint64_t hash_stack(const struct pdata *pd, uint32_t i)
 
 static uint64_t hash_thread_v(uint32_t pid, uint32_t tid, uint32_t comm)
 {
-	return mix(((uint64_t)pid << 32) ^ tid ^ ((uint64_t)comm << 17));
+	return hmap_mix64(((uint64_t)pid << 32) ^ tid ^ ((uint64_t)comm << 17));
 }
 
 static uint64_t hash_thread(const struct pdata *pd, uint32_t i)
@@ -165,7 +147,7 @@ static void hash_prepare(const struct pdata *pd, struct pdata_hash *h, size_t n,
 
 uint32_t pdata_intern_string(struct pdata *pd, const char *s, size_t len)
 {
-	uint64_t hv = hash_bytes(s, len);
+	uint64_t hv = hmap_hash_bytes(s, len);
 	struct pdata_hash *h = &pd->h_strings;
 	size_t i;
 

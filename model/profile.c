@@ -1,6 +1,7 @@
 /* profile: load a pytop.data, classify frames, intern symbols and DSOs,
  * aggregate samples per (thread, stack), and build the stack views. */
 #include "profile_int.h"
+#include "pytop/hmap.h"
 
 #include "pytop/xalloc.h"
 
@@ -8,16 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb33fe1a85ec9ULL;
-	h ^= h >> 33;
-	return h;
-}
 
 static const char *base_name(const char *path)
 {
@@ -62,7 +53,7 @@ static void sym_hash_grow(struct profile *p)
 	p->sym_slots = xcalloc(n, sizeof(uint32_t));
 	p->sym_mask = n - 1;
 	for (size_t i = 0; i < p->nsyms; i++) {
-		uint64_t h = mix64(((uint64_t)p->syms[i].name << 32) | p->syms[i].dso);
+		uint64_t h = hmap_mix64(((uint64_t)p->syms[i].name << 32) | p->syms[i].dso);
 		size_t s = h & p->sym_mask;
 		while (p->sym_slots[s])
 			s = (s + 1) & p->sym_mask;
@@ -100,7 +91,7 @@ static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, ui
 
 	if ((p->nsyms + 1) * 2 > p->sym_mask)
 		sym_hash_grow(p);
-	h = mix64(((uint64_t)name << 32) | dso);
+	h = hmap_mix64(((uint64_t)name << 32) | dso);
 	for (slot = h & p->sym_mask; p->sym_slots[slot]; slot = (slot + 1) & p->sym_mask) {
 		s = &p->syms[p->sym_slots[slot] - 1];
 		if (s->name == name && s->dso == dso && name != PROFILE_NONE)
@@ -177,7 +168,7 @@ static void aggregate_samples(struct profile *p)
 	slots = xcalloc(mask + 1, sizeof(uint32_t));
 	for (size_t i = 0; i < pd->nsamples; i++) {
 		const struct pdata_sample *s = &pd->samples[i];
-		uint64_t h = mix64(((uint64_t)s->thread << 32) | s->stack);
+		uint64_t h = hmap_mix64(((uint64_t)s->thread << 32) | s->stack);
 		size_t slot = h & mask;
 		struct brec *r = NULL;
 
@@ -199,7 +190,7 @@ static void aggregate_samples(struct profile *p)
 				size_t nmask = mask * 2 + 1;
 				uint32_t *ns = xcalloc(nmask + 1, sizeof(uint32_t));
 				for (size_t j = 0; j < p->nbrecs; j++) {
-					uint64_t hh = mix64(((uint64_t)p->brecs[j].thread << 32) |
+					uint64_t hh = hmap_mix64(((uint64_t)p->brecs[j].thread << 32) |
 							    p->brecs[j].stack);
 					size_t q = hh & nmask;
 					while (ns[q])

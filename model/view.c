@@ -2,21 +2,12 @@
  * depth-first pre-order, their records, and the per-key indexes queries
  * use (children lists, first occurrences). */
 #include "profile_int.h"
+#include "pytop/hmap.h"
 
 #include "pytop/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb33fe1a85ec9ULL;
-	h ^= h >> 33;
-	return h;
-}
 
 /* ---- views ---- */
 
@@ -27,7 +18,7 @@ static void view_hash_grow(struct view *v)
 	v->slots = xcalloc(n, sizeof(uint32_t));
 	v->mask = n - 1;
 	for (size_t i = 0; i < v->nnodes; i++) {
-		size_t s = mix64(((uint64_t)v->parent[i] << 32) | v->sym[i]) & v->mask;
+		size_t s = hmap_mix64(((uint64_t)v->parent[i] << 32) | v->sym[i]) & v->mask;
 		while (v->slots[s])
 			s = (s + 1) & v->mask;
 		v->slots[s] = (uint32_t)i + 1;
@@ -40,7 +31,7 @@ static uint32_t view_intern(struct view *v, uint32_t parent, uint32_t sym)
 	uint32_t id;
 	if ((v->nnodes + 1) * 2 > v->mask)
 		view_hash_grow(v);
-	for (slot = mix64(((uint64_t)parent << 32) | sym) & v->mask; v->slots[slot];
+	for (slot = hmap_mix64(((uint64_t)parent << 32) | sym) & v->mask; v->slots[slot];
 	     slot = (slot + 1) & v->mask) {
 		id = v->slots[slot] - 1;
 		if (v->parent[id] == parent && v->sym[id] == sym)

@@ -3,16 +3,14 @@
 #include <string.h>
 
 #include "pytop/xalloc.h"
+#include "pytop/hmap.h"
 #include "vstate.h"
 
 /* ---- expansion set ---- */
 
 static size_t hash_node(tnode n)
 {
-	n ^= n >> 33;
-	n *= 0xff51afd7ed558ccdULL;
-	n ^= n >> 33;
-	return (size_t)n;
+	return (size_t)hmap_mix64(n);
 }
 
 static bool set_has(const struct vstate *vs, tnode n)

@@ -36,4 +36,20 @@ void hmap_put(struct hmap *m, uint64_t a, uint64_t b, uint32_t value);
  * or a bucket table by path. */
 uint64_t hmap_hash_str(const char *s);
 
+/* FNV-1a of n bytes, finished with hmap_mix64(): for open-addressing tables
+ * that index by the low bits. */
+uint64_t hmap_hash_bytes(const void *p, size_t n);
+
+/* MurmurHash3's 64-bit finaliser: spreads every input bit over the word, so
+ * packed integer keys ((a << 32) | b) can index a table by their low bits. */
+static inline uint64_t hmap_mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
 #endif

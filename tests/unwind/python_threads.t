@@ -20,7 +20,7 @@ for v in 3.12.1 3.13.0; do
 	out=$T/$v.data
 	for attempt in 1 2 3; do
 		WORKLOAD_THREAD_TIMES=$T/$v.cpu "$PYTOP" record --python "$py" -o "$out" \
-			"$ROOT/tests/workloads/divisors_threads.py" 8000000 >"$T/$v.out" 2>"$T/$v.err" || break
+			"$ROOT/tests/workloads/profile_perf.py" 4000000 >"$T/$v.out" 2>"$T/$v.err" || break
 		truth=$(true_ratio "$T/$v.cpu")
 		awk -v r="$truth" 'BEGIN { exit !(r >= 1.6 && r <= 2.4) }' && break
 		echo "# $v run $attempt: the threads' own CPU ratio was $truth, outside [1.6, 2.4]; running again"
