@@ -444,6 +444,40 @@ static bool tree_init(struct callgraph *g)
 static double percent_of(const struct callgraph *g, uint64_t w);
 static int kid_cmp(const void *a, const void *b, void *arg);
 
+/* Append a child of node `parent` (at depth d) covering paths [rb, re);
+ * returns its index.  g->nodes may move. */
+static uint32_t add_child(struct callgraph *g, uint32_t parent, uint32_t d, uint32_t sym,
+			  uint64_t weight, uint64_t samples, uint32_t rb, uint32_t re)
+{
+	struct cgn *c;
+	xgrow(&g->nodes, &g->cap_nodes, g->nnodes + 1, sizeof(*g->nodes));
+	c = &g->nodes[g->nnodes];
+	memset(c, 0, sizeof(*c));
+	c->pub.sym = sym;
+	c->pub.parent = parent;
+	c->pub.depth = d + 1;
+	c->pub.weight = weight;
+	c->pub.samples = samples;
+	c->rb = rb;
+	c->re = re;
+	return (uint32_t)g->nnodes++;
+}
+
+/* Record node id's children (sorted, owned by the node) and what was hidden. */
+static void finish_node(struct callgraph *g, uint32_t id, uint64_t self, uint32_t *kids,
+			size_t nk, size_t nhidden, uint64_t hidden_w)
+{
+	struct cgn *n = &g->nodes[id];
+	n->pub.self = self;
+	n->pub.nhidden = (uint32_t)nhidden;
+	n->pub.hidden_weight = hidden_w;
+	if (nk > 1)
+		qsort_r(kids, nk, sizeof(*kids), kid_cmp, g);
+	n->kids = kids;
+	n->nkids = (uint32_t)nk;
+	n->built = true;
+}
+
 struct tbucket {
 	uint32_t sym, count, pos;
 	uint64_t weight, samples;
@@ -551,19 +585,8 @@ static void expand_tree(struct callgraph *g, uint32_t id)
 		}
 		b[k].pos = (uint32_t)(g->ntn + add);
 		add += b[k].count;
-		xgrow(&g->nodes, &g->cap_nodes, g->nnodes + 1, sizeof(*g->nodes));
-		{
-			struct cgn *c = &g->nodes[g->nnodes];
-			memset(c, 0, sizeof(*c));
-			c->pub.sym = b[k].sym;
-			c->pub.parent = id;
-			c->pub.depth = d + 1;
-			c->pub.weight = b[k].weight;
-			c->pub.samples = b[k].samples;
-			c->rb = b[k].pos;
-			c->re = b[k].pos + b[k].count;
-		}
-		b[k].node = (uint32_t)g->nnodes++;
+		b[k].node = add_child(g, id, d, b[k].sym, b[k].weight, b[k].samples, b[k].pos,
+				      b[k].pos + b[k].count);
 		kids = xrealloc(kids, nk + 1, sizeof(*kids));
 		kids[nk++] = b[k].node;
 	}
@@ -579,14 +602,8 @@ static void expand_tree(struct callgraph *g, uint32_t id)
 	free(cand);
 	free(cw);
 	n = &g->nodes[id];
-	n->pub.self = d == 0 || n->pub.weight < sum ? 0 : n->pub.weight - sum;
-	n->pub.nhidden = (uint32_t)nhidden;
-	n->pub.hidden_weight = hidden_w;
-	if (nk > 1)
-		qsort_r(kids, nk, sizeof(*kids), kid_cmp, g);
-	n->kids = kids;
-	n->nkids = (uint32_t)nk;
-	n->built = true;
+	finish_node(g, id, d == 0 || n->pub.weight < sum ? 0 : n->pub.weight - sum, kids, nk,
+		    nhidden, hidden_w);
 }
 
 static void expand(struct callgraph *g, uint32_t id)
@@ -670,31 +687,12 @@ static void expand(struct callgraph *g, uint32_t id)
 			hidden_w += b[k].weight;
 			continue;
 		}
-		xgrow(&g->nodes, &g->cap_nodes, g->nnodes + 1, sizeof(*g->nodes));
-		{
-			struct cgn *c = &g->nodes[g->nnodes];
-			memset(c, 0, sizeof(*c));
-			c->pub.sym = (uint32_t)b[k].sym;
-			c->pub.parent = id;
-			c->pub.depth = d + 1;
-			c->pub.weight = b[k].weight;
-			c->pub.samples = b[k].samples;
-			c->rb = start;
-			c->re = end;
-		}
 		kids = xrealloc(kids, nk + 1, sizeof(*kids));
-		kids[nk++] = (uint32_t)g->nnodes++;
+		kids[nk++] = add_child(g, id, d, (uint32_t)b[k].sym, b[k].weight, b[k].samples,
+				       start, end);
 	}
 	free(b);
-	n = &g->nodes[id]; /* the array may have moved */
-	n->pub.self = self;
-	n->pub.nhidden = (uint32_t)nhidden;
-	n->pub.hidden_weight = hidden_w;
-	if (nk > 1)
-		qsort_r(kids, nk, sizeof(*kids), kid_cmp, g);
-	n->kids = kids;
-	n->nkids = (uint32_t)nk;
-	n->built = true;
+	finish_node(g, id, self, kids, nk, nhidden, hidden_w);
 }
 
 size_t callgraph_children(struct callgraph *g, uint32_t id, const uint32_t **ids)
