@@ -402,18 +402,15 @@ const char *profile_classes_line(const struct profile *p, const struct profile_c
 				 char *buf, size_t len)
 {
 	double t = c->total ? (double)c->total : 1.0;
-	char top[300] = "", inpy[64] = "";
-	if (c->weight[FRAME_INTERPRETER])
-		snprintf(inpy, sizeof(inpy), " (%.2f%% running Python functions)",
-			 100.0 * (double)c->interpreter_in_python / t);
+	char top[300] = "";
 	if (c->top_native_dso != PROFILE_NONE && c->weight[FRAME_NATIVE])
 		snprintf(top, sizeof(top), " (top: %s %.2f%%)",
 			 profile_dso_name(p, c->top_native_dso, false),
 			 100.0 * (double)c->top_native_weight / t);
 	snprintf(buf, len,
-		 "Python code %.2f%%, interpreter %.2f%%%s, native libraries %.2f%%%s, kernel %.2f%%, unknown %.2f%%",
-		 100.0 * (double)c->weight[FRAME_PYTHON] / t,
-		 100.0 * (double)c->weight[FRAME_INTERPRETER] / t, inpy,
+		 "Python code %.2f%%, interpreter %.2f%%, native libraries %.2f%%%s, kernel %.2f%%, unknown %.2f%%",
+		 100.0 * (double)(c->weight[FRAME_PYTHON] + c->interpreter_in_python) / t,
+		 100.0 * (double)(c->weight[FRAME_INTERPRETER] - c->interpreter_in_python) / t,
 		 100.0 * (double)c->weight[FRAME_NATIVE] / t, top,
 		 100.0 * (double)c->weight[FRAME_KERNEL] / t,
 		 100.0 * (double)c->weight[FRAME_UNKNOWN] / t);

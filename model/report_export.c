@@ -200,13 +200,12 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 	fprintf(out, "  \"kept\": {\"samples\": %" PRIu64 ", \"weight\": %" PRIu64
 		", \"percent_base\": %" PRIu64 "},\n", h->kept_samples, h->kept_weight, h->base);
 	fprintf(out, "  \"classification\": {\"python\": %.2f, \"interpreter\": %.2f, \"native\": %.2f, "
-		"\"kernel\": %.2f, \"unknown\": %.2f, \"interpreter_in_python\": %.2f, \"top_native_dso\": ",
-		100.0 * (double)c->weight[FRAME_PYTHON] / t,
-		100.0 * (double)c->weight[FRAME_INTERPRETER] / t,
+		"\"kernel\": %.2f, \"unknown\": %.2f, \"top_native_dso\": ",
+		100.0 * (double)(c->weight[FRAME_PYTHON] + c->interpreter_in_python) / t,
+		100.0 * (double)(c->weight[FRAME_INTERPRETER] - c->interpreter_in_python) / t,
 		100.0 * (double)c->weight[FRAME_NATIVE] / t,
 		100.0 * (double)c->weight[FRAME_KERNEL] / t,
-		100.0 * (double)c->weight[FRAME_UNKNOWN] / t,
-		100.0 * (double)c->interpreter_in_python / t);
+		100.0 * (double)c->weight[FRAME_UNKNOWN] / t);
 	if (c->top_native_dso != PROFILE_NONE && c->weight[FRAME_NATIVE])
 		jstr(out, profile_dso_name(p, c->top_native_dso, h->o.verbose));
 	else

@@ -111,9 +111,12 @@ struct profile_classes {
 	uint64_t interpreter_in_python;
 };
 
-/* One line, no newline: "Python code 61.20%, interpreter 20.00% (18.00%
- * running Python functions), native libraries 10.00% (top: libc.so.6
- * 9.00%), kernel 5.00%, unknown 3.80%".
+/* One line, no newline: "Python code 61.20%, interpreter 20.00%, native
+ * libraries 10.00% (top: libc.so.6 9.00%), kernel 5.00%, unknown 3.80%".
+ * Python code counts py:: leaves and interpreter leaves under a Python frame
+ * (interpreter_in_python): with CPython's trampoline the eval loop, never
+ * the py:: frame, is the leaf while Python code runs.  "interpreter" is the
+ * rest of the interpreter's time (start-up, imports in C, no Python frame).
  * Writes into buf (always NUL-terminated) and returns it. */
 const char *profile_classes_line(const struct profile *p, const struct profile_classes *c,
 				 char *buf, size_t len);

@@ -19,6 +19,6 @@ golden truncated.view truncated --stdio --python
 # the summary line in every report: 60+40 py leaves? no: by leaf kind
 out=$("$PYTOP" report -i "$T/python.data" --stdio -g none)
 check_eq "classification line" "$(grep '^# Classification' <<<"$out")" \
-	"# Classification (leaf frames): Python code 20.00%, interpreter 30.00% (30.00% running Python functions), native libraries 40.00% (top: _speedups.so 25.00%), kernel 8.00%, unknown 2.00%"
+	"# Classification (leaf frames): Python code 50.00%, interpreter 0.00%, native libraries 40.00% (top: _speedups.so 25.00%), kernel 8.00%, unknown 2.00%"
 
 done_testing

@@ -11,7 +11,7 @@ tui_wait 'Samples: 100 of cpu-clock@999Hz' "title: sample count, event and frequ
 tui_has 'lost: 3, truncated: 0' "title: lost and truncated counts"
 tui_has 'cmd: python3 -X perf app.py' "title: the profiled command"
 tui_has 'view: all' "title: the active view"
-tui_has '^Python code 0\.00%, interpreter 40\.00%' "second line: classification"
+tui_has '^Python code 40\.00%, interpreter 0\.00%, native' "second line: classification (the eval loop under py:: frames is Python code)"
 tui_has '^  Children +Self +Command +Shared Object +Symbol' "column header as in --stdio"
 tui_has '^\+ +80\.00% +40\.00% +python3 +python3\.12 +\[\.\] _PyEval_EvalFrameDefault' \
 	"first entry: the heaviest, with a + marker"
