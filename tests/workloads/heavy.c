@@ -5,13 +5,16 @@
  *   heavy -t SECONDS      keep going for about SECONDS (attach tests)
  *
  * Every round calls heavy_a() for 2 units of work and heavy_b() for 1, so
- * heavy_a has about 2/3 of the CPU and heavy_b 1/3 in every thread. */
+ * heavy_a has about 2/3 of the CPU and heavy_b 1/3 of the user-space time
+ * in every thread; in_kernel() then spends a little time in the kernel
+ * (reads from /dev/zero), so recordings always have kernel frames. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +52,20 @@ __attribute__((noinline)) void heavy_b(void)
 	__asm__ volatile(""); /* no tail call: keep the frame */
 }
 
+/* About 6 MB copied by the kernel per round: a few percent of the time. */
+__attribute__((noinline)) static void in_kernel(void)
+{
+	static char buf[256 * 1024];
+	int fd = open("/dev/zero", O_RDONLY);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < 24; i++)
+		if (read(fd, buf, sizeof(buf)) < 0)
+			break;
+	close(fd);
+	store((unsigned long)buf[0]);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -62,6 +79,7 @@ __attribute__((noinline)) static void work(void)
 	for (long r = 0; seconds > 0 ? now() < end : r < rounds; r++) {
 		heavy_a();
 		heavy_b();
+		in_kernel();
 	}
 }
 
