@@ -13,6 +13,14 @@
 
 #define PERFMAP_MAX_BYTES (512u << 20) /* never read more than this from one file */
 
+/* File times are not precise: the kernel stamps them from its coarse clock
+ * (one tick, 4 ms at HZ=250, behind the precise time of a fork) and some file
+ * systems keep whole seconds.  A forked CPython child writes its map within
+ * a millisecond of the fork, so "modified before the process started" must
+ * mean well before it; a stale file from an earlier process with the same
+ * pid is far older than this (the pid had to be freed and reused first). */
+#define PERFMAP_MTIME_SLACK_NS 2000000000ull
+
 struct perfmap {
 	uint32_t pid, uid;
 	char path[64];
@@ -41,9 +49,9 @@ struct perfmap *perfmap_new(uint32_t pid, uint32_t uid, uint64_t started)
 	m->pid = pid;
 	m->uid = uid;
 	snprintf(m->path, sizeof(m->path), "/tmp/perf-%u.map", pid);
-	if (started &&
+	if (started > PERFMAP_MTIME_SLACK_NS &&
 	    statx(AT_FDCWD, m->path, AT_SYMLINK_NOFOLLOW, STATX_SIZE | STATX_MTIME, &st) == 0 &&
-	    S_ISREG(st.stx_mode) && ts_ns(&st.stx_mtime) < started)
+	    S_ISREG(st.stx_mode) && ts_ns(&st.stx_mtime) < started - PERFMAP_MTIME_SLACK_NS)
 		m->off = st.stx_size; /* untouched since before the process: all stale */
 	m->sorted = true;
 	return m;

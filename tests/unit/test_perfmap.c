@@ -32,6 +32,13 @@ static uint64_t now_real(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+static void set_mtime(uint64_t ns)
+{
+	struct timespec ts[2] = { { 0, UTIME_OMIT },
+				  { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) } };
+	utimensat(AT_FDCWD, path, ts, 0);
+}
+
 static const char *name_at(struct perfmap *m, uint64_t addr)
 {
 	const struct perfmap_entry *e = perfmap_find(m, addr);
@@ -86,16 +93,40 @@ static void test_read(void)
 
 	/* a stale file from an earlier process with the same pid */
 	write_file("5000 10 py::stale:/old.py\n", "w");
-	{
-		struct timespec ts = { 0, 20000000 };
-		nanosleep(&ts, NULL);
-	}
+	set_mtime(now_real() - 60 * 1000000000ULL);
 	m = perfmap_new(FAKE_PID, (uint32_t)getuid(), now_real());
 	write_file("6000 10 py::new:/new.py\n", "a");
 	perfmap_refresh(m, why, sizeof(why));
 	CHECK_EQ_STR(name_at(m, 0x5000), "(none)", "stale lines before the process started ignored");
 	CHECK_EQ_STR(name_at(m, 0x6000), "py::new:/new.py", "lines appended since are read");
 	perfmap_free(m);
+	unlink(path);
+}
+
+/* A forked CPython 3.12 child re-creates its trampolines and writes its own
+ * map within a millisecond of the fork; the recorder handles the FORK record
+ * later, when the file is already there.  The kernel stamps the file from its
+ * coarse clock, so its mtime can be a tick (4 ms at HZ=250) before the
+ * precise fork time: that file is the child's, not a stale one. */
+static void test_fork_coarse_mtime(void)
+{
+	char why[256] = "";
+	struct procmap *pm = procmap_new(0);
+	struct pm_proc *p;
+	uint64_t fork_ns = now_real();
+
+	snprintf(path, sizeof(path), "/tmp/perf-%u.map", FAKE_PID);
+	unlink(path);
+	write_file("7000 b py::child_work:<string>\n700b b py::busy:<string>\n", "w");
+	set_mtime(fork_ns - 4000000); /* one coarse tick before the fork */
+	procmap_fork(pm, FAKE_PID, FAKE_PID - 1, fork_ns);
+	p = procmap_get(pm, FAKE_PID);
+	CHECK(p && p->perfmap && perfmap_refresh(p->perfmap, why, sizeof(why)) == 2,
+	      "a child's map stamped a coarse tick before its fork is read");
+	if (p && p->perfmap)
+		CHECK_EQ_STR(name_at(p->perfmap, 0x700c), "py::busy:<string>",
+			     "... and names the child's own trampoline for busy");
+	procmap_free(pm);
 	unlink(path);
 }
 
@@ -187,6 +218,7 @@ int main(void)
 {
 	test_parse();
 	test_read();
+	test_fork_coarse_mtime();
 	test_unsafe();
 	test_procmap();
 	return tap_done();
