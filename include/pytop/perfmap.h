@@ -25,9 +25,10 @@ struct perfmap;
 /* A map for process `pid` owned by `uid` that started at `started` (ns
  * since the Unix epoch; 0 = long ago, the whole file is its own: attach).
  * A file last modified well before `started` (file times are coarse: more
- * than 2 s before) is stale: reading starts at its current end.  A file created before `started` but modified since mixes
- * stale and new lines that cannot be told apart; all of it is read (later
- * lines win where ranges start at the same address).  Nothing is read yet.
+ * than 2 s before) is stale: reading starts at its current end.  A file
+ * created before `started` but modified since mixes stale and new lines
+ * that cannot be told apart; all of it is read (later lines win where
+ * ranges start at the same address).  Nothing is read yet.
  * Free with perfmap_free(). */
 struct perfmap *perfmap_new(uint32_t pid, uint32_t uid, uint64_t started);
 void perfmap_free(struct perfmap *m);

@@ -123,9 +123,8 @@ static void test_fork_coarse_mtime(void)
 	p = procmap_get(pm, FAKE_PID);
 	CHECK(p && p->perfmap && perfmap_refresh(p->perfmap, why, sizeof(why)) == 2,
 	      "a child's map stamped a coarse tick before its fork is read");
-	if (p && p->perfmap)
-		CHECK_EQ_STR(name_at(p->perfmap, 0x700c), "py::busy:<string>",
-			     "... and names the child's own trampoline for busy");
+	CHECK_EQ_STR(p && p->perfmap ? name_at(p->perfmap, 0x700c) : "(no process)",
+		     "py::busy:<string>", "... and names the child's own trampoline for busy");
 	procmap_free(pm);
 	unlink(path);
 }
