@@ -1,6 +1,8 @@
 # fork_child.py: a parent compiles busy() (its perf trampoline is written to
-# the parent's /tmp/perf-PID.map), then forks; the child keeps running the
-# parent's trampoline, which only the parent's map names.
+# the parent's /tmp/perf-PID.map), then forks.  The child keeps running the
+# parent's trampoline of <module>, which only the parent's map names; CPython
+# 3.12/3.13 re-create the trampolines after a fork, so child_work and busy get
+# new ones in the child's own map, written within a millisecond of the fork.
 #   python -X perf fork_child.py [N]
 import os
 import sys
