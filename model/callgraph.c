@@ -121,6 +121,19 @@ static void build_index(struct hist *h)
 
 /* Collect the paths of the entry's records (on the root's first expansion). */
 static void collect_paths(struct callgraph *g);
+
+/* The view nodes where a row's call graphs start: the roots when rows are
+ * not keyed by symbol or DSO, else the outermost nodes of the row's key. */
+static const uint32_t *entry_nodes(const struct hist *h, const struct view *v, uint32_t key,
+				   size_t *nx)
+{
+	if (h->fk == FK_NONE) {
+		const uint32_t *cstart, *kids = view_children(v, &cstart);
+		*nx = cstart[v->nnodes + 1] - cstart[v->nnodes];
+		return kids + cstart[v->nnodes];
+	}
+	return view_first_nodes(h->p, v, h->fk == FK_SYM ? 2 : 1, key, nx);
+}
 static void group_sum(struct hist *h, uint32_t grp, uint32_t from, uint32_t to, uint64_t *w,
 		      uint64_t *s);
 
@@ -200,15 +213,8 @@ static void collect_caller_paths(struct callgraph *g)
 	uint32_t grp = h->row_group[g->rowi];
 
 	if (h->children) {
-		const uint32_t *xs;
 		size_t nx;
-		if (h->fk == FK_NONE) {
-			const uint32_t *cstart, *kids = view_children(v, &cstart);
-			xs = kids + cstart[v->nnodes];
-			nx = cstart[v->nnodes + 1] - cstart[v->nnodes];
-		} else {
-			xs = view_first_nodes(h->p, v, h->fk == FK_SYM ? 2 : 1, g->key, &nx);
-		}
+		const uint32_t *xs = entry_nodes(h, v, g->key, &nx);
 		for (size_t i = 0; i < nx; i++) {
 			uint64_t w, sm;
 			group_sum(h, grp, xs[i], v->end[xs[i]], &w, &sm);
@@ -425,13 +431,7 @@ static bool tree_init(struct callgraph *g)
 	if ((uint64_t)h->ngroups * v->nnodes > callgraph_tree_limit)
 		return false;
 	g->grp = h->row_group[g->rowi];
-	if (h->fk == FK_NONE) {
-		const uint32_t *cstart, *kids = view_children(v, &cstart);
-		xs = kids + cstart[v->nnodes];
-		nx = cstart[v->nnodes + 1] - cstart[v->nnodes];
-	} else {
-		xs = view_first_nodes(h->p, v, h->fk == FK_SYM ? 2 : 1, g->key, &nx);
-	}
+	xs = entry_nodes(h, v, g->key, &nx);
 	/* expand_tree drops the nodes without records of the group */
 	xgrow(&g->tn, &g->cap_tn, nx ? nx : 1, sizeof(*g->tn));
 	memcpy(g->tn, xs, nx * sizeof(*xs));
