@@ -9,7 +9,7 @@ py=$(pyenv_python 3.12.1) || exit 1
 
 "$py" -X perf "$ROOT/tests/workloads/fib.py" 32 20 >/dev/null 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null' EXIT
+trap 'kill $pid 2>/dev/null; rm -f /tmp/perf-$pid.map' EXIT
 sleep 0.5
 "$PYTOP" record -p "$pid" -d 1 -o "$T/a.data" >/dev/null 2>"$T/a.err"
 kill "$pid" 2>/dev/null
