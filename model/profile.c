@@ -380,22 +380,15 @@ uint64_t profile_thread_samples(const struct profile *p, uint32_t thread)
 	return thread < p->pd->nthreads ? p->thread_samples[thread] : 0;
 }
 
-uint64_t profile_pid_weight(const struct profile *p, uint32_t pid)
+void profile_pid_totals(const struct profile *p, uint32_t pid, uint64_t *weight,
+			uint64_t *samples)
 {
-	uint64_t w = 0;
+	*weight = *samples = 0;
 	for (size_t t = 0; t < p->pd->nthreads; t++)
-		if (p->pd->threads[t].pid == pid)
-			w += p->thread_weight[t];
-	return w;
-}
-
-uint64_t profile_pid_samples(const struct profile *p, uint32_t pid)
-{
-	uint64_t n = 0;
-	for (size_t t = 0; t < p->pd->nthreads; t++)
-		if (p->pd->threads[t].pid == pid)
-			n += p->thread_samples[t];
-	return n;
+		if (p->pd->threads[t].pid == pid) {
+			*weight += p->thread_weight[t];
+			*samples += p->thread_samples[t];
+		}
 }
 
 const char *profile_classes_line(const struct profile *p, const struct profile_classes *c,

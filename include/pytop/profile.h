@@ -93,8 +93,8 @@ uint32_t profile_thread_tid(const struct profile *p, uint32_t thread);
  * (unfiltered; 0 for unknown ids). */
 uint64_t profile_thread_weight(const struct profile *p, uint32_t thread);
 uint64_t profile_thread_samples(const struct profile *p, uint32_t thread);
-uint64_t profile_pid_weight(const struct profile *p, uint32_t pid);
-uint64_t profile_pid_samples(const struct profile *p, uint32_t pid);
+void profile_pid_totals(const struct profile *p, uint32_t pid, uint64_t *weight,
+			uint64_t *samples);
 
 /* ---- classification ("classify the bottleneck") ---- */
 

@@ -93,8 +93,13 @@ int main(void)
 	CHECK_EQ_U(profile_nthreads(p), 2, "two threads");
 	CHECK_EQ_U(profile_thread_samples(p, 0), 90, "thread 100 samples");
 	CHECK_EQ_U(profile_thread_weight(p, 1), 100, "thread 101 weight");
-	CHECK_EQ_U(profile_pid_samples(p, 100), 100, "process 100 samples");
-	CHECK_EQ_U(profile_pid_weight(p, 7), 0, "unknown process");
+	{
+		uint64_t w, n;
+		profile_pid_totals(p, 100, &w, &n);
+		CHECK_EQ_U(n, 100, "process 100 samples");
+		profile_pid_totals(p, 7, &w, &n);
+		CHECK_EQ_U(w, 0, "unknown process");
+	}
 
 	/* ---- classification, with kinds recomputed from name/DSO ---- */
 	CHECK_EQ_U(profile_classify_frame("py::f:/a.py", NULL), FRAME_PYTHON, "py:: is python");
