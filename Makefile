@@ -1,7 +1,9 @@
 # pytop — build, test, install.  `make help` lists the targets.
 #
-# Sources are found by directory, so a new .c file needs no Makefile edit:
-#   model/  record/  tui/  cli/       the pytop binary (cli/ is the front end)
+# Sources are found by directory, so a new .c file needs no Makefile edit
+# (the layers of ../DESIGN.md "Layout"; public headers in include/pytop/LAYER/):
+#   model/base/ model/format/ model/ model/report/    libc only
+#   record/ record/python/  tui/  cli/                 the pytop binary (cli/ is the front end)
 #   tests/unit/test_*.c               unit tests, built with ASan + UBSan
 #   tests/tools/*.c                   test tools (the fixture writer, ...)
 #   tests/workloads/*.c               profiling targets for real recordings
@@ -29,8 +31,8 @@ CFLAGS   ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_CFLAGS = $(BASE) $(CFLAGS) $(PKG_CFLAGS)
 
-MODEL_SRC  := $(wildcard model/*.c)
-RECORD_SRC := $(wildcard record/*.c)
+MODEL_SRC  := $(wildcard model/base/*.c model/format/*.c model/*.c model/report/*.c)
+RECORD_SRC := $(wildcard record/*.c record/python/*.c)
 TUI_SRC    := $(wildcard tui/*.c)
 CLI_SRC    := $(wildcard cli/*.c)
 LIB_SRC    := $(MODEL_SRC) $(RECORD_SRC) $(TUI_SRC)
@@ -38,7 +40,8 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 WORK_SRC   := $(wildcard tests/workloads/*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
-HEADERS    := $(wildcard include/pytop/*.h model/*.h record/*.h tui/*.h cli/*.h tests/unit/*.h)
+HEADERS    := $(wildcard include/pytop/*/*.h model/*.h model/*/*.h record/*.h record/*/*.h \
+              tui/*.h cli/*.h tests/unit/*.h)
 
 OBJ      := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 CLI_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))

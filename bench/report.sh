@@ -94,7 +94,7 @@ done
 echo
 echo "== (c) TUI re-queries on the synthetic profile (CPU ms, best of 5; target well under 16 ms)"
 if [ -d "$BUILD/obj/model" ] && cc -std=c11 -D_GNU_SOURCE -O2 -I"$ROOT/include" -o "$W/queries" \
-	"$ROOT/bench/report_queries.c" "$BUILD"/obj/model/*.o -lm 2>"$W/cc.err"; then
+	"$ROOT/bench/report_queries.c" "$BUILD"/obj/model/*.o "$BUILD"/obj/model/*/*.o -lm 2>"$W/cc.err"; then
 	"$W/queries" "$W/syn.data"
 else
 	echo "  cannot build bench/report_queries.c against $BUILD/obj/model (run make): $(head -1 "$W/cc.err")"

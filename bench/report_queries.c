@@ -4,11 +4,11 @@
  * Prints one line per query: name, CPU milliseconds (best of 5, and the
  * first run, which pays for one-time caches such as the Python view; the
  * machine may be shared), rows. */
-#include "pytop/callgraph.h"
-#include "pytop/filter.h"
-#include "pytop/hist.h"
-#include "pytop/profile.h"
-#include "pytop/report_opts.h"
+#include "pytop/model/callgraph.h"
+#include "pytop/model/filter.h"
+#include "pytop/model/hist.h"
+#include "pytop/model/profile.h"
+#include "pytop/model/report_opts.h"
 
 #include <stdio.h>
 #include <time.h>

@@ -1,9 +1,9 @@
 /* cmd_record: `pytop record`: options, interpreter choice, the summary. */
 #include "cli.h"
-#include "pytop/launch.h"
-#include "pytop/pyfind.h"
-#include "pytop/record.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/python/pyfind.h"
+#include "pytop/record/launch.h"
+#include "pytop/record/record.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,10 +1,10 @@
 /* cmd_report: `pytop report` — parse options, load the profile, print it
  * (--stdio, --folded, --format json) or browse it (TUI on a terminal). */
 #include "cli.h"
-#include "pytop/profile.h"
-#include "pytop/report_opts.h"
-#include "pytop/report_print.h"
-#include "pytop/tui.h"
+#include "pytop/model/profile.h"
+#include "pytop/model/report_opts.h"
+#include "pytop/report/report_print.h"
+#include "pytop/tui/tui.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -1,8 +1,8 @@
 /* callgraph: callee / caller trees of one histogram entry, expanded lazily. */
 #include "hist_int.h"
 
-#include "pytop/callgraph.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/model/callgraph.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * hierarchy), computed from the per-(thread, stack) records of a view. */
 #include "hist_int.h"
 
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * widths and cell text shared by the printers, the TUI and search. */
 #include "hist_int.h"
 
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -105,6 +105,38 @@ double hist_percent(const struct hist *h, uint64_t weight)
 const struct profile_classes *hist_classes(const struct hist *h)
 {
 	return &h->classes;
+}
+
+bool hist_callers(const struct hist *h)
+{
+	return h->callers;
+}
+
+const char *hist_sym_name(const struct hist *h, uint32_t sym)
+{
+	return profile_sym_name(h->p, sym, h->name_flags);
+}
+
+size_t hist_nstacks(const struct hist *h)
+{
+	return h->gstart[h->ngroups];
+}
+
+struct hist_stack hist_stack(const struct hist *h, size_t i)
+{
+	const struct rec *r = &h->v->recs[h->order[i]];
+	struct hist_stack st = { r->thread, r->leaf, r->weight, r->samples };
+	return st;
+}
+
+uint32_t hist_node_parent(const struct hist *h, uint32_t node)
+{
+	return h->v->parent[node];
+}
+
+uint32_t hist_node_sym(const struct hist *h, uint32_t node)
+{
+	return h->v->sym[node];
 }
 
 size_t hist_columns(const struct hist *h, enum hist_col *cols)

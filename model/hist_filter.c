@@ -2,7 +2,7 @@
  * filters), as per-thread and per-view-node flags. */
 #include "hist_int.h"
 
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 
 #include <regex.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* profile: load a pytop.data, classify frames, intern symbols and DSOs,
  * aggregate samples per (thread, stack), and build the stack views. */
 #include "profile_int.h"
-#include "pytop/hmap.h"
+#include "pytop/base/hmap.h"
 
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 
 #include <inttypes.h>
 #include <stdio.h>

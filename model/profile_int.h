@@ -3,9 +3,9 @@
 #ifndef PYTOP_MODEL_PROFILE_INT_H
 #define PYTOP_MODEL_PROFILE_INT_H
 
-#include "pytop/hist.h"
-#include "pytop/profile.h"
-#include "pytop/report_opts.h"
+#include "pytop/model/hist.h"
+#include "pytop/model/profile.h"
+#include "pytop/model/report_opts.h"
 
 struct psym {
 	uint32_t name;      /* pdata string id, PROFILE_NONE for synthetic syms */
@@ -111,7 +111,6 @@ const struct thread_keys *view_thread_keys(const struct profile *p, const struct
  * (8M: a browser builds four at open); a variable so the unit tests can
  * turn them off. */
 extern uint64_t view_thread_keys_limit;
-void thread_keys_free(struct thread_keys *tk);
 
 /* Display name flags for a view and verbosity. */
 static inline unsigned profile_name_flags(bool python, bool verbose)

@@ -1,7 +1,7 @@
 /* report_opts: defaults, parsing of option values, filter lists. */
-#include "pytop/filter.h"
-#include "pytop/report_opts.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/model/filter.h"
+#include "pytop/model/report_opts.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -2,9 +2,9 @@
  * depth-first pre-order, their records, and the per-key indexes queries
  * use (children lists, first occurrences). */
 #include "profile_int.h"
-#include "pytop/hmap.h"
+#include "pytop/base/hmap.h"
 
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -357,6 +357,15 @@ const uint32_t *view_first_nodes(const struct profile *p, const struct view *v, 
 	}
 	*count = v->fstart[fk][key + 1] - v->fstart[fk][key];
 	return v->fnodes[fk] + v->fstart[fk][key];
+}
+
+static void thread_keys_free(struct thread_keys *tk)
+{
+	if (!tk)
+		return;
+	free(tk->start);
+	free(tk->e);
+	free(tk);
 }
 
 void view_free(struct view *v)

@@ -4,7 +4,7 @@
  * cost in proportion to threads x keys. */
 #include "profile_int.h"
 
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,7 @@ uint64_t view_thread_keys_limit = (uint64_t)8 << 20;
 static struct thread_keys *build(const struct profile *p, const struct view *v, int fk)
 {
 	struct view *mv = (struct view *)v; /* scratch cache */
-	size_t nt = profile_nthreads(p), nn = v->nnodes;
+	size_t nt = p->pd->nthreads, nn = v->nnodes;
 	size_t nk = fk == 2 ? p->nsyms : p->ndsos, cap = 0;
 	const uint8_t *first = view_first(p, v, fk);
 	struct thread_keys *tk = xcalloc(1, sizeof(*tk));
@@ -104,17 +104,8 @@ const struct thread_keys *view_thread_keys(const struct profile *p, const struct
 		return NULL;
 	if (!v->tk_tried[fk]) {
 		mv->tk_tried[fk] = 1;
-		if ((uint64_t)profile_nthreads(p) * v->nnodes <= view_thread_keys_limit)
+		if ((uint64_t)p->pd->nthreads * v->nnodes <= view_thread_keys_limit)
 			mv->tk[fk] = build(p, v, fk);
 	}
 	return v->tk[fk];
-}
-
-void thread_keys_free(struct thread_keys *tk)
-{
-	if (!tk)
-		return;
-	free(tk->start);
-	free(tk->e);
-	free(tk);
 }

@@ -7,7 +7,7 @@
  * frame pointers, so the kernel's frame-pointer walk loses the Python stack
  * and we unwind copies of the user stack with DWARF instead.  The Python
  * build is read from the interpreter's own sysconfig. */
-#include "pytop/record.h"
+#include "pytop/record/record.h"
 
 #include <errno.h>
 #include <fcntl.h>

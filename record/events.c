@@ -2,10 +2,10 @@
  * stacks, interned as raw frames and stack nodes), mappings, comm, fork,
  * exit, lost and throttle records — and the unwinder's view of each
  * process.  Also the table of event names. */
-#include "pytop/perf_session.h"
-#include "pytop/record.h"
-#include "pytop/xalloc.h"
-#include "record_priv.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/record/perf_session.h"
+#include "pytop/record/record.h"
+#include "rec.h"
 
 #include <stdio.h>
 #include <stdlib.h>

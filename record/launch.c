@@ -1,5 +1,5 @@
 /* launch: fork, wait for the go byte, exec; report exec errors. */
-#include "pytop/launch.h"
+#include "pytop/record/launch.h"
 
 #include <errno.h>
 #include <fcntl.h>

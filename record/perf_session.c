@@ -1,6 +1,6 @@
 /* perf_session: open sampling events, map and drain their ring buffers. */
-#include "pytop/perf_session.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/record/perf_session.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* procmap: per-process executable mappings and the dso path table. */
-#include "pytop/procmap.h"
-#include "pytop/hmap.h"
-#include "pytop/xalloc.h"
-#include "bisect.h"
+#include "pytop/base/bisect.h"
+#include "pytop/base/hmap.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/record/procmap.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,16 +1,15 @@
 /* record: open the events, launch or attach, drain the ring buffers until
  * the target is done, then resolve and write the file. */
-#include "pytop/launch.h"
-#include "pytop/perf_session.h"
-#include "pytop/record.h"
-#include "pytop/xalloc.h"
-#include "record_priv.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/record/launch.h"
+#include "pytop/record/perf_session.h"
+#include "pytop/record/record.h"
+#include "rec.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +19,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-void rec_message(struct rec *r, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (r->o->message)
-		r->o->message(r->o->message_ctx, line);
-}
 
 /* ---- set-up ---- */
 
@@ -270,21 +258,6 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 	perf_session_drain(s, rec_on_record, r);
 }
 
-static void rec_free(struct rec *r)
-{
-	pdata_free(r->pd);
-	procmap_free(r->pm);
-	if (r->uw)
-		unwinder_free(r->uw);
-	hmap_free(&r->by_tid);
-	hmap_free(&r->rf_idx);
-	hmap_free(&r->rn_idx);
-	free(r->thr);
-	free(r->rf);
-	free(r->rn);
-	free(r->rs);
-}
-
 static void count_threads(struct rec *r, struct record_result *res)
 {
 	struct hmap pids;
@@ -310,7 +283,7 @@ static void remove_perf_maps(struct rec *r)
 
 int record_run(const struct record_opts *o, struct record_result *res, char *err, size_t errlen)
 {
-	struct rec r = { .o = o };
+	struct rec r;
 	struct perf_session_spec spec = { .freq = o->freq ? o->freq : RECORD_DEFAULT_FREQ,
 					  .ring_pages = 256 };
 	struct loop_state ls = { .sfd = -1, .l = { .go_fd = -1, .err_fd = -1 } };
@@ -335,12 +308,8 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 		nofile.rlim_cur = nofile.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &nofile);
 	}
+	rec_init(&r, o, now_ns(CLOCK_REALTIME));
 	r.mono_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
-	r.pd = pdata_new();
-	r.pm = procmap_new(now_ns(CLOCK_REALTIME));
-	hmap_init(&r.by_tid);
-	hmap_init(&r.rf_idx);
-	hmap_init(&r.rn_idx);
 
 	if (cg == RECORD_CG_AUTO)
 		cg = record_auto_callchain(o, &reason);

@@ -2,9 +2,9 @@
  * the raw frames (dso+offset, pid+address, kernel address) turned into
  * named pdata frames, once per unique address, with the raw stacks and
  * samples rebuilt as pdata tables. */
-#include "pytop/symbolize.h"
-#include "pytop/xalloc.h"
-#include "record_priv.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/record/symbolize.h"
+#include "rec.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* symbolize: libdw for ELF symbols and inline chains, /proc/kallsyms for
  * the kernel. */
-#include "pytop/symbolize.h"
-#include "pytop/hmap.h"
-#include "pytop/xalloc.h"
-#include "bisect.h"
+#include "pytop/base/bisect.h"
+#include "pytop/base/hmap.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/record/symbolize.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>

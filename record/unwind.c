@@ -7,12 +7,12 @@
  *   access_mem      the stack copy, else the mapped ELF file (unwind tables)
  *   find_proc_info  the file's .eh_frame_hdr search table (unwind_dso.c)
  * Frames whose IP lies in a perf-map (JIT) region are CPython trampolines:
- * they have no CFI, so we step them by their own code (unwind_tramp.c) and
+ * they have no CFI, so we step them by their own code (record/python/tramp.c) and
  * restart libunwind above them.  Nothing here allocates per sample or per
  * frame once a process's mappings and files are known. */
 #include "unwind_int.h"
-#include "pytop/pdata.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/format/pdata.h"
 
 #include <libunwind.h>
 #include <stdlib.h>
@@ -68,6 +68,7 @@ struct uctx {
 	const unsigned char *stack;
 	uint64_t stack_lo, stack_hi;
 	bool noinfo, short_read;
+	enum unwind_stop read_why; /* why the last tramp_read failed */
 };
 
 #define PID_BUCKETS 64
@@ -218,9 +219,10 @@ static bool stack_word(struct uctx *x, uint64_t addr, uint64_t *val, enum unwind
 	return false;
 }
 
-static bool tramp_read(void *ctx, uint64_t addr, uint64_t *val, enum unwind_stop *why)
+static bool tramp_read(void *ctx, uint64_t addr, uint64_t *val)
 {
-	return stack_word(ctx, addr, val, why);
+	struct uctx *x = ctx;
+	return stack_word(x, addr, val, &x->read_why);
 }
 
 static int acc_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, int write, void *arg)
@@ -431,15 +433,15 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 			jit = ip_is_jit(&x, pid, ip, &js, &je);
 		if (jit) {
 			const struct tramp_shape *t = pid_trampoline(x.ps);
-			enum unwind_stop r;
+			enum tramp_step_result r;
 			if (!t || je - js < t->len) {
 				*why = UNWIND_UNKNOWN_JIT;
 				return n;
 			}
 			r = tramp_step(t, ip - js, leaf, tramp_read, &x, &x.regs[UNW_X86_64_RIP],
 				       &x.regs[UNW_X86_64_RSP], &x.regs[UNW_X86_64_RBP]);
-			if (r != UNWIND_END) {
-				*why = r;
+			if (r != TRAMP_STEPPED) {
+				*why = r == TRAMP_READ_FAILED ? x.read_why : UNWIND_UNKNOWN_JIT;
 				return n;
 			}
 			have_cursor = false;

@@ -7,8 +7,8 @@
  * `_Py_trampoline_func_start`.  The unwinder then reads unwind tables and
  * code bytes straight from the mapped file. */
 #include "unwind_int.h"
-#include "pytop/hmap.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/hmap.h"
+#include "pytop/base/xalloc.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* unwind_int.h: internals shared by record/unwind*.c and the unit tests.
- * Not part of any module contract: the recorder uses include/pytop/unwind.h. */
+ * Not part of any module contract: the recorder uses include/pytop/record/unwind.h. */
 #ifndef PYTOP_UNWIND_INT_H
 #define PYTOP_UNWIND_INT_H
 
@@ -8,36 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "pytop/unwind.h"
-
-/* ---- CPython perf trampolines (unwind_tramp.c) ---- */
-
-#define TRAMP_MAX_INSNS 8
-
-/* The decoded trampoline: for each instruction start, how many bytes the
- * trampoline has pushed below its return address, and whether the caller's
- * RBP is saved at [SP + depth - 8]. */
-struct tramp_shape {
-	unsigned len;           /* code bytes */
-	unsigned after_call;    /* offset of the return address of `call *%rcx` */
-	unsigned n;             /* instructions */
-	unsigned char off[TRAMP_MAX_INSNS];
-	unsigned char depth[TRAMP_MAX_INSNS];
-	bool rbp_saved[TRAMP_MAX_INSNS];
-	const char *name;       /* "sub-rsp", "push-rbp" (+ "endbr64 ") */
-};
-
-/* Decode trampoline code.  Returns false for any shape the unwinder does
- * not know (out is then untouched). */
-bool tramp_parse(const unsigned char *code, size_t len, struct tramp_shape *out);
-
-/* The caller's registers of a frame at `offset` in a trampoline.  `leaf` is
- * true for the sampled IP (any instruction start), false for a return
- * address (only the one after the call is valid).  `read` reads a stack word.
- * Returns UNWIND_END on success (ip/sp/bp updated), else why it stopped. */
-enum unwind_stop tramp_step(const struct tramp_shape *t, uint64_t offset, bool leaf,
-			    bool (*read)(void *ctx, uint64_t addr, uint64_t *val, enum unwind_stop *why),
-			    void *ctx, uint64_t *ip, uint64_t *sp, uint64_t *bp);
+#include "pytop/python/tramp.h"
+#include "pytop/record/unwind.h"
 
 /* ---- per-file unwind info (unwind_dso.c) ---- */
 

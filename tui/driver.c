@@ -7,10 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "pytop/tui.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/tui/tui.h"
 #include "driver.h"
 #include "terminal.h"
 #include "view.h"
@@ -400,66 +399,4 @@ void tui_fini(struct tui *t)
 		view_close(t->views[--t->nviews]);
 	rows_free(t->rows);
 	rows_query_free(&t->query);
-}
-
-static bool input_pending(void)
-{
-	int c;
-	nodelay(stdscr, TRUE);
-	c = getch();
-	nodelay(stdscr, FALSE);
-	if (c == ERR)
-		return false;
-	ungetch(c);
-	return true;
-}
-
-bool tui_available(void)
-{
-	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-}
-
-static int run_interactive(const struct profile *p, const struct report_opts *o, char *err,
-			   size_t errlen)
-{
-	struct tui t;
-	int rc = 0, errs = 0;
-
-	tui_init(&t, p, o);
-	if (!term_open(false, 0, 0, err, errlen)) {
-		tui_fini(&t);
-		return -1;
-	}
-	if (!tui_start(&t, err, errlen))
-		rc = -1;
-	while (rc == 0 && !t.quit) {
-		int key;
-		/* While keys are already waiting (fast typing in the filter, key
-		 * repeat), handle them first: one rebuild and one repaint for the
-		 * burst instead of one per key. */
-		if (!input_pending())
-			tui_draw(&t);
-		key = getch();
-		/* A blocking getch() fails only when the input is gone. */
-		if (key == ERR) {
-			if (++errs == 10) {
-				snprintf(err, errlen, "lost the terminal's input");
-				rc = -1;
-			}
-			continue;
-		}
-		errs = 0;
-		tui_handle_key(&t, key);
-	}
-	term_close();
-	tui_fini(&t);
-	return rc;
-}
-
-int tui_browse(const struct profile *p, const struct report_opts *o, const struct tui_options *opt,
-	       char *err, size_t errlen)
-{
-	if (opt && opt->replay_keys)
-		return tui_replay(p, o, opt, err, errlen);
-	return run_interactive(p, o, err, errlen);
 }

@@ -1,14 +1,14 @@
 /* driver: the browser's shared state and main steps, for the main loop
- * (driver.c) and the bench hook (replay.c).  Private to tui/. */
+ * (browse.c) and the bench hook (replay.c).  Private to tui/. */
 #ifndef PYTOP_TUI_DRIVER_H
 #define PYTOP_TUI_DRIVER_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "pytop/profile.h"
-#include "pytop/report_opts.h"
-#include "pytop/tui.h"
+#include "pytop/model/profile.h"
+#include "pytop/model/report_opts.h"
+#include "pytop/tui/tui.h"
 #include "rows.h"
 #include "view.h"
 
@@ -46,9 +46,5 @@ void tui_draw(struct tui *t);
 /* Handle one key; returns the request it became, REQ_COUNT for prompt
  * input, REQ_NONE for none. */
 enum request tui_handle_key(struct tui *t, int key);
-
-/* The bench hook behind tui_options.replay_keys (replay.c). */
-int tui_replay(const struct profile *p, const struct report_opts *o,
-	       const struct tui_options *opt, char *err, size_t errlen);
 
 #endif

@@ -8,8 +8,9 @@
 #include <time.h>
 #include <wchar.h>
 
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 #include "driver.h"
+#include "replay.h"
 #include "terminal.h"
 
 #define SCREEN_TEXT_MAX (1 << 20)

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pytop/callgraph.h"
-#include "pytop/filter.h"
-#include "pytop/hist.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/model/callgraph.h"
+#include "pytop/model/filter.h"
+#include "pytop/model/hist.h"
 #include "rows.h"
 
 #define CG_TAG (1ULL << 63)

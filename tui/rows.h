@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pytop/profile.h"
-#include "pytop/report_opts.h"
+#include "pytop/model/profile.h"
+#include "pytop/model/report_opts.h"
 #include "vstate.h"
 
 /* The three orders the `o` key cycles through. */

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "pytop/pdata.h"
+#include "pytop/format/pdata.h"
 
 /* Colour roles; attributes come from term_attr(). */
 enum term_role {

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pytop/xalloc.h"
-#include "pytop/hmap.h"
+#include "pytop/base/hmap.h"
+#include "pytop/base/xalloc.h"
 #include "vstate.h"
 
 /* ---- expansion set ---- */

@@ -2,7 +2,7 @@
  * decode or fail with a "corrupt sample file" style message: never crash,
  * leak, hang or allocate beyond the input's size.  A decoded profile is
  * walked fully and re-encoded, and must decode again to the same size. */
-#include "pytop/pdata.h"
+#include "pytop/format/pdata.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -18,7 +18,7 @@
  * python, DSO [kernel.kallsyms] is kernel, a DSO named libpython* or python*
  * is interpreter, a frame without DSO whose name starts with '[' is unknown,
  * anything else native.  Weights default to 1 and times advance by 1 ms. */
-#include "pytop/pdata.h"
+#include "pytop/format/pdata.h"
 
 #include <errno.h>
 #include <inttypes.h>

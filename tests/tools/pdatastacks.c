@@ -17,8 +17,8 @@
  *
  * In both modes -k follows each frame with its kind in brackets
  * ("main[native]"). */
-#include "pytop/pdata.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/format/pdata.h"
 
 #include <inttypes.h>
 #include <stdbool.h>

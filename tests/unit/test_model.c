@@ -1,12 +1,12 @@
 /* test_model: the profile model's API as the TUI and printers use it:
  * load, classification, histogram rows and cells, sort and re-query,
  * hierarchy links, lazy call graphs, filters, search, option parsing. */
-#include "pytop/callgraph.h"
-#include "pytop/filter.h"
-#include "pytop/hist.h"
-#include "pytop/profile.h"
-#include "pytop/report_opts.h"
-#include "pytop/report_print.h"
+#include "pytop/model/callgraph.h"
+#include "pytop/model/filter.h"
+#include "pytop/model/hist.h"
+#include "pytop/model/profile.h"
+#include "pytop/model/report_opts.h"
+#include "pytop/report/report_print.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * On random profiles, every entry's fully expanded graph must be the same
  * tree, with the same weights, either way. */
 #include "../../model/hist_int.h"
-#include "pytop/callgraph.h"
+#include "pytop/model/callgraph.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* test_pdata: the sample file survives a round trip field by field, and the
  * reader turns every corrupt, truncated or bit-flipped image into an error
  * (never a crash, which ASan/UBSan would catch). */
-#include "pytop/pdata.h"
-#include "pytop/codec.h"
-#include "../../model/pdata_format.h"
+#include "pytop/format/codec.h"
+#include "pytop/format/pdata.h"
+#include "../../model/format/pdata_format.h"
 #include "tap.h"
 
 #include <stdlib.h>

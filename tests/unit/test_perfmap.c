@@ -1,8 +1,8 @@
 /* test_perfmap: /tmp/perf-PID.map parsing and the safety rules (regular
  * file, no symlink, owner = target's user or root, stale prefix ignored),
  * and procmap's mapping bookkeeping. */
-#include "pytop/perfmap.h"
-#include "pytop/procmap.h"
+#include "pytop/python/perfmap.h"
+#include "pytop/record/procmap.h"
 #include "tap.h"
 
 #include <fcntl.h>

@@ -6,8 +6,8 @@
 #include "../../tui/rows.h"
 #include "../../tui/vstate.h"
 
-#include "pytop/pdata.h"
-#include "pytop/profile.h"
+#include "pytop/format/pdata.h"
+#include "pytop/model/profile.h"
 
 #include <stdlib.h>
 #include <string.h>

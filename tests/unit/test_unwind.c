@@ -7,7 +7,7 @@
  * executable page that find_jit reports as a JIT region, for each known
  * shape (with and without endbr64); an unknown shape must stop cleanly. */
 #include "tap.h"
-#include "pytop/unwind.h"
+#include "pytop/record/unwind.h"
 #include "../../record/unwind_int.h"
 
 #include <gelf.h>

@@ -3,7 +3,7 @@
  * unwound with the unwinder's own copy of the vDSO; a walk that reaches a
  * program's entry point (_start of ld.so has no CFI) ends as complete. */
 #include "tap.h"
-#include "pytop/unwind.h"
+#include "pytop/record/unwind.h"
 
 #include <gelf.h>
 #include <libelf.h>

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pytop/perfmap.h"
+#include "pytop/python/perfmap.h"
 
 #define PROCMAP_NONE UINT32_MAX
 

@@ -1,4 +1,4 @@
-/* unwind_tramp: CPython perf trampolines (x86-64).
+/* tramp: CPython perf trampolines (x86-64).
  *
  * With -X perf, CPython runs each Python frame's evaluation through a copy
  * of a tiny trampoline that has no CFI.  Two shapes exist, each optionally
@@ -7,7 +7,7 @@
  *   3.13.6+, 3.14:          push %rbp; mov %rsp,%rbp; call *%rcx; pop %rbp; ret
  * We decode the bytes the interpreter uses and step frames by the depth the
  * code has pushed at each instruction; anything else is an unknown shape. */
-#include "unwind_int.h"
+#include "pytop/python/tramp.h"
 
 #include <string.h>
 
@@ -96,11 +96,10 @@ bool tramp_parse(const unsigned char *code, size_t len, struct tramp_shape *out)
 	return false;
 }
 
-enum unwind_stop tramp_step(const struct tramp_shape *t, uint64_t offset, bool leaf,
-			    bool (*read)(void *ctx, uint64_t addr, uint64_t *val, enum unwind_stop *why),
-			    void *ctx, uint64_t *ip, uint64_t *sp, uint64_t *bp)
+enum tramp_step_result tramp_step(const struct tramp_shape *t, uint64_t offset, bool leaf,
+				  bool (*read)(void *ctx, uint64_t addr, uint64_t *val), void *ctx,
+				  uint64_t *ip, uint64_t *sp, uint64_t *bp)
 {
-	enum unwind_stop why = UNWIND_ERROR;
 	unsigned i;
 	uint64_t ra, bpv = *bp;
 
@@ -112,16 +111,16 @@ enum unwind_stop tramp_step(const struct tramp_shape *t, uint64_t offset, bool l
 		for (i = 0; i < t->n && t->off[i] != offset; i++)
 			;
 	} else {
-		return UNWIND_UNKNOWN_JIT;
+		return TRAMP_BAD_OFFSET;
 	}
 	if (i == t->n)
-		return UNWIND_UNKNOWN_JIT;
-	if (!read(ctx, *sp + t->depth[i], &ra, &why))
-		return why;
-	if (t->rbp_saved[i] && !read(ctx, *sp + t->depth[i] - 8, &bpv, &why))
-		return why;
+		return TRAMP_BAD_OFFSET;
+	if (!read(ctx, *sp + t->depth[i], &ra))
+		return TRAMP_READ_FAILED;
+	if (t->rbp_saved[i] && !read(ctx, *sp + t->depth[i] - 8, &bpv))
+		return TRAMP_READ_FAILED;
 	*ip = ra;
 	*sp += t->depth[i] + 8u;
 	*bp = bpv;
-	return UNWIND_END;
+	return TRAMP_STEPPED;
 }

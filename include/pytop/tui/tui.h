@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "pytop/profile.h"
-#include "pytop/report_opts.h"
+#include "pytop/model/profile.h"
+#include "pytop/model/report_opts.h"
 
 /* Options of the browser itself; NULL means all defaults. */
 struct tui_options {

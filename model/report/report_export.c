@@ -1,8 +1,7 @@
 /* report_export: collapsed stacks (--folded) and JSON (--format json). */
-#include "hist_int.h"
+#include "pytop/report/report_print.h"
 
-#include "pytop/report_print.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -47,24 +46,23 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 			char *err, size_t errlen)
 {
 	struct hist *h = hist_new(p, o, err, errlen);
-	const struct view *v;
+	const struct pdata *pd = profile_pdata(p);
 	struct frec *fr;
 	struct fline *lines;
-	size_t nfr = 0, nkept, nl = 0, total = 0;
+	size_t nfr = 0, nkept, nl = 0, total = 0, nsyms;
 	uint32_t *symlen;
 	char *text, *w;
 
 	if (!h)
 		return -1;
-	v = h->v;
-	nkept = h->gstart[h->ngroups];
+	nkept = hist_nstacks(h);
 	/* unique (command, stack) pairs: threads of one command merge */
 	fr = xmalloc(nkept ? nkept : 1, sizeof(*fr));
 	for (size_t i = 0; i < nkept; i++) {
-		const struct rec *r = &v->recs[h->order[i]];
-		fr[i].comm = p->pd->threads[r->thread].comm;
-		fr[i].leaf = r->leaf;
-		fr[i].samples = r->samples;
+		struct hist_stack st = hist_stack(h, i);
+		fr[i].comm = pd->threads[st.thread].comm;
+		fr[i].leaf = st.leaf;
+		fr[i].samples = st.samples;
 	}
 	if (nkept > 1)
 		qsort(fr, nkept, sizeof(*fr), frec_cmp);
@@ -75,13 +73,14 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 			fr[nfr++] = fr[i];
 	}
 	/* exact text size, then one allocation */
-	symlen = xmalloc(p->nsyms ? p->nsyms : 1, sizeof(uint32_t));
-	for (size_t k = 0; k < p->nsyms; k++)
-		symlen[k] = (uint32_t)strlen(profile_sym_name(p, (uint32_t)k, h->name_flags));
+	nsyms = profile_nsyms(p);
+	symlen = xmalloc(nsyms ? nsyms : 1, sizeof(uint32_t));
+	for (size_t k = 0; k < nsyms; k++)
+		symlen[k] = (uint32_t)strlen(hist_sym_name(h, (uint32_t)k));
 	for (size_t i = 0; i < nfr; i++) {
-		total += strlen(pdata_str(p->pd, fr[i].comm)) + 1;
-		for (uint32_t n = fr[i].leaf; n != PROFILE_NONE; n = v->parent[n])
-			total += symlen[v->sym[n]] + 1;
+		total += strlen(pdata_str(pd, fr[i].comm)) + 1;
+		for (uint32_t n = fr[i].leaf; n != HIST_NONE; n = hist_node_parent(h, n))
+			total += symlen[hist_node_sym(h, n)] + 1;
 	}
 	text = xmalloc(total ? total : 1, 1);
 	lines = xmalloc(nfr ? nfr : 1, sizeof(*lines));
@@ -91,17 +90,17 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 		lines[nl].off = (size_t)(w - text);
 		lines[nl].count = fr[i].samples;
 		nl++;
-		w = put_name(w, pdata_str(p->pd, fr[i].comm));
+		w = put_name(w, pdata_str(pd, fr[i].comm));
 		/* frames root first: fill from the end of this line's span */
 		end = w;
-		for (uint32_t n = fr[i].leaf; n != PROFILE_NONE; n = v->parent[n])
-			end += symlen[v->sym[n]] + 1;
+		for (uint32_t n = fr[i].leaf; n != HIST_NONE; n = hist_node_parent(h, n))
+			end += symlen[hist_node_sym(h, n)] + 1;
 		*end = '\0';
 		{
 			char *q = end;
-			for (uint32_t n = fr[i].leaf; n != PROFILE_NONE; n = v->parent[n]) {
-				q -= symlen[v->sym[n]];
-				put_name(q, profile_sym_name(p, v->sym[n], h->name_flags));
+			for (uint32_t n = fr[i].leaf; n != HIST_NONE; n = hist_node_parent(h, n)) {
+				q -= symlen[hist_node_sym(h, n)];
+				put_name(q, hist_sym_name(h, hist_node_sym(h, n)));
 				*--q = ';';
 			}
 		}
@@ -177,13 +176,14 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 	struct hist *h = hist_new(p, o, err, errlen);
 	const struct profile_info *in;
 	const struct profile_classes *c;
+	const struct report_opts *ho;
 	double t;
-	char buf[1024];
 
 	if (!h)
 		return -1;
 	in = profile_info(p);
-	c = &h->classes;
+	ho = hist_opts(h);
+	c = hist_classes(h);
 	t = c->total ? (double)c->total : 1.0;
 	fputs("{\n  \"format\": \"pytop-report\",\n  \"version\": 1,\n  \"header\": {", out);
 	fprintf(out, "\"samples\": %" PRIu64 ", \"event_count\": %" PRIu64 ", \"event\": ",
@@ -198,7 +198,8 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 	fprintf(out, ", \"lost\": %" PRIu64 ", \"truncated\": %" PRIu64 ", \"throttled\": %" PRIu64
 		"},\n", in->lost, in->truncated, in->throttled);
 	fprintf(out, "  \"kept\": {\"samples\": %" PRIu64 ", \"weight\": %" PRIu64
-		", \"percent_base\": %" PRIu64 "},\n", h->kept_samples, h->kept_weight, h->base);
+		", \"percent_base\": %" PRIu64 "},\n", hist_kept_samples(h), hist_kept_weight(h),
+		hist_total_weight(h));
 	fprintf(out, "  \"classification\": {\"python\": %.2f, \"interpreter\": %.2f, \"native\": %.2f, "
 		"\"kernel\": %.2f, \"unknown\": %.2f, \"top_native_dso\": ",
 		100.0 * (double)(c->weight[FRAME_PYTHON] + c->interpreter_in_python) / t,
@@ -207,20 +208,20 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 		100.0 * (double)c->weight[FRAME_KERNEL] / t,
 		100.0 * (double)c->weight[FRAME_UNKNOWN] / t);
 	if (c->top_native_dso != PROFILE_NONE && c->weight[FRAME_NATIVE])
-		jstr(out, profile_dso_name(p, c->top_native_dso, h->o.verbose));
+		jstr(out, profile_dso_name(p, c->top_native_dso, ho->verbose));
 	else
 		fputs("null", out);
 	fputs("},\n  \"options\": {\"sort\": [", out);
-	for (size_t i = 0; i < h->o.nkeys; i++)
-		fprintf(out, "%s\"%s\"", i ? ", " : "", sort_key_name(h->o.keys[i]));
+	for (size_t i = 0; i < ho->nkeys; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : "", sort_key_name(ho->keys[i]));
 	fprintf(out, "], \"children\": %s, \"hierarchy\": %s, \"python\": %s, \"callers\": %s, "
 		"\"percentage\": \"%s\", \"percent_limit\": %.2f},\n",
-		h->children ? "true" : "false", h->o.hierarchy ? "true" : "false",
-		h->o.python ? "true" : "false", h->callers ? "true" : "false",
-		h->o.percentage == PERCENT_ABSOLUTE ? "absolute" : "relative", h->o.percent_limit);
+		hist_has_children(h) ? "true" : "false", ho->hierarchy ? "true" : "false",
+		ho->python ? "true" : "false", hist_callers(h) ? "true" : "false",
+		ho->percentage == PERCENT_ABSOLUTE ? "absolute" : "relative", ho->percent_limit);
 	fputs("  \"entries\": [", out);
-	for (size_t r = 0; r < h->nrows; r++) {
-		const struct hist_row *row = &h->rows[r];
+	for (size_t r = 0; r < hist_nrows(h); r++) {
+		const struct hist_row *row = hist_row(h, r);
 		struct callgraph *g;
 		fprintf(out, "%s\n    {", r ? "," : "");
 		fprintf(out, "\"index\": %zu, \"depth\": %u, \"parent\": ", r, row->depth);
@@ -230,7 +231,7 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 			fprintf(out, "%u", row->parent);
 		if (row->comm != PROFILE_NONE) {
 			fputs(", \"comm\": ", out);
-			jstr(out, pdata_str(p->pd, row->comm));
+			jstr(out, pdata_str(profile_pdata(p), row->comm));
 		}
 		if (row->pid != PROFILE_NONE)
 			fprintf(out, ", \"pid\": %u", row->pid);
@@ -238,11 +239,11 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 			fprintf(out, ", \"tid\": %u", row->tid);
 		if (row->dso != PROFILE_NONE) {
 			fputs(", \"dso\": ", out);
-			jstr(out, profile_dso_name(p, row->dso, h->o.verbose));
+			jstr(out, profile_dso_name(p, row->dso, ho->verbose));
 		}
 		if (row->sym != PROFILE_NONE) {
 			fputs(", \"sym\": ", out);
-			jstr(out, profile_sym_name(p, row->sym, h->name_flags));
+			jstr(out, hist_sym_name(h, row->sym));
 			fprintf(out, ", \"kind\": \"%s\"", frame_kind_name((enum frame_kind)row->kind));
 		}
 		fprintf(out, ", \"children\": %.2f, \"self\": %.2f, \"children_weight\": %" PRIu64
@@ -250,15 +251,14 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 			", \"self_samples\": %" PRIu64,
 			hist_percent(h, row->children), hist_percent(h, row->self), row->children,
 			row->self, row->children_samples, row->self_samples);
-		if (p->info.has_callchains && h->o.graph != GRAPH_NONE && (g = callgraph_new(h, r))) {
+		if (in->has_callchains && ho->graph != GRAPH_NONE && (g = callgraph_new(h, r))) {
 			fputs(",\n     \"callgraph\": ", out);
 			json_graph(out, g, callgraph_root(g), 0);
 			callgraph_free(g);
 		}
 		fputc('}', out);
 	}
-	fprintf(out, "%s]\n}\n", h->nrows ? "\n  " : "");
-	(void)buf;
+	fprintf(out, "%s]\n}\n", hist_nrows(h) ? "\n  " : "");
 	hist_free(h);
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* perfmap: read /tmp/perf-PID.map files safely and look addresses up. */
-#include "pytop/perfmap.h"
-#include "pytop/xalloc.h"
-#include "bisect.h"
+#include "pytop/base/bisect.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/python/perfmap.h"
 
 #include <errno.h>
 #include <fcntl.h>

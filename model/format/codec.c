@@ -1,6 +1,6 @@
 /* codec: byte buffers, LEB128 varints and CRC-32. */
-#include "pytop/codec.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/format/codec.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* pdata: in-memory tables of a profile and the builder that interns them. */
-#include "pytop/pdata.h"
-#include "pytop/hmap.h"
+#include "pytop/base/hmap.h"
+#include "pytop/format/pdata.h"
 
 #include <stdlib.h>
 #include <string.h>

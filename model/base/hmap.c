@@ -1,7 +1,7 @@
 /* hmap: open addressing with linear probing, resized at 50% load.  Used by
- * the recorder; lives in model/ as it needs only libc. */
-#include "pytop/hmap.h"
-#include "pytop/xalloc.h"
+ * the recorder and the model; lives in model/base/ as it needs only libc. */
+#include "pytop/base/hmap.h"
+#include "pytop/base/xalloc.h"
 
 #include <stdlib.h>
 

@@ -1,10 +1,9 @@
 /* report_stdio: `pytop report --stdio`, laid out like perf report --stdio:
  * the '#' header, the column header, entries with [.]/[k] markers and call
  * graphs drawn with perf's glyphs. */
-#include "hist_int.h"
+#include "pytop/report/report_print.h"
 
-#include "pytop/report_print.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -47,7 +46,8 @@ static void print_filter(FILE *out, const struct report_filter *f)
 
 void report_print_header(FILE *out, const struct hist *h)
 {
-	const struct profile_info *in = profile_info(h->p);
+	const struct profile_info *in = profile_info(hist_profile(h));
+	const struct report_opts *o = hist_opts(h);
 	char line[1024];
 	double all = in->nsamples ? (double)in->nsamples : 1.0;
 
@@ -85,16 +85,16 @@ void report_print_header(FILE *out, const struct hist *h)
 	fputc('\n', out);
 	if (in->throttled)
 		fprintf(out, "# Throttle events: %" PRIu64 "\n", in->throttled);
-	if (report_filter_active(&h->o.filter)) {
-		print_filter(out, &h->o.filter);
+	if (report_filter_active(&o->filter)) {
+		print_filter(out, &o->filter);
 		fprintf(out, "# Kept samples: %" PRIu64 " of %" PRIu64 " (%.2f%%), percentages of %s\n",
-			h->kept_samples, in->nsamples, 100.0 * (double)h->kept_samples / all,
-			h->o.percentage == PERCENT_ABSOLUTE ? "all samples" : "kept samples");
+			hist_kept_samples(h), in->nsamples, 100.0 * (double)hist_kept_samples(h) / all,
+			o->percentage == PERCENT_ABSOLUTE ? "all samples" : "kept samples");
 	}
-	if (h->o.python)
+	if (o->python)
 		fprintf(out, "# View: Python (interpreter frames folded)\n");
 	fprintf(out, "# Classification (leaf frames): %s\n",
-		profile_classes_line(h->p, &h->classes, line, sizeof(line)));
+		profile_classes_line(hist_profile(h), hist_classes(h), line, sizeof(line)));
 	fprintf(out, "#\n");
 }
 
@@ -235,7 +235,6 @@ static void print_flat(FILE *out, const struct hist *h)
 	enum hist_col cols[HCOL_COUNT];
 	size_t nc = hist_columns(h, cols);
 	char buf[1024];
-	bool graphs = h->p->info.has_callchains && h->o.graph != GRAPH_NONE;
 
 	for (size_t i = 0; i < nc; i++) {
 		int w = hist_col_width(h, cols[i]);
@@ -255,9 +254,9 @@ static void print_flat(FILE *out, const struct hist *h)
 			fputc('.', out);
 	}
 	fputs("\n#\n", out);
-	if (!h->nrows)
+	if (!hist_nrows(h))
 		fputs("# (no samples)\n", out);
-	for (size_t r = 0; r < h->nrows; r++) {
+	for (size_t r = 0; r < hist_nrows(h); r++) {
 		struct callgraph *g;
 		for (size_t i = 0; i < nc; i++) {
 			int w = hist_col_width(h, cols[i]);
@@ -270,7 +269,7 @@ static void print_flat(FILE *out, const struct hist *h)
 				fprintf(out, num ? "%*s" : "%-*s", w, t);
 		}
 		fputc('\n', out);
-		if (graphs && (g = callgraph_new(h, r))) {
+		if ((g = callgraph_new(h, r))) {
 			if (report_print_callgraph(out, g, 12))
 				fputc('\n', out);
 			callgraph_free(g);
@@ -281,12 +280,12 @@ static void print_flat(FILE *out, const struct hist *h)
 static void print_hierarchy(FILE *out, const struct hist *h)
 {
 	char buf[1024];
-	bool graphs = h->p->info.has_callchains && h->o.graph != GRAPH_NONE;
+	const struct report_opts *o = hist_opts(h);
 	size_t tlen = 0;
 
 	fputs("#       Overhead  ", out);
-	for (size_t i = 0; i < h->o.nkeys; i++) {
-		const char *t = hist_col_title(h, (enum hist_col)(HCOL_COMM + h->o.keys[i]));
+	for (size_t i = 0; i < o->nkeys; i++) {
+		const char *t = hist_col_title(h, (enum hist_col)(HCOL_COMM + o->keys[i]));
 		fprintf(out, "%s%s", i ? " / " : "", t);
 		tlen += strlen(t) + (i ? 3 : 0);
 	}
@@ -294,15 +293,15 @@ static void print_hierarchy(FILE *out, const struct hist *h)
 	for (size_t k = 0; k < tlen; k++)
 		fputc('.', out);
 	fputs("\n#\n", out);
-	if (!h->nrows)
+	if (!hist_nrows(h))
 		fputs("# (no samples)\n", out);
-	for (size_t r = 0; r < h->nrows; r++) {
-		const struct hist_row *row = &h->rows[r];
+	for (size_t r = 0; r < hist_nrows(h); r++) {
+		const struct hist_row *row = hist_row(h, r);
 		enum hist_col col = (enum hist_col)(HCOL_COMM + row->level_key);
 		struct callgraph *g;
 		fprintf(out, "%*s%9.2f%%        %s\n", 3 * row->depth, "", hist_percent(h, row->self),
 			hist_cell(h, r, col, buf, sizeof(buf)));
-		if (graphs && h->row_group[r] != HIST_NONE && (g = callgraph_new(h, r))) {
+		if ((g = callgraph_new(h, r))) {
 			if (report_print_callgraph(out, g, 12))
 				fputc('\n', out);
 			callgraph_free(g);
@@ -317,7 +316,7 @@ int report_print_stdio(FILE *out, const struct profile *p, const struct report_o
 	if (!h)
 		return -1;
 	report_print_header(out, h);
-	if (h->o.hierarchy)
+	if (hist_opts(h)->hierarchy)
 		print_hierarchy(out, h);
 	else
 		print_flat(out, h);

@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pytop/profile.h"
-#include "pytop/report_opts.h"
+#include "pytop/model/profile.h"
+#include "pytop/model/report_opts.h"
 
 #define HIST_NONE UINT32_MAX
 
@@ -67,6 +67,28 @@ uint64_t hist_kept_samples(const struct hist *h);
 uint64_t hist_total_weight(const struct hist *h); /* base of the percentages */
 /* weight as a percent of hist_total_weight (0 when the total is 0). */
 double hist_percent(const struct hist *h, uint64_t weight);
+
+/* Do call graphs of this query show callers (-G, or no Children column)? */
+bool hist_callers(const struct hist *h);
+/* Display name of profile symbol sym under this query's view and verbosity
+ * (the names every printer of the query uses). */
+const char *hist_sym_name(const struct hist *h, uint32_t sym);
+
+/* ---- the kept stacks, for printers of whole stacks (folded, exports) ----
+ * The query's kept samples as unique (thread, stack) records of its view
+ * (Python or all frames); a stack is a node of the view's prefix tree of
+ * symbols, read leaf to root with hist_node_parent(). */
+struct hist_stack {
+	uint32_t thread;          /* profile thread index */
+	uint32_t leaf;            /* view node of the innermost frame */
+	uint64_t weight, samples;
+};
+size_t hist_nstacks(const struct hist *h);
+/* Record i (< hist_nstacks), in no promised order. */
+struct hist_stack hist_stack(const struct hist *h, size_t i);
+/* Parent of a view node (HIST_NONE at a root) and its profile symbol. */
+uint32_t hist_node_parent(const struct hist *h, uint32_t node);
+uint32_t hist_node_sym(const struct hist *h, uint32_t node);
 
 /* Leaf-kind split of the kept samples. */
 const struct profile_classes *hist_classes(const struct hist *h);

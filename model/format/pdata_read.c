@@ -5,8 +5,8 @@
  * every index is checked against the table it points into; sections must
  * come in the writer's order, each known one exactly once; unknown section
  * types are skipped; the END section must close the file exactly. */
-#include "pytop/pdata.h"
-#include "pytop/codec.h"
+#include "pytop/format/codec.h"
+#include "pytop/format/pdata.h"
 #include "pdata_format.h"
 
 #include <errno.h>

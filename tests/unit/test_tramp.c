@@ -1,7 +1,7 @@
-/* test_unwind_tramp: decoding CPython perf trampolines and stepping a
- * sampled IP at every instruction of them, on synthetic stacks. */
+/* test_tramp: decoding CPython perf trampolines and stepping a sampled IP
+ * at every instruction of them, on synthetic stacks. */
 #include "tap.h"
-#include "../../record/unwind_int.h"
+#include "pytop/python/tramp.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -13,13 +13,11 @@ static const unsigned char push_rbp[] = { 0x55, 0x48, 0x89, 0xe5, 0xff, 0xd1, 0x
 #define STACK_BASE 0x7ffc00001000ULL
 static uint64_t words[8];
 
-static bool rd(void *ctx, uint64_t addr, uint64_t *val, enum unwind_stop *why)
+static bool rd(void *ctx, uint64_t addr, uint64_t *val)
 {
 	(void)ctx;
-	if (addr < STACK_BASE || addr >= STACK_BASE + sizeof(words)) {
-		*why = addr >= STACK_BASE ? UNWIND_STACK_SHORT : UNWIND_ERROR;
+	if (addr < STACK_BASE || addr >= STACK_BASE + sizeof(words))
 		return false;
-	}
 	*val = words[(addr - STACK_BASE) / 8];
 	return true;
 }
@@ -33,13 +31,13 @@ static void step_case(const char *name, const struct tramp_shape *t, unsigned of
 		      unsigned depth, bool bp_pushed)
 {
 	uint64_t ip = 0x7f0000000000ULL + off, sp = STACK_BASE, bp = CUR_BP;
-	enum unwind_stop r;
+	enum tramp_step_result r;
 	memset(words, 0, sizeof(words));
 	words[depth / 8] = RA;
 	if (bp_pushed)
 		words[depth / 8 - 1] = CALLER_BP;
 	r = tramp_step(t, off, leaf, rd, NULL, &ip, &sp, &bp);
-	CHECK(r == UNWIND_END && ip == RA && sp == STACK_BASE + depth + 8 &&
+	CHECK(r == TRAMP_STEPPED && ip == RA && sp == STACK_BASE + depth + 8 &&
 	      bp == (bp_pushed ? CALLER_BP : CUR_BP),
 	      "%s, %s at +%u: caller ip, sp = sp+%u, %s", name, leaf ? "leaf" : "return address", off,
 	      depth + 8, bp_pushed ? "rbp = [sp]" : "rbp unchanged");
@@ -50,7 +48,7 @@ int main(void)
 	struct tramp_shape t;
 	unsigned char buf[32];
 	uint64_t ip, sp, bp;
-	enum unwind_stop r;
+	enum tramp_step_result r;
 
 	/* shape A: sub $8,%rsp; call *%rcx; add $8,%rsp; ret */
 	CHECK(tramp_parse(sub_rsp, sizeof(sub_rsp), &t), "sub-rsp shape parses");
@@ -94,13 +92,13 @@ int main(void)
 	tramp_parse(sub_rsp, sizeof(sub_rsp), &t);
 	ip = 0, sp = STACK_BASE, bp = CUR_BP;
 	r = tramp_step(&t, 4, false, rd, NULL, &ip, &sp, &bp);
-	CHECK(r == UNWIND_UNKNOWN_JIT, "return address at +4: unknown JIT frame");
+	CHECK(r == TRAMP_BAD_OFFSET, "return address at +4: no frame of this shape");
 	r = tramp_step(&t, 2, true, rd, NULL, &ip, &sp, &bp);
-	CHECK(r == UNWIND_UNKNOWN_JIT, "leaf IP mid-instruction: unknown JIT frame");
+	CHECK(r == TRAMP_BAD_OFFSET, "leaf IP mid-instruction: no frame of this shape");
 	/* the stack copy ends before the return address */
 	sp = STACK_BASE + sizeof(words) - 8;
 	r = tramp_step(&t, 6, false, rd, NULL, &ip, &sp, &bp);
-	CHECK(r == UNWIND_STACK_SHORT && sp == STACK_BASE + sizeof(words) - 8,
-	      "return address beyond the copy: stack copy too small, registers untouched");
+	CHECK(r == TRAMP_READ_FAILED && sp == STACK_BASE + sizeof(words) - 8,
+	      "return address beyond the copy: the read fails, registers untouched");
 	return tap_done();
 }

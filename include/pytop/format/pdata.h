@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 
 #define PDATA_MAJOR 1
 #define PDATA_MINOR 0

@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "pytop/callgraph.h"
-#include "pytop/hist.h"
-#include "pytop/profile.h"
-#include "pytop/report_opts.h"
+#include "pytop/model/callgraph.h"
+#include "pytop/model/hist.h"
+#include "pytop/model/profile.h"
+#include "pytop/model/report_opts.h"
 
 int report_print_stdio(FILE *out, const struct profile *p, const struct report_opts *o,
 		       char *err, size_t errlen);

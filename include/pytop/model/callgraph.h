@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pytop/hist.h"
+#include "pytop/model/hist.h"
 
 #define CG_NONE UINT32_MAX
 

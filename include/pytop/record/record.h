@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "pytop/unwind.h"
+#include "pytop/record/unwind.h"
 
 enum record_cg {
 	RECORD_CG_AUTO = 0,

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pytop/pdata.h"
+#include "pytop/format/pdata.h"
 
 #define PROFILE_NONE UINT32_MAX
 

@@ -1,6 +1,6 @@
 /* pyfind: locate and verify a perf-capable Python interpreter. */
-#include "pytop/pyfind.h"
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
+#include "pytop/python/pyfind.h"
 
 #include <dirent.h>
 #include <errno.h>

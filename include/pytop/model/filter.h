@@ -4,7 +4,7 @@
 #ifndef PYTOP_FILTER_H
 #define PYTOP_FILTER_H
 
-#include "pytop/report_opts.h"
+#include "pytop/model/report_opts.h"
 
 /* Zoom helpers for the TUI: replace the thread / DSO filter with one value,
  * or clear it (tid == 0 / dso == NULL). */

@@ -1,15 +1,16 @@
-/* record_priv: state shared by record.c (set-up and loop), events.c (ring
- * buffer records) and resolve.c (building the pdata).  Private to record/. */
-#ifndef PYTOP_RECORD_PRIV_H
-#define PYTOP_RECORD_PRIV_H
+/* rec: the state of one recording, shared by record.c (set-up and loop),
+ * events.c (ring buffer records) and resolve.c (building the pdata); its
+ * life cycle and messages are rec.c.  Private to record/. */
+#ifndef PYTOP_RECORD_REC_H
+#define PYTOP_RECORD_REC_H
 
 #include <linux/perf_event.h>
 
-#include "pytop/hmap.h"
-#include "pytop/pdata.h"
-#include "pytop/procmap.h"
-#include "pytop/record.h"
-#include "pytop/unwind.h"
+#include "pytop/base/hmap.h"
+#include "pytop/format/pdata.h"
+#include "pytop/record/procmap.h"
+#include "pytop/record/record.h"
+#include "pytop/record/unwind.h"
 
 #define REC_MAX_FRAMES 1024
 
@@ -73,6 +74,13 @@ struct rec {
 	uint32_t frames[REC_MAX_FRAMES];
 };
 
+/* ---- rec.c ---- */
+
+/* Start r for options o: an empty pdata, process map (processes started
+ * before `now_real`, ns since the epoch, have stale perf maps) and indexes. */
+void rec_init(struct rec *r, const struct record_opts *o, uint64_t now_real);
+/* Free what r owns (r itself is the caller's). */
+void rec_free(struct rec *r);
 /* Emit a note through the options' message callback (printf-style). */
 void rec_message(struct rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

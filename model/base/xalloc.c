@@ -1,5 +1,5 @@
 /* xalloc: checked allocation helpers and a bump arena. */
-#include "pytop/xalloc.h"
+#include "pytop/base/xalloc.h"
 
 #include <stdint.h>
 #include <stdio.h>

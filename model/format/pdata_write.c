@@ -1,6 +1,6 @@
 /* pdata_write: encode a profile and write it atomically. */
-#include "pytop/pdata.h"
-#include "pytop/codec.h"
+#include "pytop/format/codec.h"
+#include "pytop/format/pdata.h"
 #include "pdata_format.h"
 
 #include <errno.h>
