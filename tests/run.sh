@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# run.sh [unit]: run pytop's tests and close with "tests: N passed, N failed".
+# run.sh [unit | TEST...]: run pytop's tests (all of them, the unit tests only,
+# or the named ones: tests/report/stdio.t, test_model, ...) and close with
+# "tests: N passed, N failed".
 # Every test program speaks TAP ("ok N - ...", "not ok N - ...", "1..N").
 # A program that crashes, times out, prints no plan or a plan that does not
 # match its test points counts as a failure too.
@@ -17,13 +19,23 @@ logs=$BUILD/test-logs
 rm -rf "$logs"; mkdir -p "$logs"
 
 progs=()
-# one unit test per source (a binary left by a removed source is not run);
-# a unit that was not built runs as a missing program and fails
-for src in "$ROOT"/tests/unit/test_*.c; do
-	u=${src##*/}; progs+=("$BUILD/san/tests/${u%.c}")
-done
-if [ "${1:-}" != unit ]; then
-	for t in "$ROOT"/tests/*/*.t; do [ -f "$t" ] && progs+=("$t"); done
+if [ $# -gt 0 ] && [ "$1" != unit ]; then
+	for a in "$@"; do
+		case $a in
+		test_*) progs+=("$BUILD/san/tests/${a%.c}") ;;
+		/*) progs+=("$a") ;;
+		*) progs+=("$ROOT/$a") ;;
+		esac
+	done
+else
+	# one unit test per source (a binary left by a removed source is not
+	# run); a unit that was not built runs as a missing program and fails
+	for src in "$ROOT"/tests/unit/test_*.c; do
+		u=${src##*/}; progs+=("$BUILD/san/tests/${u%.c}")
+	done
+	if [ "${1:-}" != unit ]; then
+		for t in "$ROOT"/tests/*/*.t; do [ -f "$t" ] && progs+=("$t"); done
+	fi
 fi
 
 passed=0 failed=0
