@@ -134,6 +134,7 @@ lint:
 
 deps:
 	@sh tests/deps.sh $(DEB_PKGS)
+	@sh tests/deps_node.sh
 
 # Before the first compile, without noise: fail early with the install hint.
 deps-quiet:
