@@ -22,27 +22,11 @@ static const char report_usage[] =
 	"      --stdio             text output even on a terminal\n"
 	"      --folded            collapsed stacks for flame graphs: comm;root;...;leaf COUNT\n"
 	"      --format FMT        text (default) or json\n"
-	"  -s, --sort KEYS         entry keys, comma list of comm,pid,tid,dso,sym\n"
-	"                          (default comm,dso,sym)\n"
-	"      --order ORDER       sort entries by weight (default) or by key\n"
-	"      --children          Children and Self columns (default with call stacks)\n"
-	"      --no-children       one Overhead column (self time only)\n"
-	"  -G, --inverted          call graphs show callers instead of callees\n"
-	"  -g, --call-graph MODE   graph (percent of total, default), entry (percent of\n"
-	"                          the entry) or none\n"
-	"      --percent-limit N   hide entries and call-graph lines under N percent\n"
-	"                          (graph lines default to 0.5)\n"
-	"      --hierarchy         nest the sort keys: comm -> dso -> sym\n"
-	"      --python            Python view: fold interpreter frames between py:: frames\n"
-	"  -v, --verbose           full paths for DSOs and Python files\n"
-	"  -n, --show-nr-samples   a Samples column (sample counts)\n"
-	"      --comm LIST         keep samples of these commands\n"
-	"      --pid LIST          keep samples of these process ids\n"
-	"      --tid LIST          keep samples of these thread ids\n"
-	"      --dso LIST          keep samples through these DSOs, show their entries\n"
-	"      --symbol-filter RE  keep samples with a frame matching RE (POSIX ERE)\n"
-	"      --percentage MODE   relative (of kept samples, default) or absolute\n"
 	"  -h, --help              this help\n"
+	"\n"
+	"what to show:\n";
+
+static const char report_examples[] =
 	"\n"
 	"examples:\n"
 	"  pytop report --stdio --python\n"
@@ -70,48 +54,12 @@ static int run_tui(const struct profile *p, const struct report_opts *o,
 	return report_print_stdio(stdout, p, o, err, len);
 }
 
-static int parse_percent(const char *s, double *out)
-{
-	char *end;
-	double v;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || v < 0 || v > 100)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Does argv[*i] name option long_/short_?  Sets *val from "--opt=VAL" or the
- * next argument when the option takes a value; returns 1 when matched,
- * 0 when not, -1 when the value is missing. */
-static int opt(int argc, char **argv, int *i, const char *short_, const char *long_,
-	       bool takes, const char **val)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(long_);
-	if ((short_ && !strcmp(a, short_)) || !strcmp(a, long_)) {
-		if (!takes)
-			return 1;
-		if (*i + 1 >= argc)
-			return -1;
-		*val = argv[++*i];
-		return 1;
-	}
-	if (takes && !strncmp(a, long_, n) && a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
-	}
-	return 0;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	const char *path = "pytop.data";
 	enum out_mode mode = OUT_AUTO;
 	struct report_opts o;
 	struct tui_options topt = { 0 };
-	struct pdata_error perr;
 	struct profile *p;
 	char err[512];
 	int rc = EXIT_OK;
@@ -120,9 +68,11 @@ int cmd_report(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
 		int m;
-#define OPT(s, l, t) ((m = opt(argc, argv, &i, s, l, t, &v)) < 0 ? (cli_error("report: option '%s' needs a value", a), rc = EXIT_USAGE, 1) : m)
+#define OPT(s, l, t) ((m = cli_opt(argc, argv, &i, s, l, t, &v)) < 0 ? (cli_error("report: option '%s' needs a value", a), rc = EXIT_USAGE, 1) : m)
 		if (OPT("-h", "--help", false)) {
 			fputs(report_usage, stdout);
+			fputs(cli_query_usage, stdout);
+			fputs(report_examples, stdout);
 			goto out;
 		} else if (rc) {
 			goto out;
@@ -144,75 +94,6 @@ int cmd_report(int argc, char **argv)
 				cli_error("report: --format: unknown format '%s' (use text or json)", v);
 				rc = EXIT_USAGE;
 			}
-		} else if (OPT("-s", "--sort", true)) {
-			if (!rc && report_opts_set_sort(&o, v, err, sizeof(err)) < 0) {
-				cli_error("report: --sort: %s", err);
-				rc = EXIT_USAGE;
-			}
-		} else if (OPT(NULL, "--order", true)) {
-			if (rc)
-				break;
-			if (!strcmp(v, "weight"))
-				o.order = ORDER_WEIGHT;
-			else if (!strcmp(v, "key"))
-				o.order = ORDER_KEY;
-			else {
-				cli_error("report: --order: unknown order '%s' (use weight or key)", v);
-				rc = EXIT_USAGE;
-			}
-		} else if (OPT(NULL, "--children", false)) {
-			o.children = CHILDREN_ON;
-		} else if (OPT(NULL, "--no-children", false)) {
-			o.children = CHILDREN_OFF;
-		} else if (OPT("-G", "--inverted", false)) {
-			o.inverted = true;
-		} else if (OPT("-g", "--call-graph", true)) {
-			if (rc)
-				break;
-			if (!strcmp(v, "graph") || !strcmp(v, "total"))
-				o.graph = GRAPH_TOTAL;
-			else if (!strcmp(v, "entry"))
-				o.graph = GRAPH_ENTRY;
-			else if (!strcmp(v, "none"))
-				o.graph = GRAPH_NONE;
-			else {
-				cli_error("report: --call-graph: unknown mode '%s' (use graph, entry or none)", v);
-				rc = EXIT_USAGE;
-			}
-		} else if (OPT(NULL, "--percent-limit", true)) {
-			if (!rc && parse_percent(v, &o.percent_limit) < 0) {
-				cli_error("report: --percent-limit: '%s' is not a percentage (0 to 100)", v);
-				rc = EXIT_USAGE;
-			}
-			o.entry_limit = o.percent_limit;
-		} else if (OPT(NULL, "--hierarchy", false)) {
-			o.hierarchy = true;
-		} else if (OPT(NULL, "--python", false)) {
-			o.python = true;
-		} else if (OPT("-v", "--verbose", false)) {
-			o.verbose = true;
-		} else if (OPT("-n", "--show-nr-samples", false)) {
-			o.show_samples = true;
-		} else if (OPT(NULL, "--comm", true) || (!rc && OPT(NULL, "--comms", true))) {
-			if (!rc && report_filter_add_comms(&o.filter, v, err, sizeof(err)) < 0) {
-				cli_error("report: --comm: %s", err);
-				rc = EXIT_USAGE;
-			}
-		} else if (OPT(NULL, "--pid", true) || (!rc && OPT(NULL, "--pids", true))) {
-			if (!rc && report_filter_add_pids(&o.filter, v, err, sizeof(err)) < 0) {
-				cli_error("report: --pid: %s", err);
-				rc = EXIT_USAGE;
-			}
-		} else if (OPT(NULL, "--tid", true) || (!rc && OPT(NULL, "--tids", true))) {
-			if (!rc && report_filter_add_tids(&o.filter, v, err, sizeof(err)) < 0) {
-				cli_error("report: --tid: %s", err);
-				rc = EXIT_USAGE;
-			}
-		} else if (OPT(NULL, "--dso", true) || (!rc && OPT(NULL, "--dsos", true))) {
-			if (!rc && report_filter_add_dsos(&o.filter, v, err, sizeof(err)) < 0) {
-				cli_error("report: --dso: %s", err);
-				rc = EXIT_USAGE;
-			}
 		} else if (OPT(NULL, "--replay-keys", true)) {
 			/* hidden bench hook: bench/tui.sh, pytop-report(1) BENCH */
 			topt.replay_keys = v;
@@ -223,22 +104,8 @@ int cmd_report(int argc, char **argv)
 			}
 		} else if (OPT(NULL, "--replay-dump", false)) {
 			topt.replay_dump = true;
-		} else if (OPT(NULL, "--symbol-filter", true)) {
-			if (!rc && report_filter_set_symbol(&o.filter, v, err, sizeof(err)) < 0) {
-				cli_error("report: --symbol-filter: %s", err);
-				rc = EXIT_USAGE;
-			}
-		} else if (OPT(NULL, "--percentage", true)) {
-			if (rc)
-				break;
-			if (!strcmp(v, "relative"))
-				o.percentage = PERCENT_RELATIVE;
-			else if (!strcmp(v, "absolute"))
-				o.percentage = PERCENT_ABSOLUTE;
-			else {
-				cli_error("report: --percentage: unknown mode '%s' (use relative or absolute)", v);
-				rc = EXIT_USAGE;
-			}
+		} else if (cli_query_option("report", argc, argv, &i, &o, &rc)) {
+			/* sort, children, view, filters: query_opts.c */
 		} else if (!rc) {
 			if (a[0] == '-')
 				cli_error("report: unknown option '%s' (see 'pytop report --help')", a);
@@ -252,9 +119,8 @@ int cmd_report(int argc, char **argv)
 	}
 	if (rc)
 		goto out;
-	p = profile_load(path, &perr);
+	p = cli_load_profile(path);
 	if (!p) {
-		cli_error("%s: %s", path, perr.msg);
 		rc = EXIT_FAIL;
 		goto out;
 	}
