@@ -102,7 +102,9 @@ static bool parse_pids(const char *s, pid_t **pids, size_t *n)
 	return *n > 0;
 }
 
-static bool parse_callgraph(const char *s, enum record_cg *cg, uint32_t *bytes)
+/* Parses -g's value; on failure `why` says what is wrong (after "-g VALUE: "). */
+static bool parse_callgraph(const char *s, enum record_cg *cg, uint32_t *bytes, char *why,
+			    size_t len)
 {
 	if (!strcmp(s, "fp")) {
 		*cg = RECORD_CG_FP;
@@ -119,13 +121,33 @@ static bool parse_callgraph(const char *s, enum record_cg *cg, uint32_t *bytes)
 			unsigned long v;
 			errno = 0;
 			v = strtoul(s + 6, &end, 10);
-			/* the kernel wants a multiple of 8 below 64 KiB */
-			if (errno || *end || end == s + 6 || v < 8 || v > 65528)
+			if (errno == ERANGE || (!errno && *end == '\0' && end != s + 6 && s[6] != '-' &&
+						v > 65528)) {
+				/* the kernel wants a multiple of 8 below 64 KiB */
+				snprintf(why, len, "the user stack copy is at most 65528 bytes "
+						   "(the kernel's limit)");
 				return false;
+			}
+			if (errno || *end || end == s + 6 || s[6] == '-' || v < 8) {
+				snprintf(why, len, "not a stack copy size (8 to 65528 bytes)");
+				return false;
+			}
 			*bytes = (uint32_t)(v & ~7UL);
 		}
 		return true;
 	}
+	/* perf report's -g also takes the call graph's order */
+	if (!strcmp(s, "caller")) {
+		snprintf(why, len, "record's -g is how stacks are collected (fp, dwarf[,BYTES] or "
+				   "auto); for call graphs of callers, use 'pytop report -G'");
+		return false;
+	}
+	if (!strcmp(s, "callee")) {
+		snprintf(why, len, "record's -g is how stacks are collected (fp, dwarf[,BYTES] or "
+				   "auto); 'pytop report' shows callees by default");
+		return false;
+	}
+	snprintf(why, len, "unknown call graph mode (fp, dwarf[,BYTES] or auto)");
 	return false;
 }
 
@@ -270,8 +292,8 @@ int cmd_record(int argc, char **argv)
 			o.event = optarg;
 			break;
 		case 'g':
-			if (!parse_callgraph(optarg, &o.callchain, &o.stack_bytes)) {
-				cli_error("-g %s: unknown call graph mode (fp, dwarf[,BYTES] or auto)", optarg);
+			if (!parse_callgraph(optarg, &o.callchain, &o.stack_bytes, err, sizeof(err))) {
+				cli_error("-g %s: %s", optarg, err);
 				return EXIT_USAGE;
 			}
 			break;

@@ -95,6 +95,23 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* An attached process that another user owns, when we are not root: the
+ * kernel refuses it (ptrace access rules) whatever perf_event_paranoid is. */
+static bool foreign_process(const struct record_opts *o, pid_t *pid, uid_t *uid)
+{
+	for (size_t i = 0; i < o->npids && !o->argv && geteuid() != 0; i++) {
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof(path), "/proc/%d", (int)o->pids[i]);
+		if (stat(path, &st) == 0 && st.st_uid != geteuid()) {
+			*pid = o->pids[i];
+			*uid = st.st_uid;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Opens the session, falling back from cycles to cpu-clock and from
  * kernel+user to user-only.  Returns NULL with err filled. */
 static struct perf_session *open_session(struct rec *r, struct perf_session_spec *spec,
@@ -131,7 +148,14 @@ static struct perf_session *open_session(struct rec *r, struct perf_session_spec
 		break;
 	}
 	if (!s) {
-		if (e < 0)
+		pid_t fpid;
+		uid_t fuid;
+		if ((e == EACCES || e == EPERM) && foreign_process(o, &fpid, &fuid))
+			snprintf(err, errlen,
+				 "-p %d: the process belongs to another user (uid %u, you are uid %u): "
+				 "profile it as that user or as root", (int)fpid, (unsigned)fuid,
+				 (unsigned)geteuid());
+		else if (e < 0)
 			snprintf(err, errlen,
 				 "cannot map the sample buffers: %s (limits: ulimit -l, "
 				 "/proc/sys/kernel/perf_event_mlock_kb)", strerror(-e));

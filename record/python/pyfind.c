@@ -57,6 +57,8 @@ static void probe_start(struct probe *p, char *const argv[])
 			dup2(nul, 2);
 		}
 		execv(argv[0], argv);
+		/* tell the parent why (a probe's answer never starts with '!') */
+		dprintf(1, "!%d\n", errno);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -331,13 +333,55 @@ static void append(char *buf, size_t len, const char *fmt, const char *a, const 
 		buf[n] = '\0';
 }
 
+/* Why `cand` did not answer a probe (p finished, probe_result false). */
+static void probe_failure(const char *cand, const struct probe *p, char *why, size_t whylen)
+{
+	struct stat st;
+	int e = 0;
+
+	if (stat(cand, &st) < 0)
+		e = errno;
+	else if (S_ISDIR(st.st_mode))
+		e = EISDIR;
+	else if (access(cand, X_OK) < 0)
+		e = errno;
+	else if (p->got && p->out[0] == '!')
+		e = atoi(p->out + 1);
+	if (e > 0)
+		snprintf(why, whylen, "%s", strerror(e));
+	else if (p->status >= 0 && WIFEXITED(p->status) && WEXITSTATUS(p->status) == 0)
+		snprintf(why, whylen, "not a Python interpreter (asked for its version, it printed "
+				      "none)");
+	else if (p->status >= 0 && WIFEXITED(p->status))
+		snprintf(why, whylen, "not a Python interpreter (asked for its version, it exited "
+				      "with status %d)", WEXITSTATUS(p->status));
+	else if (p->status >= 0 && WIFSIGNALED(p->status))
+		snprintf(why, whylen, "not a Python interpreter (asked for its version, it was "
+				      "killed by signal %d)", WTERMSIG(p->status));
+	else
+		snprintf(why, whylen, "cannot run it as a Python interpreter");
+}
+
 static int explicit(const char *what, const char *cand, struct pyfind_result *out, char *why,
 		    size_t whylen)
 {
-	bool capable;
+	struct probe *p = xcalloc(1, sizeof(*p));
 	struct pyfind_result r;
-	if (!pyfind_probe(cand, &r, &capable)) {
-		snprintf(why, whylen, "%s%s: cannot run it as a Python interpreter", what, cand);
+	char *argv[4], path[PATH_MAX], reason[256];
+	bool capable, ran;
+
+	/* a bare name is looked up on PATH, as a shell would */
+	if (!strchr(cand, '/') && *cand && first_in_path(cand, path, sizeof(path)))
+		cand = path;
+	probe_argv(argv, cand);
+	probe_start(p, argv);
+	probes_finish(p, 1);
+	ran = probe_result(cand, p, &r, &capable);
+	if (!ran)
+		probe_failure(cand, p, reason, sizeof(reason));
+	free(p);
+	if (!ran) {
+		snprintf(why, whylen, "%s%s: %s", what, cand, reason);
 		return -1;
 	}
 	if (!capable) {

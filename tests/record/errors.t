@@ -28,6 +28,14 @@ expect "-F above the maximum" 2 \
 	"$PYTOP" record -F 99999999 -- true
 expect "bad -g" 2 "pytop: -g lbr: unknown call graph mode (fp, dwarf[,BYTES] or auto)" \
 	"$PYTOP" record -g lbr -- true
+expect "-g dwarf above the kernel's limit" 2 \
+	"pytop: -g dwarf,70000: the user stack copy is at most 65528 bytes (the kernel's limit)" \
+	"$PYTOP" record -g dwarf,70000 -- true
+expect "-g dwarf too small" 2 "pytop: -g dwarf,4: not a stack copy size (8 to 65528 bytes)" \
+	"$PYTOP" record -g dwarf,4 -- true
+expect "-g caller (perf report's spelling)" 2 \
+	"pytop: -g caller: record's -g is how stacks are collected (fp, dwarf[,BYTES] or auto); for call graphs of callers, use 'pytop report -G'" \
+	"$PYTOP" record -g caller -- true
 expect "bad -e" 2 "pytop: -e bogus: unknown event (known: $(printf 'cpu-clock, task-clock, cycles, instructions, cache-references, cache-misses, branches, branch-misses, bus-cycles, ref-cycles, stalled-cycles-frontend, stalled-cycles-backend'))" \
 	"$PYTOP" record -e bogus -- true
 expect "bad -p" 2 "pytop: -p 12x: not a process id list (PID[,PID...])" "$PYTOP" record -p 12x
@@ -54,8 +62,21 @@ expect "old python3 on PATH" 1 \
 expect "--python too old" 1 \
 	"pytop: --python $PWD/bin/python3: Python 3.11.9 cannot be profiled: pytop needs CPython 3.12 or newer built with the perf trampoline (PY_HAVE_PERF_TRAMPOLINE)" \
 	"$PYTOP" record --python "$PWD/bin/python3" hello.py
-expect "PYTOP_PYTHON not a python" 1 "pytop: PYTOP_PYTHON=/bin/false: cannot run it as a Python interpreter" \
+expect "PYTOP_PYTHON not a python" 1 \
+	"pytop: PYTOP_PYTHON=/bin/false: not a Python interpreter (asked for its version, it exited with status 1)" \
 	env PYTOP_PYTHON=/bin/false "$PYTOP" record hello.py
+expect "--python missing" 1 "pytop: --python /nonexistent: No such file or directory" \
+	"$PYTOP" record --python /nonexistent hello.py
+expect "--python a directory" 1 "pytop: --python $PWD/bin: Is a directory" \
+	"$PYTOP" record --python "$PWD/bin" hello.py
+# mode 000: not even root may run it
+cp bin/python3 bin/locked; chmod 000 bin/locked
+expect "--python not executable" 1 "pytop: --python $PWD/bin/locked: Permission denied" \
+	"$PYTOP" record --python "$PWD/bin/locked" hello.py
+# executable but not runnable (exec fails in the probe): the exec's errno
+printf '\177ELF garbage' >bin/broken; chmod 755 bin/broken
+expect "--python not a program" 1 "pytop: --python $PWD/bin/broken: Exec format error" \
+	"$PYTOP" record --python "$PWD/bin/broken" hello.py
 
 # nothing permitted (perf_event_open refused, simulated with strace's fault
 # injection): say what perf_event_paranoid is and what to do

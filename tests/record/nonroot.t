@@ -36,6 +36,15 @@ check_eq "nobody, -g dwarf: exit 0" "$rc" 0
 check_grep "nobody, -g dwarf: main -> work -> heavy_a" ';main;work;heavy_a ' <("$FOLDED" "$d/out/dw.data")
 check_grep "nobody, -g dwarf: summary" '^\[ pytop record: [0-9,]+ samples' "$d/err3.txt"
 
+# attaching to a process of another user (root's): say whose it is, not
+# what perf_event_paranoid is
+"$WORKLOADS/heavy" -t 8 >/dev/null & rootproc=$!
+as_nobody "$d/pytop" record -p "$rootproc" -d 1 -o "$d/out/a.data" >/dev/null 2>"$d/err4.txt"; rc=$?
+kill "$rootproc"; wait "$rootproc" 2>/dev/null
+check_eq "another user's process: exit 1" "$rc" 1
+check_eq "another user's process: says so" "$(grep -v '^pytop: note:' "$d/err4.txt")" \
+	"pytop: -p $rootproc: the process belongs to another user (uid 0, you are uid $(id -u nobody)): profile it as that user or as root"
+
 # a directory nobody cannot write: one line, exit 1
 as_nobody "$d/pytop" record -o "$d/u.data" -- "$d/heavy" 1 >/dev/null 2>"$d/err2.txt"; rc=$?
 check_eq "unwritable output: exit 1" "$rc" 1
