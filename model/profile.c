@@ -135,11 +135,10 @@ static void build_symbols(struct profile *p)
 		enum frame_kind kind = f->kind < FRAME_KIND_COUNT ? (enum frame_kind)f->kind
 								 : FRAME_UNKNOWN;
 		uint32_t dso;
-		if (kind == FRAME_UNKNOWN) {
+		/* no guessing from the address: a frame-pointer walk through code
+		 * without frame pointers yields user "addresses" of any value */
+		if (kind == FRAME_UNKNOWN)
 			kind = profile_classify_frame(name, path);
-			if (kind == FRAME_UNKNOWN && f->addr >= 0xffff800000000000ULL)
-				kind = FRAME_KERNEL;
-		}
 		if (f->mapping != PDATA_NONE)
 			dso = mapping_dso[f->mapping];
 		else if (kind == FRAME_PYTHON)

@@ -120,35 +120,46 @@ static bool process_is_python(pid_t pid, char *exe, size_t len)
 	return py;
 }
 
-enum record_cg record_auto_callchain(const struct record_opts *o, const char **reason)
+int record_python_keeps_fp(const struct record_opts *o, char *python, size_t len)
 {
 	char exe[PATH_MAX];
-	const char *python = NULL;
+	const char *py = NULL;
 	enum build_fp fp;
 
 	if (o->python && o->python_path) {
-		python = o->python_path;
+		py = o->python_path;
 	} else if (o->argv && o->argv[0]) {
 		/* `-- python3 ...`: a Python all the same */
 		const char *base = strrchr(o->argv[0], '/');
 		base = base ? base + 1 : o->argv[0];
 		if (!strncmp(base, "python", 6))
-			python = o->argv[0];
+			py = o->argv[0];
 	} else if (!o->argv) {
-		for (size_t i = 0; i < o->npids && !python; i++)
+		for (size_t i = 0; i < o->npids && !py; i++)
 			if (process_is_python(o->pids[i], exe, sizeof(exe)))
-				python = exe;
+				py = exe;
 	}
-	if (!python) {
+	if (!py)
+		return -2;
+	snprintf(python, len, "%s", py);
+	fp = python_keeps_fp(py);
+	return fp == FP_KEPT ? 1 : fp == FP_OMITTED ? 0 : -1;
+}
+
+enum record_cg record_auto_callchain(const struct record_opts *o, const char **reason)
+{
+	char python[PATH_MAX];
+	int fp = record_python_keeps_fp(o, python, sizeof(python));
+
+	if (fp == -2) {
 		*reason = "auto: native program";
 		return RECORD_CG_FP;
 	}
-	fp = python_keeps_fp(python);
-	if (fp == FP_KEPT) {
+	if (fp == 1) {
 		*reason = "auto: Python built with -fno-omit-frame-pointer";
 		return RECORD_CG_FP;
 	}
-	*reason = fp == FP_OMITTED ? "auto: Python built without frame pointers"
-				   : "auto: Python build flags unknown";
+	*reason = fp == 0 ? "auto: Python built without frame pointers"
+			  : "auto: Python build flags unknown";
 	return RECORD_CG_DWARF;
 }

@@ -262,6 +262,16 @@ static void on_sample(struct rec *r, const struct perf_event_header *h)
 			r->truncated++;
 		}
 	}
+	if (r->nofp && !r->dwarf) {
+		/* a frame-pointer walk through an interpreter built without
+		 * them never reaches the stack's root */
+		const struct pm_proc *p = procmap_get(r->pm, v.pid);
+		if (p && p->interp) {
+			flags |= SAMPLE_F_TRUNCATED;
+			r->truncated++;
+			r->stops[UNWIND_NO_FP]++;
+		}
+	}
 	if (!n) { /* no callchain: the sampled IP alone */
 		kernel[0] = (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 		exact[0] = true;

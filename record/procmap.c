@@ -79,6 +79,13 @@ static uint32_t dso_intern(struct procmap *pm, const char *path)
 	uint32_t n = (uint32_t)pm->ndsos++;
 	pm->dsos[n].path = arena_strndup(&pm->arena, path, strlen(path));
 	pm->dsos[n].is_file = path_is_file(path);
+	{
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		pm->dsos[n].interp = pm->dsos[n].is_file && (!strncmp(base, "libpython", 9) ||
+							     !strncmp(base, "python", 6));
+		pm->dsos[n].jitdump = !strncmp(base, "jit-", 4) && strstr(base, ".dump") != NULL;
+	}
 	pm->dso_next[n] = id; /* chain in front of the previous head */
 	hmap_put(&pm->by_path, h, 0, n);
 	return n;
@@ -138,6 +145,7 @@ struct pm_proc *procmap_fork(struct procmap *pm, uint32_t pid, uint32_t ppid, ui
 	if (p) { /* seen before (a reused pid, or samples came first): start over */
 		p->nmaps = 0;
 		p->exited = false;
+		p->interp = p->jitdump = false;
 	} else {
 		p = proc_add(pm, pid);
 	}
@@ -148,6 +156,8 @@ struct pm_proc *procmap_fork(struct procmap *pm, uint32_t pid, uint32_t ppid, ui
 		xgrow(&p->maps, &p->cap_maps, parent->nmaps, sizeof(*p->maps));
 		memcpy(p->maps, parent->maps, parent->nmaps * sizeof(*p->maps));
 		p->nmaps = parent->nmaps;
+		p->interp = parent->interp;
+		p->jitdump = parent->jitdump;
 	}
 	perfmap_free(p->perfmap);
 	p->perfmap = perfmap_new(pid, p->uid, started);
@@ -157,8 +167,10 @@ struct pm_proc *procmap_fork(struct procmap *pm, uint32_t pid, uint32_t ppid, ui
 void procmap_exec(struct procmap *pm, uint32_t pid)
 {
 	struct pm_proc *p = procmap_get(pm, pid);
-	if (p)
+	if (p) {
 		p->nmaps = 0;
+		p->interp = p->jitdump = false;
+	}
 }
 
 /* index of the first mapping whose end is above addr */
@@ -204,6 +216,8 @@ void procmap_add(struct procmap *pm, uint32_t pid, uint64_t start, uint64_t len,
 	p->nmaps = p->nmaps - removed + add;
 	p->maps[i] = (struct pm_map){ .start = start, .end = end, .pgoff = pgoff,
 				      .dso = dso_intern(pm, path) };
+	p->interp |= pm->dsos[p->maps[i].dso].interp;
+	p->jitdump |= pm->dsos[p->maps[i].dso].jitdump;
 	if (split)
 		p->maps[i + 1] = keep_tail;
 }

@@ -50,6 +50,7 @@ struct rec {
 	uint64_t sample_type;
 	uint64_t regs_mask;
 	bool dwarf;
+	bool nofp;             /* -g fp on a Python without frame pointers */
 
 	struct rec_thread *thr;
 	size_t nthr, cap_thr;

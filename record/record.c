@@ -335,10 +335,21 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	rec_init(&r, o, now_ns(CLOCK_REALTIME));
 	r.mono_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
 
-	if (cg == RECORD_CG_AUTO)
+	if (cg == RECORD_CG_AUTO) {
 		cg = record_auto_callchain(o, &reason);
-	else
-		reason = cg == RECORD_CG_DWARF ? "requested: -g dwarf" : "requested: -g fp";
+	} else if (cg == RECORD_CG_FP) {
+		char py[512];
+		reason = "requested: -g fp";
+		if (record_python_keeps_fp(o, py, sizeof(py)) == 0) {
+			r.nofp = true;
+			rec_message(&r, "warning: -g fp: %s is built without frame pointers: its "
+					"stacks break at the first interpreter frame and are counted "
+					"as truncated (no frame pointers); -g dwarf (the default for "
+					"it) unwinds them", py);
+		}
+	} else {
+		reason = "requested: -g dwarf";
+	}
 	r.dwarf = cg == RECORD_CG_DWARF;
 	snprintf(res->callchain, sizeof(res->callchain), "%s", r.dwarf ? "dwarf" : "fp");
 	snprintf(res->callchain_reason, sizeof(res->callchain_reason), "%s", reason);

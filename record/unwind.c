@@ -503,7 +503,8 @@ size_t unwinder_unwind(struct unwinder *u, uint32_t pid, const uint64_t *regs,
 
 _Static_assert(UNWIND_STACK_SHORT - 1 == TRUNC_STACK_SHORT && UNWIND_NO_INFO - 1 == TRUNC_NO_INFO &&
 	       UNWIND_UNKNOWN_JIT - 1 == TRUNC_UNKNOWN_JIT && UNWIND_MAX_DEPTH - 1 == TRUNC_MAX_DEPTH &&
-	       UNWIND_ERROR - 1 == TRUNC_ERROR && UNWIND_STOP_COUNT - 1 == TRUNC_COUNT,
+	       UNWIND_ERROR - 1 == TRUNC_ERROR && UNWIND_NO_FP - 1 == TRUNC_NO_FP &&
+	       UNWIND_STOP_COUNT - 1 == TRUNC_COUNT,
 	       "enum unwind_stop and enum pdata_trunc must line up");
 
 const char *unwind_stop_name(enum unwind_stop why)

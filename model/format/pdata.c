@@ -26,6 +26,7 @@ const char *pdata_trunc_name(enum pdata_trunc why)
 		[TRUNC_UNKNOWN_JIT] = "unknown JIT frame shape",
 		[TRUNC_MAX_DEPTH] = "too deep",
 		[TRUNC_ERROR] = "unwinding error",
+		[TRUNC_NO_FP] = "no frame pointers",
 	};
 	return (unsigned)why < TRUNC_COUNT ? names[why] : "unknown";
 }
@@ -282,5 +283,6 @@ const struct meta_field pdata_meta_fields[] = {
 	META(23, META_U64, truncated_why[TRUNC_UNKNOWN_JIT]),
 	META(24, META_U64, truncated_why[TRUNC_MAX_DEPTH]),
 	META(25, META_U64, truncated_why[TRUNC_ERROR]),
+	META(26, META_U64, truncated_why[TRUNC_NO_FP]),
 };
 const size_t pdata_meta_nfields = sizeof(pdata_meta_fields) / sizeof(pdata_meta_fields[0]);

@@ -66,6 +66,34 @@ static struct profile *make_profile(void)
 	return profile_from_pdata(pd);
 }
 
+/* An unknown user address of any value stays unknown: a frame-pointer walk
+ * through code without frame pointers yields "addresses" such as
+ * 0xffffffffff600000, which are not kernel frames (issue 11, item 10). */
+static void check_unknown_stays_user(void)
+{
+	struct pdata *pd = pdata_new();
+	struct pdata_frame f = { .mapping = PDATA_NONE, .kind = FRAME_UNKNOWN,
+				 .addr = 0xffffffffff600000ULL };
+	struct profile *p;
+	struct report_opts o;
+	struct hist *h;
+	char buf[256], err[256];
+	uint32_t th = pdata_intern_thread(pd, 1, 1, "python3");
+	struct pdata_sample s = { .weight = 1, .thread = th };
+
+	f.name = pdata_intern_cstr(pd, "[unknown]");
+	s.stack = pdata_intern_stack(pd, PDATA_NONE, pdata_intern_frame(pd, &f));
+	pdata_add_sample(pd, &s);
+	p = profile_from_pdata(pd);
+	report_opts_init(&o);
+	h = hist_new(p, &o, err, sizeof(err));
+	CHECK_EQ_STR(hist_cell(h, 0, HCOL_SYM, buf, sizeof(buf)), "[.] [unknown]",
+		     "an unknown user address above 0xffff800000000000 is not labelled [k]");
+	hist_free(h);
+	report_opts_free(&o);
+	profile_free(p);
+}
+
 static size_t find_row(const struct hist *h, const char *symtext)
 {
 	char buf[256];
@@ -357,5 +385,6 @@ int main(void)
 	}
 	report_opts_free(&o);
 	profile_free(p);
+	check_unknown_stays_user();
 	return tap_done();
 }

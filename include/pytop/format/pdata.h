@@ -45,6 +45,7 @@ enum pdata_trunc {
 	TRUNC_UNKNOWN_JIT,     /* a JIT frame of an unknown shape */
 	TRUNC_MAX_DEPTH,       /* deeper than the recorder keeps */
 	TRUNC_ERROR,           /* any other unwinding failure */
+	TRUNC_NO_FP,           /* -g fp through code built without frame pointers */
 	TRUNC_COUNT
 };
 

@@ -22,6 +22,8 @@ struct pm_map {
 struct pm_dso {
 	const char *path;
 	bool is_file; /* a real file we can read symbols from */
+	bool interp;  /* a Python interpreter: python* or libpython* */
+	bool jitdump; /* a perf jitdump file (jit-PID.dump: python -X perf_jit) */
 };
 
 struct pm_proc {
@@ -29,6 +31,8 @@ struct pm_proc {
 	uint32_t uid;
 	bool launched;      /* pytop started it (or a launched process forked it) */
 	bool exited;
+	bool interp;         /* maps a Python interpreter (since its last exec) */
+	bool jitdump;        /* maps a perf jitdump file (since its last exec) */
 	struct pm_map *maps; /* sorted by start, no overlaps */
 	size_t nmaps, cap_maps;
 	struct perfmap *perfmap;

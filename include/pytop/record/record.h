@@ -67,6 +67,12 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
  * *reason, why (static text). */
 enum record_cg record_auto_callchain(const struct record_opts *o, const char **reason);
 
+/* Whether the Python these options launch or attach to keeps frame
+ * pointers: 1 yes, 0 no (built without), -1 unknown (its build flags could
+ * not be read), -2 not a Python target.  From -1 up, `python` gets the
+ * interpreter's path (truncated to len). */
+int record_python_keeps_fp(const struct record_opts *o, char *python, size_t len);
+
 /* Maps an event name to perf_event_open's type and config.  Returns false
  * for a name pytop does not know. */
 bool record_event_lookup(const char *name, uint32_t *type, uint64_t *config);

@@ -42,6 +42,8 @@ enum unwind_stop {
 	UNWIND_UNKNOWN_JIT,  /* a JIT frame of a shape the unwinder does not know */
 	UNWIND_MAX_DEPTH,    /* the caller's ips[] was full (truncated) */
 	UNWIND_ERROR,        /* anything else (truncated) */
+	UNWIND_NO_FP,        /* -g fp: the kernel's frame-pointer walk went through code
+				without frame pointers (set by the recorder, never here) */
 	UNWIND_STOP_COUNT
 };
 
