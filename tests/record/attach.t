@@ -3,8 +3,8 @@
 source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/record/common.sh"
 
-"$WORKLOADS/heavy" -t 8 >/dev/null & target=$!
-"$WORKLOADS/heavy" -t 8 >/dev/null & second=$!
+"$WORKLOADS/heavy" -t 120 >/dev/null & target=$!
+"$WORKLOADS/heavy" -t 120 >/dev/null & second=$!
 sleep 0.5
 "$PYTOP" record -p "$target" -d 2 -o att.data >out.txt 2>err.txt; rc=$?
 check_eq "exit 0" "$rc" 0
@@ -39,7 +39,7 @@ check_eq "and exits 0" "$rc" 0
 check "and writes a readable file" "$MKFIXTURE" --dump end.data
 
 # Ctrl-C stops an attach without touching the target
-"$WORKLOADS/heavy" -t 8 >/dev/null & target=$!
+"$WORKLOADS/heavy" -t 60 >/dev/null & target=$!
 sleep 0.3
 "$PYTOP" record -q -p "$target" -o intr.data 2>/dev/null & rec=$!
 wait_attached "$rec"; sleep 0.5; kill -INT "$rec"; wait "$rec"; rc=$?
