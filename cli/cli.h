@@ -16,6 +16,7 @@ enum {
 /* Each returns the process exit status. argv[0] is the subcommand name. */
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* ---- options (query_opts.c) ---- */
 

@@ -19,6 +19,8 @@ static const char usage[] =
 	"  report   browse a profile (TUI on a terminal, text otherwise)\n"
 	"             pytop report                      reads ./pytop.data\n"
 	"             pytop report --stdio              text, like perf report --stdio\n"
+	"  diff     compare two profiles: did the bottleneck move?\n"
+	"             pytop diff before.data after.data\n"
 	"\n"
 	"'pytop COMMAND --help' lists a command's options; 'man pytop' has the rest.\n";
 
@@ -41,6 +43,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{ "record", cmd_record },
 		{ "report", cmd_report },
+		{ "diff", cmd_diff },
 	};
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 

@@ -19,6 +19,11 @@ struct rows *tui_rows(struct tui *t)
 	return t->rows;
 }
 
+struct diff_ctx *tui_diff(struct tui *t)
+{
+	return t->diff;
+}
+
 struct rows_query *tui_query(struct tui *t)
 {
 	return &t->query;
@@ -238,7 +243,7 @@ static void rebuild(struct tui *t, struct view *v)
 	for (int i = 0; i < t->nviews; i++)
 		if (t->views[i]->ops->rebuild)
 			t->views[i]->ops->rebuild(t->views[i], false);
-	if (!rows_apply(t->rows, &t->query, err, sizeof(err)))
+	if (t->rows && !rows_apply(t->rows, &t->query, err, sizeof(err)))
 		tui_message(t, "%s", err);
 	for (int i = 0; i < t->nviews; i++)
 		if (t->views[i]->ops == &hist_view_ops || t->views[i] == v) {
@@ -376,18 +381,19 @@ enum request tui_handle_key(struct tui *t, int key)
 void tui_init(struct tui *t, const struct profile *p, const struct report_opts *o)
 {
 	memset(t, 0, sizeof(*t));
-	t->rows = rows_new(p);
+	t->rows = p ? rows_new(p) : NULL;
 	rows_query_init(&t->query, o);
 }
 
 bool tui_start(struct tui *t, char *err, size_t errlen)
 {
-	if (!rows_apply(t->rows, &t->query, err, errlen))
+	if (t->rows && !rows_apply(t->rows, &t->query, err, errlen))
 		return false;
 	on_resize(t);
-	tui_push_view(t, &hist_view_ops);
+	tui_push_view(t, t->first_view ? t->first_view : &hist_view_ops);
 	if (!t->nviews) {
-		snprintf(err, errlen, "cannot open the histogram view");
+		snprintf(err, errlen, "cannot open the %s view",
+			 t->first_view ? t->first_view->name : "histogram");
 		return false;
 	}
 	return true;
@@ -398,5 +404,6 @@ void tui_fini(struct tui *t)
 	while (t->nviews)
 		view_close(t->views[--t->nviews]);
 	rows_free(t->rows);
+	diff_ctx_free(t->diff);
 	rows_query_free(&t->query);
 }

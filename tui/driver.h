@@ -16,8 +16,12 @@
 #define MIN_LINES 10
 #define MAX_VIEWS 4
 
+struct diff_ctx;
+
 struct tui {
-	struct rows *rows;
+	struct rows *rows;         /* NULL in the diff browser */
+	struct diff_ctx *diff;     /* the diff browser's comparison (diff_view.c), or NULL */
+	const struct view_ops *first_view; /* hist_view_ops unless set */
 	struct rows_query query;
 	struct view *views[MAX_VIEWS];
 	int nviews;
@@ -35,7 +39,8 @@ struct tui {
 	} prompt;
 };
 
-/* Rows and query for profile p with the options o (copied). */
+/* Rows and query for profile p with the options o (copied); with p NULL
+ * only the query (the diff browser sets t->diff and t->first_view). */
 void tui_init(struct tui *t, const struct profile *p, const struct report_opts *o);
 /* Run the first query and open the histogram view on the open terminal;
  * false with a message in err. */

@@ -74,6 +74,8 @@ static void setup_colors(void)
 		{ ROLE_UNKNOWN, COLOR_MAGENTA, -1, A_DIM },
 		{ ROLE_MATCH, COLOR_BLACK, COLOR_YELLOW, A_UNDERLINE },
 		{ ROLE_ERROR, COLOR_WHITE, COLOR_RED, A_BOLD },
+		{ ROLE_GROWTH, COLOR_RED, -1, A_BOLD },
+		{ ROLE_SHRINK, COLOR_BLUE, -1, A_UNDERLINE },
 	};
 
 	color = has_colors() && !(nc && *nc);

@@ -24,6 +24,8 @@ enum term_role {
 	ROLE_UNKNOWN,
 	ROLE_MATCH,     /* filter match highlight */
 	ROLE_ERROR,
+	ROLE_GROWTH,    /* a diff's Delta that grew: red (bold without colour) */
+	ROLE_SHRINK,    /* a Delta that shrank: blue (underlined without colour) */
 	ROLE_COUNT
 };
 

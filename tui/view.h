@@ -87,5 +87,17 @@ struct rows_query *tui_query(struct tui *t);
 
 extern const struct view_ops hist_view_ops;
 extern const struct view_ops help_view_ops;
+extern const struct view_ops diff_view_ops;
+
+/* The diff browser's state (diff_view.c): both profiles (not owned), the
+ * diff options and file names, and the current comparison. */
+struct diff_ctx;
+struct diff_opts;
+struct profile;
+struct diff_ctx *diff_ctx_new(const struct profile *before, const struct profile *after,
+			      const struct diff_opts *dopts, const char *const paths[2]);
+void diff_ctx_free(struct diff_ctx *c);
+/* The diff browser's state, or NULL in the report browser. */
+struct diff_ctx *tui_diff(struct tui *t);
 
 #endif

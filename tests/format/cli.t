@@ -12,7 +12,7 @@ case $err in usage:*) ok "no command prints usage on stderr" ;; *) not_ok "no co
 err=$("$PYTOP" frobnicate 2>&1); rc=$?
 check_eq "unknown command exits 2" "$rc" 2
 check_eq "unknown command message" "$err" "pytop: 'frobnicate' is not a pytop command (see 'pytop --help')"
-for c in record report; do
+for c in record report diff; do
 	out=$("$PYTOP" $c --help 2>&1); rc=$?
 	check_eq "pytop $c --help exits 0" "$rc" 0
 	case $out in *[Uu]sage*) ok "pytop $c --help shows usage" ;; *) not_ok "pytop $c --help shows usage" "$out" ;; esac

@@ -1,6 +1,7 @@
 # lib_tui.sh: drive `pytop report` in a real terminal (tmux) for the TUI tests.
 #   tui_fixture NAME            build tests/tui/fixtures/NAME.txt into $T/NAME.data
 #   tui_start COLS LINES ARGS   run `pytop report ARGS` in a fresh tmux server
+#                               (TUI_CMD=diff: `pytop diff ARGS`)
 #   tui_keys KEY...             tmux send-keys (tmux key names: Enter, Escape, ...)
 #   tui_type TEXT               send TEXT literally
 #   tui_wait PATTERN [what]     poll the screen until grep -E PATTERN matches; a
@@ -37,7 +38,7 @@ tui_fixture() {
 tui_start() {
 	cols=$1 lines=$2
 	shift 2
-	printf '%q ' "$TUI_PYTOP" report "$@" >"$T/cmd"
+	printf '%q ' "$TUI_PYTOP" "${TUI_CMD:-report}" "$@" >"$T/cmd"
 	# trap (not ignore) SIGINT, so that Ctrl-C reaches pytop with its default
 	# disposition and the shell survives to report
 	cat >"$T/run.sh" <<EOS

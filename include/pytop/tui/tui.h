@@ -36,4 +36,15 @@ bool tui_available(void);
 int tui_browse(const struct profile *p, const struct report_opts *o, const struct tui_options *opt,
 	       char *err, size_t errlen);
 
+struct diff_opts;
+
+/* Browse the comparison of two profiles (not owned) under the report
+ * options o (copied) and dopts, the same way: the same keys, the entries of
+ * model/diff.c with their Delta coloured (red for growth, blue for shrink).
+ * paths are the two files as named, for the title.  Returns as
+ * tui_browse(). */
+int tui_browse_diff(const struct profile *before, const struct profile *after,
+		    const struct report_opts *o, const struct diff_opts *dopts,
+		    const char *const paths[2], char *err, size_t errlen);
+
 #endif
