@@ -231,7 +231,8 @@ struct diff *diff_new(const struct profile *before, const struct profile *after,
 		d->e[kept++] = *e;
 	}
 	d->n = kept;
-	qsort(d->e, d->n, sizeof(*d->e), cmp_entry);
+	if (d->n)
+		qsort(d->e, d->n, sizeof(*d->e), cmp_entry);
 	compute_notes(d);
 	compute_widths(d);
 	return d;

@@ -279,6 +279,10 @@ static unsigned find(struct view *v, int dir)
 		tui_message(v->tui, "no filter: press / to type one");
 		return HANDLED;
 	}
+	if (!n) {
+		tui_message(v->tui, "no entries");
+		return HANDLED;
+	}
 	for (size_t step = 1; step <= n; step++) {
 		size_t i = dir > 0 ? (cur + step) % n : (cur + n - step % n) % n;
 		enum diff_col col = (enum diff_col)(DCOL_COMM + q->opts.keys[q->opts.nkeys - 1]);

@@ -30,9 +30,10 @@ static void *help_ctx(struct view *v)
 
 static int help_draw_head(struct view *v, int cols)
 {
-	(void)v;
+	const char *title = tui_diff(v->tui) ? "pytop diff: keys (call-graph, order and zoom keys do not apply)"
+					     : "pytop report: keys";
 	fill_line(0, 0, cols, term_attr(ROLE_TITLE));
-	put_text(0, 0, "pytop report: keys", 0, cols, term_attr(ROLE_TITLE), true);
+	put_text(0, 0, title, 0, cols, term_attr(ROLE_TITLE), true);
 	return 1;
 }
 

@@ -130,6 +130,10 @@ static void json_side(FILE *out, const struct diff *d, enum diff_side side, cons
 }
 
 static const char *const state_names[] = { "both", "new", "gone" };
+static const char *const kind_names[FRAME_KIND_COUNT] = {
+	[FRAME_UNKNOWN] = "unknown", [FRAME_PYTHON] = "python", [FRAME_INTERPRETER] = "interpreter",
+	[FRAME_NATIVE] = "native", [FRAME_KERNEL] = "kernel",
+};
 static const char *const key_names[] = { "comm", "pid", "tid", "dso", "sym" };
 
 void report_diff_json(FILE *out, const struct diff *d, const char *before_path,
@@ -171,6 +175,12 @@ void report_diff_json(FILE *out, const struct diff *d, const char *before_path,
 				text += 4; /* "[.] " is the text layout's */
 			esc_json(out, text);
 			fputs(", ", out);
+		}
+		if (o->keys[o->nkeys - 1] == SORT_SYM) {
+			enum diff_side side = e->row[1] != HIST_NONE ? DIFF_AFTER : DIFF_BEFORE;
+			const struct hist_row *r = hist_row(diff_hist(d, side), e->row[side]);
+			fprintf(out, "\"kind\": \"%s\", ",
+				r && r->kind < FRAME_KIND_COUNT ? kind_names[r->kind] : "unknown");
 		}
 		fprintf(out, "\"state\": \"%s\", \"baseline\": %.4f, \"after\": %.4f, \"delta\": %.4f, "
 			"\"weight_before\": %" PRIu64 ", \"weight_after\": %" PRIu64,

@@ -71,7 +71,8 @@ assert e["compute (app.py)"]["delta"] == 10 and e["compute (app.py)"]["baseline"
 assert e["compute (app.py)"]["weight_before"] == 30 and e["compute (app.py)"]["weight_after"] == 80
 assert abs(e["compute (app.py)"]["ratio"] - 4 / 3) < 1e-6
 assert e["parse (app.py)"]["delta"] == -10
-assert e["pow"]["state"] == "both" and e["pow"]["delta"] == 10
+assert e["pow"]["state"] == "both" and e["pow"]["delta"] == 10 and e["pow"]["kind"] == "native"
+assert e["compute (app.py)"]["kind"] == "python"
 assert e["cleanup (app.py)"]["state"] == "gone" and e["cleanup (app.py)"]["after"] == 0
 assert "ratio" not in e["cleanup (app.py)"]
 assert e["report (app.py)"]["state"] == "new" and e["report (app.py)"]["after"] == 5
@@ -83,6 +84,13 @@ import json
 n = json.load(open("o.json"))["notes"]
 assert len(n) == 2 and "task-clock" in n[0] and "99 Hz" in n[1], n
 '
+
+# an empty profile: no entries, no crash; against a full one: all new
+"$MKFIXTURE" -o empty.data "$ROOT/tests/report/fixtures/empty.txt"
+"$PYTOP_SAN" diff --stdio empty.data empty.data >empty.out 2>&1
+check_grep "empty against empty: says no entries" '^# no entries$' empty.out
+"$PYTOP_SAN" diff --stdio empty.data after.data >empty2.out 2>&1
+check_eq "empty against after: every entry new" "$(grep -vc '^#' empty2.out) $(grep -c '^ *new ' empty2.out)" "5 5"
 
 # errors: the reader's one line, usage errors
 errcase() { # errcase NAME WANT-STATUS WANT-STDERR-RE ARGS...

@@ -69,6 +69,7 @@ tui_keys o
 tui_wait 'not in the diff view' "o: says it does not apply"
 tui_keys '?'
 tui_wait 'move down one line' "?: help"
+tui_has '^pytop diff: keys' "help says it is the diff's"
 tui_keys q
 tui_wait '^  Baseline' "q closes help"
 tui_keys q
