@@ -352,32 +352,21 @@ const char *diff_cell(const struct diff *d, size_t i, enum diff_col col, char *b
 
 /* ---- classes ---- */
 
-/* The leaf-class split of a query (profile_classes): Python code counts
- * the interpreter's time under a Python frame, as profile_classes_line. */
+/* A class's share of a query's kept weight (the class table, classes.h). */
 static double class_share(const struct profile_classes *c, int cls)
 {
 	double t = c->total ? (double)c->total : 1.0;
-	uint64_t w = 0;
-	switch (cls) {
-	case 0: w = c->weight[FRAME_PYTHON] + c->interpreter_in_python; break;
-	case 1: w = c->weight[FRAME_INTERPRETER] - c->interpreter_in_python; break;
-	case 2: w = c->weight[FRAME_NATIVE]; break;
-	case 3: w = c->weight[FRAME_KERNEL]; break;
-	case 4: w = c->weight[FRAME_UNKNOWN]; break;
-	default: break;
-	}
-	return c->total ? 100.0 * (double)w / t : 0.0;
+	return c->total ? 100.0 * (double)c->weight[cls] / t : 0.0;
 }
 
-static const char *const class_names[] = { "python", "interpreter", "native", "kernel", "unknown" };
-#define NCLASSES (sizeof(class_names) / sizeof(class_names[0]))
+#define NCLASSES ((size_t)CLASS_COUNT)
 
 size_t diff_classes(const struct diff *d, struct diff_class *out, size_t max)
 {
 	struct diff_class all[NCLASSES] = { { NULL, { 0, 0 } } };
 	size_t n = 0;
 	for (size_t k = 0; k < NCLASSES; k++) {
-		struct diff_class c = { class_names[k],
+		struct diff_class c = { profile_class_name((enum profile_class)k),
 					{ class_share(hist_classes(d->h[0]), (int)k),
 					  class_share(hist_classes(d->h[1]), (int)k) } };
 		size_t at = n;
@@ -405,7 +394,7 @@ const char *diff_biggest_class(const struct diff *d, enum diff_side side)
 	for (size_t k = 0; k < NCLASSES; k++) {
 		double s = class_share(c, (int)k);
 		if (s > bw)
-			bw = s, best = class_names[k];
+			bw = s, best = profile_class_name((enum profile_class)k);
 	}
 	return best;
 }

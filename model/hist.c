@@ -570,6 +570,29 @@ next_root:;
 
 /* ---- the query ---- */
 
+/* The CLASS_TOP_NATIVE symbols of most native weight (ties: lower id). */
+static void top_native(struct hist *h, const uint64_t *w)
+{
+	struct profile_classes *c = &h->classes;
+	for (int i = 0; i < CLASS_TOP_NATIVE; i++) {
+		c->top_native[i].sym = PROFILE_NONE;
+		c->top_native[i].weight = 0;
+	}
+	for (size_t s = 0; s < h->p->nsyms; s++) {
+		int i = CLASS_TOP_NATIVE;
+		if (!w[s])
+			continue;
+		while (i > 0 && w[s] > c->top_native[i - 1].weight)
+			i--;
+		if (i == CLASS_TOP_NATIVE)
+			continue;
+		memmove(&c->top_native[i + 1], &c->top_native[i],
+			(CLASS_TOP_NATIVE - 1 - (size_t)i) * sizeof(c->top_native[0]));
+		c->top_native[i].sym = (uint32_t)s;
+		c->top_native[i].weight = w[s];
+	}
+}
+
 struct hist *hist_new(const struct profile *p, const struct report_opts *o, char *err,
 		      size_t errlen)
 {
@@ -577,7 +600,7 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 	struct filter_state fs;
 	uint32_t *kept;
 	size_t nkept = 0;
-	uint64_t *native_dso;
+	uint64_t *native_w;
 
 	h->p = p;
 	report_opts_copy(&h->o, o);
@@ -597,12 +620,11 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 	}
 	/* kept records and the classification */
 	kept = xmalloc(h->v->nrecs ? h->v->nrecs : 1, sizeof(uint32_t));
-	native_dso = xcalloc(p->ndsos ? p->ndsos : 1, sizeof(uint64_t));
-	h->classes.top_native_dso = PROFILE_NONE;
+	native_w = xcalloc(p->nsyms ? p->nsyms : 1, sizeof(uint64_t));
 	bool path_dropped = false;
 	for (size_t i = 0; i < h->v->nrecs; i++) {
 		const struct rec *r = &h->v->recs[i];
-		const struct psym *s = &p->syms[h->v->sym[r->leaf]];
+		uint8_t cls = h->v->cls[r->leaf];
 		if (!fs.thread_ok[r->thread])
 			continue;
 		if (fs.need && (fs.node_flags[r->leaf] & fs.need) != fs.need) {
@@ -612,23 +634,18 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		kept[nkept++] = (uint32_t)i;
 		h->kept_weight += r->weight;
 		h->kept_samples += r->samples;
-		h->classes.weight[s->kind] += r->weight;
-		if (s->kind == FRAME_INTERPRETER && h->v->has_py[r->leaf])
-			h->classes.interpreter_in_python += r->weight;
-		if (s->kind == FRAME_NATIVE)
-			native_dso[s->dso] += r->weight;
+		h->classes.weight[cls] += r->weight;
+		h->classes.samples[cls] += r->samples;
+		if (cls == CLASS_NATIVE && h->v->entry[r->leaf] != PROFILE_NONE)
+			native_w[h->v->entry[r->leaf]] += r->weight;
 	}
 	/* a symbol or DSO filter that keeps every stack of the kept threads
 	 * changes no total: the levels may use the per-thread totals */
 	if (!path_dropped)
 		fs.need = 0;
 	h->classes.total = h->kept_weight;
-	for (size_t d = 0; d < p->ndsos; d++)
-		if (native_dso[d] > h->classes.top_native_weight) {
-			h->classes.top_native_weight = native_dso[d];
-			h->classes.top_native_dso = (uint32_t)d;
-		}
-	free(native_dso);
+	top_native(h, native_w);
+	free(native_w);
 	h->base = o->percentage == PERCENT_ABSOLUTE ? p->info.total_weight : h->kept_weight;
 
 	if (h->o.hierarchy) {

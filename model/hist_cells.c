@@ -125,7 +125,7 @@ size_t hist_nstacks(const struct hist *h)
 struct hist_stack hist_stack(const struct hist *h, size_t i)
 {
 	const struct rec *r = &h->v->recs[h->order[i]];
-	struct hist_stack st = { r->thread, r->leaf, r->weight, r->samples };
+	struct hist_stack st = { r->thread, r->leaf, r->weight, r->samples, h->v->cls[r->leaf] };
 	return st;
 }
 
@@ -137,6 +137,58 @@ uint32_t hist_node_parent(const struct hist *h, uint32_t node)
 uint32_t hist_node_sym(const struct hist *h, uint32_t node)
 {
 	return h->v->sym[node];
+}
+
+enum profile_class hist_node_class(const struct hist *h, uint32_t node)
+{
+	return node < h->v->nnodes ? (enum profile_class)h->v->cls[node] : CLASS_UNKNOWN;
+}
+
+enum profile_class profile_classes_biggest(const struct profile_classes *c)
+{
+	enum profile_class best = CLASS_COUNT;
+	for (int k = 0; k < CLASS_COUNT; k++)
+		if (c->weight[k] && (best == CLASS_COUNT || c->weight[k] > c->weight[best]))
+			best = (enum profile_class)k;
+	return best;
+}
+
+const char *hist_classes_line(const struct hist *h, char *buf, size_t len)
+{
+	const struct profile_classes *c = &h->classes;
+	double t = c->total ? (double)c->total : 1.0;
+	size_t off = 0;
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (int k = 0; k < CLASS_COUNT && off < len; k++) {
+		const struct class_info *ci = profile_class_info((enum profile_class)k);
+		if (ci->kind != SAMPLE_ON_CPU && !c->weight[k])
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s %.2f%%", off ? ", " : "",
+					ci->name, 100.0 * (double)c->weight[k] / t);
+		if (k == CLASS_NATIVE && c->top_native[0].sym != PROFILE_NONE) {
+			for (int i = 0; i < CLASS_TOP_NATIVE && off < len &&
+					c->top_native[i].sym != PROFILE_NONE; i++)
+				off += (size_t)snprintf(buf + off, len - off, "%s%s %.2f%%",
+							i ? ", " : " (top: ",
+							hist_sym_name(h, c->top_native[i].sym),
+							100.0 * (double)c->top_native[i].weight / t);
+			if (off < len)
+				off += (size_t)snprintf(buf + off, len - off, ")");
+		}
+	}
+	return buf;
+}
+
+const char *hist_classes_advice(const struct hist *h, char *buf, size_t len)
+{
+	enum profile_class b = profile_classes_biggest(&h->classes);
+	if (b == CLASS_COUNT)
+		snprintf(buf, len, "%s", "");
+	else
+		snprintf(buf, len, "%s: %s", profile_class_name(b), profile_class_info(b)->advice);
+	return buf;
 }
 
 size_t hist_columns(const struct hist *h, enum hist_col *cols)

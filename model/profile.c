@@ -1,6 +1,8 @@
 /* profile: load a pytop.data, classify frames, intern symbols and DSOs,
  * aggregate samples per (thread, stack), and build the stack views. */
 #include "profile_int.h"
+#include "pyroles_int.h"
+#include "pytop/model/classes.h"
 #include "pytop/base/hmap.h"
 
 #include "pytop/base/xalloc.h"
@@ -83,7 +85,7 @@ static void python_names(struct profile *p, struct psym *s)
 }
 
 static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, uint32_t dso,
-			   enum frame_kind kind)
+			   enum frame_kind kind, bool inlined)
 {
 	uint64_t h;
 	size_t slot;
@@ -91,10 +93,10 @@ static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, ui
 
 	if ((p->nsyms + 1) * 2 > p->sym_mask)
 		sym_hash_grow(p);
-	h = hmap_mix64(((uint64_t)name << 32) | dso);
+	h = hmap_mix64(((uint64_t)name << 32) | dso) ^ inlined;
 	for (slot = h & p->sym_mask; p->sym_slots[slot]; slot = (slot + 1) & p->sym_mask) {
 		s = &p->syms[p->sym_slots[slot] - 1];
-		if (s->name == name && s->dso == dso && name != PROFILE_NONE)
+		if (s->name == name && s->dso == dso && s->inlined == inlined && name != PROFILE_NONE)
 			return p->sym_slots[slot] - 1;
 	}
 	xgrow(&p->syms, &p->cap_syms, p->nsyms + 1, sizeof(*p->syms));
@@ -102,6 +104,15 @@ static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, ui
 	s->name = name;
 	s->dso = dso;
 	s->kind = (uint8_t)kind;
+	s->inlined = inlined;
+	s->role = (uint8_t)pyrole_of(raw, kind);
+	s->mark = kind == FRAME_PYTHON || kind == FRAME_UNKNOWN ? CLASS_COUNT : pyclass_mark(raw);
+	if (inlined) {
+		size_t n = strlen(raw) + sizeof(" (inlined)");
+		char *buf = arena_alloc(&p->arena, n);
+		snprintf(buf, n, "%s (inlined)", raw);
+		raw = buf;
+	}
 	s->raw = s->shortn = s->longn = raw;
 	if (kind == FRAME_PYTHON && !strncmp(raw, "py::", 4))
 		python_names(p, s);
@@ -145,11 +156,13 @@ static void build_symbols(struct profile *p)
 			dso = p->dso_python;
 		else
 			dso = p->dso_unknown;
-		p->frame_sym[i] = intern_sym(p, f->name, name, dso, kind);
+		p->frame_sym[i] = intern_sym(p, f->name, name, dso, kind,
+					     (f->flags & FRAME_F_INLINED) != 0);
 	}
 	p->sym_interp = intern_sym(p, PROFILE_NONE, "[interpreter]", p->dso_python,
-				   FRAME_INTERPRETER);
-	p->sym_unknown = intern_sym(p, PROFILE_NONE, "[unknown]", p->dso_unknown, FRAME_UNKNOWN);
+				   FRAME_INTERPRETER, false);
+	p->sym_unknown = intern_sym(p, PROFILE_NONE, "[unknown]", p->dso_unknown, FRAME_UNKNOWN,
+				    false);
 	free(mapping_dso);
 	free(path_dso);
 }
@@ -388,23 +401,4 @@ void profile_pid_totals(const struct profile *p, uint32_t pid, uint64_t *weight,
 			*weight += p->thread_weight[t];
 			*samples += p->thread_samples[t];
 		}
-}
-
-const char *profile_classes_line(const struct profile *p, const struct profile_classes *c,
-				 char *buf, size_t len)
-{
-	double t = c->total ? (double)c->total : 1.0;
-	char top[300] = "";
-	if (c->top_native_dso != PROFILE_NONE && c->weight[FRAME_NATIVE])
-		snprintf(top, sizeof(top), " (top: %s %.2f%%)",
-			 profile_dso_name(p, c->top_native_dso, false),
-			 100.0 * (double)c->top_native_weight / t);
-	snprintf(buf, len,
-		 "Python code %.2f%%, interpreter %.2f%%, native libraries %.2f%%%s, kernel %.2f%%, unknown %.2f%%",
-		 100.0 * (double)(c->weight[FRAME_PYTHON] + c->interpreter_in_python) / t,
-		 100.0 * (double)(c->weight[FRAME_INTERPRETER] - c->interpreter_in_python) / t,
-		 100.0 * (double)c->weight[FRAME_NATIVE] / t, top,
-		 100.0 * (double)c->weight[FRAME_KERNEL] / t,
-		 100.0 * (double)c->weight[FRAME_UNKNOWN] / t);
-	return buf;
 }

@@ -11,7 +11,10 @@ struct psym {
 	uint32_t name;      /* pdata string id, PROFILE_NONE for synthetic syms */
 	uint32_t dso;       /* dso id (always valid) */
 	uint8_t kind;       /* enum frame_kind */
-	const char *raw;    /* stored name */
+	uint8_t inlined;    /* an inlined call (FRAME_F_INLINED): names end "(inlined)" */
+	uint8_t role;       /* enum py_role (pyroles_int.h) */
+	uint8_t mark;       /* class its FRAMES patterns mark (classes.h), or CLASS_COUNT */
+	const char *raw;    /* stored name ("name (inlined)" for inlined calls) */
 	const char *shortn; /* Python view name: "qual (file.py)" */
 	const char *longn;  /* with the full path */
 };
@@ -59,6 +62,11 @@ struct view {
 	 * the virtual node nnodes (view_children) */
 	uint32_t *cstart, *kids;
 	uint8_t *has_py;    /* per node: a Python frame on the path to the root */
+	/* per node: the class of a sample whose leaf it is (classes.h), and
+	 * the C function called from Python it is part of (the "native
+	 * entry": PROFILE_NONE when it is not in one) */
+	uint8_t *cls;
+	uint32_t *entry;
 	/* per-node (weight, samples) scratch sums for hist queries, all zero
 	 * between uses */
 	uint64_t *scratch;
@@ -87,6 +95,26 @@ struct profile {
 	struct view *views[2]; /* [0] normal, [1] Python view; built on demand */
 	uint64_t *thread_weight, *thread_samples; /* per thread */
 };
+
+/* A (thread, leaf) pair before merging; leaf is a node id of the view
+ * under construction. */
+struct rawrec {
+	uint32_t thread, leaf;
+	uint64_t weight, samples;
+};
+
+/* Building views (view.c): the node (parent, sym), created when new (with
+ * class unknown and no entry); a hash sized for `nodes` nodes; the final
+ * pre-order renumbering that also sorts and merges the raw records. */
+uint32_t view_intern(struct view *v, uint32_t parent, uint32_t sym);
+void view_size_hash(struct view *v, size_t nodes);
+void view_finish(const struct profile *p, struct view *v, struct rawrec *raw, size_t nraw);
+
+/* The classes and native entries of the normal view nv's nodes
+ * (view_python.c); nv must be finished. */
+void view_classify(const struct profile *p, struct view *nv);
+/* The Python view, from the finished normal view (view_python.c). */
+struct view *build_python_view(const struct profile *p, const struct view *nv);
 
 /* The view for opts->python, built on first use (never NULL); view.c. */
 const struct view *profile_view(const struct profile *p, bool python);

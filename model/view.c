@@ -3,6 +3,7 @@
  * use (children lists, first occurrences). */
 #include "profile_int.h"
 #include "pytop/base/hmap.h"
+#include "pytop/model/classes.h"
 
 #include "pytop/base/xalloc.h"
 
@@ -25,7 +26,7 @@ static void view_hash_grow(struct view *v)
 	}
 }
 
-static uint32_t view_intern(struct view *v, uint32_t parent, uint32_t sym)
+uint32_t view_intern(struct view *v, uint32_t parent, uint32_t sym)
 {
 	size_t slot;
 	uint32_t id;
@@ -42,8 +43,12 @@ static uint32_t view_intern(struct view *v, uint32_t parent, uint32_t sym)
 		v->parent = xrealloc(v->parent, v->cap, sizeof(uint32_t));
 		v->sym = xrealloc(v->sym, v->cap, sizeof(uint32_t));
 		v->depth = xrealloc(v->depth, v->cap, sizeof(uint32_t));
+		v->cls = xrealloc(v->cls, v->cap, 1);
+		v->entry = xrealloc(v->entry, v->cap, sizeof(uint32_t));
 	}
 	id = (uint32_t)v->nnodes++;
+	v->cls[id] = CLASS_UNKNOWN;
+	v->entry[id] = PROFILE_NONE;
 	v->parent[id] = parent;
 	v->sym[id] = sym;
 	v->depth[id] = parent == PROFILE_NONE ? 1 : v->depth[parent] + 1;
@@ -51,24 +56,18 @@ static uint32_t view_intern(struct view *v, uint32_t parent, uint32_t sym)
 	return id;
 }
 
-/* A (thread, leaf) pair before merging; leaf is a node id of the view
- * under construction. */
-struct rawrec {
-	uint32_t thread, leaf;
-	uint64_t weight, samples;
-};
-
 /* Renumber v's nodes (created parents first) in depth-first pre-order:
  * a subtree is then the contiguous range [n, n + size), children follow
  * their parent closely, and passes over nodes walk memory in order.  Raw
  * records are remapped, sorted by leaf and merged per (thread, leaf). */
-static void view_finish(const struct profile *p, struct view *v, struct rawrec *raw, size_t nraw)
+void view_finish(const struct profile *p, struct view *v, struct rawrec *raw, size_t nraw)
 {
 	size_t n = v->nnodes, nt = p->pd->nthreads;
 	uint32_t *size = xmalloc(n + 1, sizeof(uint32_t));
 	uint32_t *next = xmalloc(n + 1, sizeof(uint32_t)); /* next free id under a node */
 	uint32_t *newid = xmalloc(n ? n : 1, sizeof(uint32_t));
-	uint32_t *np, *ns, *nd, *cnt, *tpos;
+	uint32_t *np, *ns, *nd, *ne, *cnt, *tpos;
+	uint8_t *nc;
 
 	for (size_t i = 0; i < n; i++)
 		size[i] = 1;
@@ -85,20 +84,28 @@ static void view_finish(const struct profile *p, struct view *v, struct rawrec *
 	np = xmalloc(n ? n : 1, sizeof(uint32_t));
 	ns = xmalloc(n ? n : 1, sizeof(uint32_t));
 	nd = xmalloc(n ? n : 1, sizeof(uint32_t));
+	ne = xmalloc(n ? n : 1, sizeof(uint32_t));
+	nc = xmalloc(n ? n : 1, 1);
 	v->end = xmalloc(n ? n : 1, sizeof(uint32_t));
 	for (size_t i = 0; i < n; i++) {
 		uint32_t j = newid[i];
 		np[j] = v->parent[i] == PROFILE_NONE ? PROFILE_NONE : newid[v->parent[i]];
 		ns[j] = v->sym[i];
 		nd[j] = v->depth[i];
+		nc[j] = v->cls[i];
+		ne[j] = v->entry[i];
 		v->end[j] = j + size[i];
 	}
 	free(v->parent);
 	free(v->sym);
 	free(v->depth);
+	free(v->cls);
+	free(v->entry);
 	v->parent = np;
 	v->sym = ns;
 	v->depth = nd;
+	v->cls = nc;
+	v->entry = ne;
 	v->cap = n;
 	free(size);
 	free(next);
@@ -152,7 +159,7 @@ static void view_finish(const struct profile *p, struct view *v, struct rawrec *
 	v->mask = 0;
 }
 
-static void view_size_hash(struct view *v, size_t nodes)
+void view_size_hash(struct view *v, size_t nodes)
 {
 	size_t slots = 4096;
 	while (slots < 2 * (nodes + 16))
@@ -176,6 +183,8 @@ static struct view *build_normal_view(const struct profile *p)
 		v->parent = xmalloc(v->cap, sizeof(uint32_t));
 		v->sym = xmalloc(v->cap, sizeof(uint32_t));
 		v->depth = xmalloc(v->cap, sizeof(uint32_t));
+		v->cls = xcalloc(v->cap, 1);
+		v->entry = xmalloc(v->cap, sizeof(uint32_t));
 		for (size_t n = 0; n < pd->nstacks; n++) {
 			uint32_t par = pd->stacks[n].parent;
 			v->parent[n] = par;
@@ -210,44 +219,7 @@ static struct view *build_normal_view(const struct profile *p)
 	free(vbase);
 	view_finish(p, v, raw, p->nbrecs);
 	free(raw);
-	return v;
-}
-
-/* The Python view, from the normal one: interpreter frames fold into
- * nothing, a trailing run of them into one "[interpreter]" leaf. */
-static struct view *build_python_view(const struct profile *p, const struct view *nv)
-{
-	struct view *v = xcalloc(1, sizeof(*v));
-	size_t n = nv->nnodes;
-	uint32_t *vbase = xmalloc(n ? n : 1, sizeof(uint32_t));
-	uint8_t *trail = xcalloc(n ? n : 1, 1);
-	struct rawrec *raw = xmalloc(nv->nrecs ? nv->nrecs : 1, sizeof(*raw));
-
-	v->python = true;
-	view_size_hash(v, n);
-	for (size_t i = 0; i < n; i++) {
-		uint32_t par = nv->parent[i];
-		uint32_t sym = nv->sym[i];
-		uint32_t base = par == PROFILE_NONE ? PROFILE_NONE : vbase[par];
-		if (p->syms[sym].kind == FRAME_INTERPRETER) {
-			vbase[i] = base;
-			trail[i] = 1;
-		} else {
-			vbase[i] = view_intern(v, base, sym);
-		}
-	}
-	for (size_t i = 0; i < nv->nrecs; i++) {
-		const struct rec *r = &nv->recs[i];
-		raw[i].thread = r->thread;
-		raw[i].leaf = trail[r->leaf] ? view_intern(v, vbase[r->leaf], p->sym_interp)
-					     : vbase[r->leaf];
-		raw[i].weight = r->weight;
-		raw[i].samples = r->samples;
-	}
-	free(vbase);
-	free(trail);
-	view_finish(p, v, raw, nv->nrecs);
-	free(raw);
+	view_classify(p, v);
 	return v;
 }
 
@@ -386,6 +358,8 @@ void view_free(struct view *v)
 	free(v->parent);
 	free(v->sym);
 	free(v->depth);
+	free(v->cls);
+	free(v->entry);
 	free(v->end);
 	free(v->slots);
 	free(v->recs);

@@ -434,7 +434,7 @@ void rows_summary(struct rows *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", "");
 		return;
 	}
-	profile_classes_line(r->p, hist_classes(r->h), buf, len);
+	hist_classes_line(r->h, buf, len);
 }
 
 /* ---- zoom ---- */

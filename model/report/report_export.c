@@ -200,18 +200,27 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 	fprintf(out, "  \"kept\": {\"samples\": %" PRIu64 ", \"weight\": %" PRIu64
 		", \"percent_base\": %" PRIu64 "},\n", hist_kept_samples(h), hist_kept_weight(h),
 		hist_total_weight(h));
-	fprintf(out, "  \"classification\": {\"python\": %.2f, \"interpreter\": %.2f, \"native\": %.2f, "
-		"\"kernel\": %.2f, \"unknown\": %.2f, \"top_native_dso\": ",
-		100.0 * (double)(c->weight[FRAME_PYTHON] + c->interpreter_in_python) / t,
-		100.0 * (double)(c->weight[FRAME_INTERPRETER] - c->interpreter_in_python) / t,
-		100.0 * (double)c->weight[FRAME_NATIVE] / t,
-		100.0 * (double)c->weight[FRAME_KERNEL] / t,
-		100.0 * (double)c->weight[FRAME_UNKNOWN] / t);
-	if (c->top_native_dso != PROFILE_NONE && c->weight[FRAME_NATIVE])
-		jstr(out, profile_dso_name(p, c->top_native_dso, ho->verbose));
-	else
-		fputs("null", out);
-	fputs("},\n  \"options\": {\"sort\": [", out);
+	fputs("  \"classes\": {", out);
+	for (int k = 0; k < CLASS_COUNT; k++)
+		fprintf(out, "%s\"%s\": {\"weight\": %" PRIu64 ", \"samples\": %" PRIu64
+			", \"percent\": %.2f}", k ? ", " : "", profile_class_name((enum profile_class)k),
+			c->weight[k], c->samples[k], 100.0 * (double)c->weight[k] / t);
+	fputs("},\n  \"top_native\": [", out);
+	for (int i = 0; i < CLASS_TOP_NATIVE && c->top_native[i].sym != PROFILE_NONE; i++) {
+		fputs(i ? ", {\"sym\": " : "{\"sym\": ", out);
+		jstr(out, hist_sym_name(h, c->top_native[i].sym));
+		fprintf(out, ", \"weight\": %" PRIu64 ", \"percent\": %.2f}", c->top_native[i].weight,
+			100.0 * (double)c->top_native[i].weight / t);
+	}
+	fputs("],\n  \"biggest_class\": ", out);
+	{
+		enum profile_class b = profile_classes_biggest(c);
+		if (b == CLASS_COUNT)
+			fputs("null", out);
+		else
+			fprintf(out, "\"%s\"", profile_class_name(b));
+	}
+	fputs(",\n  \"options\": {\"sort\": [", out);
 	for (size_t i = 0; i < ho->nkeys; i++)
 		fprintf(out, "%s\"%s\"", i ? ", " : "", sort_key_name(ho->keys[i]));
 	fprintf(out, "], \"children\": %s, \"hierarchy\": %s, \"python\": %s, \"callers\": %s, "

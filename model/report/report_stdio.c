@@ -3,6 +3,7 @@
  * graphs drawn with perf's glyphs. */
 #include "pytop/report/report_print.h"
 
+#include "pytop/base/esc.h"
 #include "pytop/base/xalloc.h"
 
 #include <inttypes.h>
@@ -93,8 +94,11 @@ void report_print_header(FILE *out, const struct hist *h)
 	}
 	if (o->python)
 		fprintf(out, "# View: Python (interpreter frames folded)\n");
-	fprintf(out, "# Classification (leaf frames): %s\n",
-		profile_classes_line(hist_profile(h), hist_classes(h), line, sizeof(line)));
+	fputs("# Classes: ", out);
+	esc_fputs(out, hist_classes_line(h, line, sizeof(line)), 0);
+	fputc('\n', out);
+	if (*hist_classes_advice(h, line, sizeof(line)))
+		fprintf(out, "# Biggest class: %s\n", line);
 	fprintf(out, "#\n");
 }
 

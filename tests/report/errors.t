@@ -71,6 +71,6 @@ for o in --input --stdio --folded --format --sort --order --children --no-childr
 	grep -q -- "$o" <<<"$man" || missing="$missing $o"
 done
 check_eq "man page documents every option" "$missing" ""
-check_grep "man page documents the JSON schema" "top_native_dso" "$ROOT/man/pytop-report.1"
+check_grep "man page documents the JSON schema" "biggest_class" "$ROOT/man/pytop-report.1"
 
 done_testing

@@ -16,9 +16,13 @@ golden python.hierarchy python --stdio --python --hierarchy -g none
 golden python.inverted python --stdio --python -G --symbol-filter find_divisors
 golden truncated.view truncated --stdio --python
 
-# the summary line in every report: 60+40 py leaves? no: by leaf kind
+# the class split in every report: slow_function's 60 (PyNumber_Add is
+# bytecode) + find_divisors' 40 are python; fast_sum's 80 through
+# PyObject_Vectorcall native (memcpy under it too); the page fault kernel
 out=$("$PYTOP" report -i "$T/python.data" --stdio -g none)
-check_eq "classification line" "$(grep '^# Classification' <<<"$out")" \
-	"# Classification (leaf frames): Python code 50.00%, interpreter 0.00%, native libraries 40.00% (top: _speedups.so 25.00%), kernel 8.00%, unknown 2.00%"
+check_eq "classes line" "$(grep '^# Classes' <<<"$out")" \
+	"# Classes: python 50.00%, native 40.00% (top: fast_sum 40.00%), memory 0.00%, kernel 8.00%, interpreter 0.00%, unknown 2.00%"
+printf '%s\n' "$out" >"$T/python.stdio"
+check_grep "biggest class explained" "^# Biggest class: python: CPU-bound Python" "$T/python.stdio"
 
 done_testing

@@ -11,7 +11,7 @@ tui_wait 'Samples: 100 of cpu-clock@999Hz' "title: sample count, event and frequ
 tui_has 'lost: 3, truncated: 0' "title: lost and truncated counts"
 tui_has 'cmd: python3 -X perf app.py' "title: the profiled command"
 tui_has 'view: all' "title: the active view"
-tui_has '^Python code 40\.00%, interpreter 0\.00%, native' "second line: classification (the eval loop under py:: frames is Python code)"
+tui_has '^python 40\.00%, native 45\.00% \(top: hash_bytes 25\.00%' "second line: classes (the eval loop under py:: frames is Python code)"
 tui_has '^  Children +Self +Command +Shared Object +Symbol' "column header as in --stdio"
 tui_has '^\+ +80\.00% +40\.00% +python3 +python3\.12 +\[\.\] _PyEval_EvalFrameDefault' \
 	"first entry: the heaviest, with a + marker"
@@ -19,7 +19,7 @@ tui_has '^ +20\.00% +20\.00% +worker +libc\.so\.6 +\[\.\] regex_match' "worker t
 tui_has '\? help +q quit' "bottom line: key hints"
 # the same numbers as --stdio
 "$PYTOP" report --stdio -i "$T/small.data" >"$T/stdio.txt" 2>&1
-class=$(sed -n 's/^# Classification[^:]*: //p' "$T/stdio.txt" | cut -c1-90)
+class=$(sed -n 's/^# Classes: //p' "$T/stdio.txt" | cut -c1-90)
 check_eq "--stdio agrees on the classification" "$(sed -n 2p "$T/screen" | cut -c1-90)" "$class"
 check_grep "--stdio agrees on the first entry" \
 	'^ +80\.00% +40\.00% +python3 +python3\.12 +\[\.\] _PyEval_EvalFrameDefault' "$T/stdio.txt"

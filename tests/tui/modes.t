@@ -23,7 +23,7 @@ tui_wait '^percent limit \[0\.0\]:' "L prompts for the limit"
 tui_type '30'
 tui_keys Enter
 tui_wait 'limit 30\.0%' "title shows the limit"
-tui_wait_not 'regex_match' "entries under 30% are hidden"
+tui_wait_not '\[\.\] regex_match' "entries under 30% are hidden"
 tui_has '\[\.\] py::main' "heavier entries stay"
 tui_keys L
 tui_type 'abc'

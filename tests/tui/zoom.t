@@ -17,7 +17,7 @@ tui_wait_not "filter: " "filter cleared"
 tui_wait 'regex_match' "libc entries of every thread"
 tui_has '\[\.\] write *$' "libc write"
 tui_lacks '\[\.\] py::main' "entries of other DSOs are gone"
-tui_lacks 'hash_bytes' "no _speedups.so entries"
+tui_lacks '\[\.\] hash_bytes' "no _speedups.so entries"
 tui_keys Escape
 tui_wait '\[\.\] py::main' "Esc zooms out"
 tui_lacks 'zoom:' "no zoom in the title"

@@ -2,6 +2,7 @@
  * load, classification, histogram rows and cells, sort and re-query,
  * hierarchy links, lazy call graphs, filters, search, option parsing. */
 #include "pytop/model/callgraph.h"
+#include "pytop/model/classes.h"
 #include "pytop/model/filter.h"
 #include "pytop/model/hist.h"
 #include "pytop/model/profile.h"
@@ -142,15 +143,19 @@ int main(void)
 	CHECK(h != NULL, "default query");
 	{
 		const struct profile_classes *c = hist_classes(h);
-		CHECK_EQ_U(c->weight[FRAME_INTERPRETER], 500, "interpreter leaves");
-		CHECK_EQ_U(c->weight[FRAME_PYTHON], 200, "python leaves");
-		CHECK_EQ_U(c->weight[FRAME_KERNEL], 200, "kernel leaves");
-		CHECK_EQ_U(c->weight[FRAME_NATIVE], 100, "native leaves");
-		CHECK_EQ_U(c->interpreter_in_python, 500, "eval loop under py:: frames");
-		CHECK_EQ_STR(profile_dso_name(p, c->top_native_dso, false), "libc.so.6", "top native DSO");
-		profile_classes_line(p, c, buf, sizeof(buf));
-		CHECK_EQ_STR(buf, "Python code 70.00%, interpreter 0.00%, native libraries 10.00% (top: libc.so.6 10.00%), kernel 20.00%, unknown 0.00%",
-			     "classification line");
+		CHECK_EQ_U(c->weight[CLASS_PYTHON], 700, "python: the bytecode, PyNumber_Add folded in");
+		CHECK_EQ_U(c->weight[CLASS_KERNEL], 200, "kernel leaves");
+		CHECK_EQ_U(c->weight[CLASS_NATIVE], 100, "native: libc without Python");
+		CHECK_EQ_U(c->weight[CLASS_INTERPRETER], 0, "no interpreter-only stack");
+		CHECK_EQ_U(c->samples[CLASS_PYTHON], 70, "python samples");
+		CHECK_EQ_STR(hist_sym_name(h, c->top_native[0].sym), "worker_loop", "top native entry");
+		CHECK_EQ_U(c->top_native[1].sym, PROFILE_NONE, "one native entry");
+		CHECK_EQ_U(profile_classes_biggest(c), CLASS_PYTHON, "biggest class");
+		hist_classes_line(h, buf, sizeof(buf));
+		CHECK_EQ_STR(buf, "python 70.00%, native 10.00% (top: worker_loop 10.00%), memory 0.00%, kernel 20.00%, interpreter 0.00%, unknown 0.00%",
+			     "classes line");
+		hist_classes_advice(h, buf, sizeof(buf));
+		CHECK(!strncmp(buf, "python: CPU-bound Python", 24), "advice of the biggest class");
 	}
 
 	/* ---- rows, columns, cells ---- */
@@ -208,17 +213,17 @@ int main(void)
 	h = hist_new(p, &o, err, sizeof(err));
 	CHECK(!hist_has_children(h), "--no-children");
 	CHECK_EQ_STR(hist_col_title(h, HCOL_SELF), "Overhead", "Overhead title");
-	r = find_row(h, "[.] [interpreter]");
-	CHECK(r != (size_t)-1 && hist_row(h, r)->self == 500, "trailing interpreter run -> [interpreter]");
+	r = find_row(h, "[.] slow (x.py)");
+	CHECK(r != (size_t)-1 && hist_row(h, r)->self == 700,
+	      "Self of slow: its own bytecode, the eval loop and PyNumber_Add folded in");
+	CHECK(find_row(h, "[.] [interpreter]") == (size_t)-1, "no [interpreter] under Python frames");
 	CHECK(find_row(h, "[.] _PyEval_EvalFrameDefault") == (size_t)-1, "eval frames folded");
-	CHECK(find_row(h, "[.] slow (x.py)") != (size_t)-1, "python display name");
+	CHECK(find_row(h, "[.] PyNumber_Add") == (size_t)-1, "bytecode helpers folded");
 	{
 		struct callgraph *g = callgraph_new(h, r);
 		const uint32_t *ids;
 		size_t n = callgraph_children(g, callgraph_root(g), &ids);
 		CHECK(callgraph_inverted(g), "self entries show callers");
-		n = n ? callgraph_children(g, ids[0], &ids) : 0;
-		CHECK(n == 1 && !strcmp(callgraph_name(g, ids[0]), "slow (x.py)"), "[interpreter] called by slow");
 		n = n ? callgraph_children(g, ids[0], &ids) : 0;
 		CHECK(n == 1 && !strcmp(callgraph_name(g, ids[0]), "main (x.py)"), "slow called by main (interpreter folded)");
 		n = n ? callgraph_children(g, ids[0], &ids) : 1;

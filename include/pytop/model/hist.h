@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pytop/model/classes.h"
 #include "pytop/model/profile.h"
 #include "pytop/model/report_opts.h"
 
@@ -82,6 +83,7 @@ struct hist_stack {
 	uint32_t thread;          /* profile thread index */
 	uint32_t leaf;            /* view node of the innermost frame */
 	uint64_t weight, samples;
+	uint8_t cls;              /* enum profile_class of its samples */
 };
 size_t hist_nstacks(const struct hist *h);
 /* Record i (< hist_nstacks), in no promised order. */
@@ -90,8 +92,19 @@ struct hist_stack hist_stack(const struct hist *h, size_t i);
 uint32_t hist_node_parent(const struct hist *h, uint32_t node);
 uint32_t hist_node_sym(const struct hist *h, uint32_t node);
 
-/* Leaf-kind split of the kept samples. */
+/* The class split of the kept samples (classes.h). */
 const struct profile_classes *hist_classes(const struct hist *h);
+/* One line, no newline, names as this query prints them: "python 61.20%,
+ * native 20.00% (top: builtin_compile 15.00%, sre_ucs1_match 3.00%),
+ * memory 5.00%, kernel 5.00%, interpreter 3.80%, unknown 0.00%" (every
+ * on-CPU class; others when they have weight).  Raw program text (the
+ * names): escape it when printing.  Writes buf (NUL-terminated), returns it. */
+const char *hist_classes_line(const struct hist *h, char *buf, size_t len);
+/* "python: CPU-bound Python: ..." for the biggest class ("" when none). */
+const char *hist_classes_advice(const struct hist *h, char *buf, size_t len);
+/* The class of view node `node` as a frame where it sits: the class a
+ * sample whose leaf it is has (a flame graph colours frames by it). */
+enum profile_class hist_node_class(const struct hist *h, uint32_t node);
 
 /* The columns to show, in order; returns how many (<= HCOL_COUNT). */
 size_t hist_columns(const struct hist *h, enum hist_col *cols);

@@ -96,29 +96,4 @@ uint64_t profile_thread_samples(const struct profile *p, uint32_t thread);
 void profile_pid_totals(const struct profile *p, uint32_t pid, uint64_t *weight,
 			uint64_t *samples);
 
-/* ---- classification ("classify the bottleneck") ---- */
-
-/* Sample weight split by the kind of each sample's leaf frame (empty stacks
- * count as unknown). */
-struct profile_classes {
-	uint64_t total;
-	uint64_t weight[FRAME_KIND_COUNT];
-	uint32_t top_native_dso;  /* DSO with the most native-leaf weight, or PROFILE_NONE */
-	uint64_t top_native_weight;
-	/* interpreter-leaf weight whose stack has a Python frame: the eval
-	 * loop running Python functions (CPython's trampoline makes the eval
-	 * loop, not the py:: frame, the leaf of Python code) */
-	uint64_t interpreter_in_python;
-};
-
-/* One line, no newline: "Python code 61.20%, interpreter 20.00%, native
- * libraries 10.00% (top: libc.so.6 9.00%), kernel 5.00%, unknown 3.80%".
- * Python code counts py:: leaves and interpreter leaves under a Python frame
- * (interpreter_in_python): with CPython's trampoline the eval loop, never
- * the py:: frame, is the leaf while Python code runs.  "interpreter" is the
- * rest of the interpreter's time (start-up, imports in C, no Python frame).
- * Writes into buf (always NUL-terminated) and returns it. */
-const char *profile_classes_line(const struct profile *p, const struct profile_classes *c,
-				 char *buf, size_t len);
-
 #endif
