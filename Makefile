@@ -17,10 +17,11 @@ CC         ?= cc
 CLANG      ?= clang
 FUZZ_SECONDS ?= 60
 
-PKGS       := libdw libelf libunwind-generic ncursesw
+PKGS       := libdw libelf libunwind-generic ncursesw libprotobuf-c zlib
 # Debian packages the build and the tests need (checked by `make deps`).
 DEB_PKGS   := gcc make pkg-config libdw-dev libelf-dev libunwind-dev libncurses-dev \
-              clang libclang-rt-14-dev tmux procps util-linux cppcheck python3 linux-perf time bc
+              clang libclang-rt-14-dev tmux procps util-linux cppcheck python3 linux-perf time bc \
+              libprotobuf-c-dev protobuf-c-compiler zlib1g-dev golang-go python3-jsonschema
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-D_XOPEN_SOURCE=[0-9]*//')
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -43,10 +44,16 @@ FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 HEADERS    := $(wildcard include/pytop/*/*.h model/*.h model/*/*.h record/*.h record/*/*.h \
               tui/*.h cli/*.h tests/unit/*.h)
 
+# Generated at build time: the pprof message code (protoc-c), cli/ only.
+GEN      := $(BUILD)/gen
+PROTO_SRC := $(wildcard cli/*.proto)
+PROTO_C  := $(patsubst cli/%.proto,$(GEN)/%.pb-c.c,$(PROTO_SRC))
+PROTO_H  := $(PROTO_C:.c=.h)
+
 OBJ      := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
-CLI_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+CLI_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC)) $(PROTO_C:.c=.o)
 SAN_OBJ  := $(patsubst %.c,$(BUILD)/san/%.o,$(LIB_SRC))
-SAN_CLI  := $(patsubst %.c,$(BUILD)/san/%.o,$(CLI_SRC))
+SAN_CLI  := $(patsubst %.c,$(BUILD)/san/%.o,$(CLI_SRC)) $(PROTO_C:.c=.o)
 UNITS    := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(UNIT_SRC))
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(WORK_SRC)) \
@@ -75,6 +82,18 @@ pytop: $(OBJ) $(CLI_OBJ)
 $(BUILD)/obj/%.o: %.c $(HEADERS) | deps-quiet
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: cli/%.proto | deps-quiet
+	@mkdir -p $(GEN)
+	protoc-c --proto_path=cli --c_out=$(GEN) $<
+
+# generated code: our flags minus the warnings it was not written for
+$(GEN)/%.pb-c.o: $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h
+	$(CC) -std=c11 -D_GNU_SOURCE $(CFLAGS) $(PKG_CFLAGS) -I$(GEN) -c -o $@ $<
+
+$(BUILD)/obj/cli/%.o: ALL_CFLAGS += -I$(GEN)
+$(BUILD)/san/cli/%.o: PKG_CFLAGS += -I$(GEN)
+$(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC)) $(patsubst %.c,$(BUILD)/san/%.o,$(CLI_SRC)): $(PROTO_H)
 
 $(BUILD)/san/%.o: %.c $(HEADERS) | deps-quiet
 	@mkdir -p $(@D)

@@ -5,6 +5,8 @@
 #define PYTOP_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 /* Exit statuses shared by every subcommand. */
 enum {
@@ -43,6 +45,13 @@ struct profile;
 /* The profile in `path` (a pytop.data file), or NULL after printing
  * "pytop: PATH: WHY" (the reader's one line).  Free with profile_free(). */
 struct profile *cli_load_profile(const char *path);
+
+/* ---- exports (export_pprof.c) ---- */
+
+/* Query o of p as a gzip-compressed pprof profile.proto on out.  Returns 0,
+ * or -1 with a one-line reason in err; write errors are the caller's. */
+int cli_write_pprof(FILE *out, const struct profile *p, const struct report_opts *o, char *err,
+		    size_t errlen);
 
 /* Print "pytop: " + formatted message + newline to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,7 +21,9 @@ static const char report_usage[] =
 	"  -i, --input FILE        sample file (default pytop.data)\n"
 	"      --stdio             text output even on a terminal\n"
 	"      --folded            collapsed stacks for flame graphs: comm;root;...;leaf COUNT\n"
-	"      --format FMT        text (default) or json\n"
+	"      --format FMT        text (default), json, pprof (gzip'd profile.proto for\n"
+	"                          go tool pprof, Pyroscope, Parca) or speedscope\n"
+	"  -o, --output FILE       write the text/export to FILE ('-': standard output)\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"what to show:\n";
@@ -33,9 +35,11 @@ static const char report_examples[] =
 	"  pytop report --stdio --no-children --sort dso,sym\n"
 	"  pytop report --stdio --hierarchy --percent-limit 1\n"
 	"  pytop report --folded --python | flamegraph.pl > flame.svg\n"
-	"  pytop report --format json --symbol-filter 'slow_' | python3 -m json.tool\n";
+	"  pytop report --format json --symbol-filter 'slow_' | python3 -m json.tool\n"
+	"  pytop report --format pprof --python -o profile.pb.gz && go tool pprof -top profile.pb.gz\n"
+	"  pytop report --format speedscope -o profile.speedscope.json\n";
 
-enum out_mode { OUT_AUTO, OUT_STDIO, OUT_FOLDED, OUT_JSON };
+enum out_mode { OUT_AUTO, OUT_STDIO, OUT_FOLDED, OUT_JSON, OUT_PPROF, OUT_SPEEDSCOPE };
 
 /* The TUI on a terminal; without one (or when it cannot start) the --stdio
  * text, saying so on stderr.  topt carries the hidden bench hook. */
@@ -56,7 +60,8 @@ static int run_tui(const struct profile *p, const struct report_opts *o,
 
 int cmd_report(int argc, char **argv)
 {
-	const char *path = "pytop.data";
+	const char *path = "pytop.data", *opath = NULL;
+	FILE *out = stdout;
 	enum out_mode mode = OUT_AUTO;
 	struct report_opts o;
 	struct tui_options topt = { 0 };
@@ -88,12 +93,20 @@ int cmd_report(int argc, char **argv)
 				break;
 			if (!strcmp(v, "json"))
 				mode = OUT_JSON;
+			else if (!strcmp(v, "pprof"))
+				mode = OUT_PPROF;
+			else if (!strcmp(v, "speedscope"))
+				mode = OUT_SPEEDSCOPE;
 			else if (!strcmp(v, "text"))
-				mode = mode == OUT_JSON ? OUT_AUTO : mode;
+				mode = mode >= OUT_JSON ? OUT_AUTO : mode;
 			else {
-				cli_error("report: --format: unknown format '%s' (use text or json)", v);
+				cli_error("report: --format: unknown format '%s' (use text, json, pprof "
+					  "or speedscope)", v);
 				rc = EXIT_USAGE;
 			}
+		} else if (OPT("-o", "--output", true)) {
+			if (!rc)
+				opath = v;
 		} else if (OPT(NULL, "--replay-keys", true)) {
 			/* hidden bench hook: bench/tui.sh, pytop-report(1) BENCH */
 			topt.replay_keys = v;
@@ -119,20 +132,40 @@ int cmd_report(int argc, char **argv)
 	}
 	if (rc)
 		goto out;
+	if (opath && mode == OUT_AUTO)
+		mode = OUT_STDIO; /* -o FILE: the text, never the browser */
+	if (mode == OUT_PPROF && (!opath || !strcmp(opath, "-")) && isatty(STDOUT_FILENO)) {
+		cli_error("report: --format pprof is gzip data, not for a terminal "
+			  "(use -o FILE, or redirect: > profile.pb.gz)");
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	p = cli_load_profile(path);
 	if (!p) {
 		rc = EXIT_FAIL;
 		goto out;
 	}
+	if (opath && strcmp(opath, "-") && !(out = fopen(opath, "w"))) {
+		cli_error("report: %s: %s", opath, strerror(errno));
+		profile_free(p);
+		rc = EXIT_FAIL;
+		goto out;
+	}
 	switch (mode) {
 	case OUT_FOLDED:
-		rc = report_print_folded(stdout, p, &o, err, sizeof(err));
+		rc = report_print_folded(out, p, &o, err, sizeof(err));
 		break;
 	case OUT_JSON:
-		rc = report_print_json(stdout, p, &o, err, sizeof(err));
+		rc = report_print_json(out, p, &o, err, sizeof(err));
+		break;
+	case OUT_PPROF:
+		rc = cli_write_pprof(out, p, &o, err, sizeof(err));
+		break;
+	case OUT_SPEEDSCOPE:
+		rc = report_print_speedscope(out, p, &o, err, sizeof(err));
 		break;
 	case OUT_STDIO:
-		rc = report_print_stdio(stdout, p, &o, err, sizeof(err));
+		rc = report_print_stdio(out, p, &o, err, sizeof(err));
 		break;
 	case OUT_AUTO:
 		rc = run_tui(p, &o, &topt, err, sizeof(err));
@@ -142,10 +175,19 @@ int cmd_report(int argc, char **argv)
 	if (rc < 0) {
 		cli_error("report: %s", err);
 		rc = EXIT_USAGE;
-	} else if (fflush(stdout) == EOF || ferror(stdout)) {
-		cli_error("report: write error: %s", strerror(errno));
+	} else if (fflush(out) == EOF || ferror(out)) {
+		if (out == stdout)
+			cli_error("report: write error: %s", strerror(errno));
+		else
+			cli_error("report: %s: write error: %s", opath, strerror(errno));
 		rc = EXIT_FAIL;
 	}
+	if (out != stdout && fclose(out) == EOF && rc == EXIT_OK) {
+		cli_error("report: %s: write error: %s", opath, strerror(errno));
+		rc = EXIT_FAIL;
+	}
+	if (rc && out != stdout)
+		unlink(opath);
 out:
 	report_opts_free(&o);
 	return rc;

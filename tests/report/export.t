@@ -83,4 +83,42 @@ assert tops == [70.0, 30.0], tops
 print("ok")
 PY
 
+# speedscope and pprof (fixtures; the real tools read real recordings in
+# tests/record/export.t): names from the program are escaped, the output is
+# valid UTF-8 JSON / valid gzip, under the sanitizers too
+printf 'meta event cpu-clock\nmeta freq 1000\nsample ev\033il 7/8 10 : main@/bin/x;bad\033]52,c\377name@/bin/x\nsample ok 7/9 5 : main@/bin/x\n' >"$T/evil.txt"
+"$MKFIXTURE" -o "$T/evil.data" "$T/evil.txt" || not_ok "fixture evil" "mkfixture failed"
+for bin in "$PYTOP" "$PYTOP_SAN"; do
+	b=$(basename "$(dirname "$bin")")/$(basename "$bin")
+	"$bin" report -i "$T/evil.data" --format speedscope -o "$T/evil.ss.json" 2>"$T/err"
+	check "speedscope of hostile names is valid UTF-8 JSON ($b)" python3 - "$T/evil.ss.json" <<'PY'
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+d = json.loads(raw.decode("utf-8"))      # strict: invalid UTF-8 fails here
+assert b"\x1b" not in raw                # controls only as \u001b escapes
+names = [f["name"] for f in d["shared"]["frames"]]
+assert "bad\x1b]52,c\\xffname" in names, names
+assert [p["name"] for p in d["profiles"]] == ["ev\x1bil (pid 7, tid 8)", "ok (pid 7, tid 9)"], d["profiles"]
+assert [sum(p["weights"]) for p in d["profiles"]] == [10, 5]
+print("ok")
+PY
+	"$bin" report -i "$T/python.data" --python --format pprof -o "$T/python.pb.gz" 2>"$T/err"
+	check "pprof of the python fixture is gzip ($b)" gzip -t "$T/python.pb.gz"
+	"$bin" report -i "$T/evil.data" --format pprof -o - >"$T/evil.pb.gz" 2>"$T/err"
+	check "pprof of hostile names ($b)" gzip -t "$T/evil.pb.gz"
+done
+check "pprof strings escaped: no raw control or invalid byte" python3 - "$T/evil.pb.gz" <<'PY'
+import gzip, sys
+raw = gzip.open(sys.argv[1]).read()
+assert b"bad\\x1b]52,c\\xffname" in raw and b"ev\\x1bil" in raw, raw
+assert b"\x1b" not in raw and b"\xff" not in raw, raw
+print("ok")
+PY
+"$PYTOP" report -i "$T/python.data" --format nope >/dev/null 2>"$T/err"; rc=$?
+check_eq "unknown --format: usage error" "$rc" 2
+check_grep "... naming the formats" "use text, json, pprof or speedscope" "$T/err"
+"$PYTOP" report -i "$T/python.data" --format speedscope -o /nonexistent/dir/x.json 2>"$T/err"; rc=$?
+check_eq "-o into a missing directory fails" "$rc" 1
+check_grep "... in one line" '^pytop: report: /nonexistent/dir/x.json: No such file or directory$' "$T/err"
+
 done_testing

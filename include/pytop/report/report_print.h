@@ -1,5 +1,6 @@
 /* report_print: text printers of the model: perf-style --stdio, collapsed
- * stacks (--folded) and JSON (--format json; schema in pytop-report(1)).
+ * stacks (--folded), JSON (--format json; schema in pytop-report(1)) and
+ * speedscope's JSON (--format speedscope).
  * Each returns 0, or -1 with a one-line reason in err (bad option value
  * such as an invalid regex); write errors are the caller's (ferror). */
 #ifndef PYTOP_REPORT_PRINT_H
@@ -19,6 +20,10 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 			char *err, size_t errlen);
 int report_print_json(FILE *out, const struct profile *p, const struct report_opts *o,
 		      char *err, size_t errlen);
+/* speedscope's file format: shared frames (name, file), one sampled profile
+ * per thread whose weights sum to the thread's kept weight. */
+int report_print_speedscope(FILE *out, const struct profile *p, const struct report_opts *o,
+			    char *err, size_t errlen);
 
 /* Pieces, for callers that print their own way. */
 /* The '#' header block, classification line included. */
