@@ -19,6 +19,7 @@ enum {
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* ---- options (query_opts.c) ---- */
 
@@ -42,9 +43,15 @@ extern const char cli_query_usage[];
 
 struct profile;
 
-/* The profile in `path` (a pytop.data file), or NULL after printing
- * "pytop: PATH: WHY" (the reader's one line).  Free with profile_free(). */
+/* The profile in `path` (a pytop.data file, or a perf.data file imported
+ * on the way), or NULL after printing "pytop: PATH: WHY" (the reader's one
+ * line).  Import notes go to stderr.  Free with profile_free(). */
 struct profile *cli_load_profile(const char *path);
+
+struct pdata;
+/* The perf.data file `path` imported (perf_import), or NULL after printing
+ * "pytop: PATH: WHY".  Free with pdata_free(). */
+struct pdata *cli_import_perf(const char *path);
 
 /* ---- exports (export_pprof.c) ---- */
 

@@ -21,6 +21,9 @@ static const char usage[] =
 	"             pytop report --stdio              text, like perf report --stdio\n"
 	"  diff     compare two profiles: did the bottleneck move?\n"
 	"             pytop diff before.data after.data\n"
+	"             pytop report -i perf.data         a perf record file, unwound by pytop\n"
+	"  import   convert a perf.data file into a self-contained pytop.data\n"
+	"             pytop import perf.data -o pytop.data\n"
 	"\n"
 	"'pytop COMMAND --help' lists a command's options; 'man pytop' has the rest.\n";
 
@@ -44,6 +47,7 @@ int main(int argc, char **argv)
 		{ "record", cmd_record },
 		{ "report", cmd_report },
 		{ "diff", cmd_diff },
+		{ "import", cmd_import },
 	};
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 

@@ -85,7 +85,10 @@ struct rec_thread *rec_thread_get(struct rec *r, uint32_t pid, uint32_t tid, boo
 	}
 	if (!create)
 		return NULL;
-	read_comm(pid, tid, comm, sizeof(comm));
+	if (r->offline) /* perf_import: /proc shows other processes now */
+		snprintf(comm, sizeof(comm), ":%u", tid);
+	else
+		read_comm(pid, tid, comm, sizeof(comm));
 	xgrow(&r->thr, &r->cap_thr, r->nthr + 1, sizeof(*r->thr));
 	r->thr[r->nthr] = (struct rec_thread){ .pid = pid, .tid = tid,
 					       .comm = pdata_intern_cstr(r->pd, comm),

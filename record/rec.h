@@ -51,6 +51,7 @@ struct rec {
 	uint64_t regs_mask;
 	bool dwarf;
 	bool nofp;             /* -g fp on a Python without frame pointers */
+	bool offline;          /* importing a file: the processes are gone (no /proc) */
 
 	struct rec_thread *thr;
 	size_t nthr, cap_thr;
