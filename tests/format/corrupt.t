@@ -62,7 +62,8 @@ one_line_error "a zero-length file" empty.data "$(corrupt_re empty.data)"
 head -c 4096 /dev/urandom >random.data
 one_line_error "random bytes" random.data "$(corrupt_re random.data)"
 printf 'PERFILE2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' >perf.data
-one_line_error "a perf.data file is named" perf.data "^pytop: perf.data: this is a perf.data file, not a pytop sample file \\(open it with perf report\\)$"
+# perf.data files are read (tests/record/perfdata.t); a cut-off one says so
+one_line_error "a truncated perf.data file is named" perf.data "^pytop: perf.data: corrupt perf.data: truncated header$"
 one_line_error "a missing file" nope.data "^pytop: nope.data: cannot open: No such file or directory$"
 mkdir adir
 one_line_error "a directory" adir "^pytop: adir: cannot read: is a directory$"
