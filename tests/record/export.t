@@ -39,7 +39,9 @@ def rows(path, two):
         m = re.match(pat, line)
         if not m:
             continue
-        n = re.sub(r' \([^()]*\)$', '', m.group(m.lastindex))
+        # Python view names "qual (file.py)": pprof has qual (file apart);
+        # "name (inlined)" is the same in both
+        n = re.sub(r' \((?!inlined\))[^()]*\)$', '', m.group(m.lastindex))
         if n.startswith("py::"):   # all-frames view: the stored name
             n = n[4:].split(":", 1)[0]
         if n in r:
