@@ -66,7 +66,7 @@ void report_diff_stdio(FILE *out, const struct diff *d, const char *before_path,
 	side_header(out, d, DIFF_AFTER, after_path);
 	if (diff_report_opts(d)->python)
 		fputs("# View: Python (interpreter frames folded)\n", out);
-	fprintf(out, "# Classes (leaf frames): %s\n", diff_classes_line(d, buf, sizeof(buf)));
+	fprintf(out, "# Classes: %s\n", diff_classes_line(d, buf, sizeof(buf)));
 	for (size_t i = 0; (note = diff_note(d, i)); i++)
 		fprintf(out, "# Note: %s\n", note);
 	fprintf(out, "# Baseline: share of BEFORE; Delta: AFTER - BEFORE in points%s\n#\n",

@@ -25,7 +25,7 @@ check_grep "changed grew: a + Delta" '^ +[0-9.]+% +\+[0-9.]+% +\[\.\] changed \(
 check_grep "sibling shrank: a - Delta" '^ +[0-9.]+% +-[0-9.]+% +\[\.\] sibling \(diffwork\.py\)$' diff.out
 check_grep "removed is gone" '^ +[0-9.]+% +gone +\[\.\] removed \(diffwork\.py\)$' diff.out
 check_grep "header: both command lines" '^#   Command line: .*diffwork\.py before 3000000$' diff.out
-check_grep "header: the class split" '^# Classes \(leaf frames\): .*python [0-9.]+% -> [0-9.]+%' diff.out
+check_grep "header: the class split" '^# Classes: .*python [0-9.]+% -> [0-9.]+%' diff.out
 
 # the deltas against the workload's own measurement
 "$PYTOP" diff --format json --children before.data after.data >diff.json

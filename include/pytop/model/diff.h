@@ -94,7 +94,7 @@ int diff_col_width(const struct diff *d, enum diff_col col);
  * (NUL-terminated) or returns an internal string. */
 const char *diff_cell(const struct diff *d, size_t i, enum diff_col col, char *buf, size_t len);
 
-/* The leaf-class split of both runs, one line, no newline:
+/* The class split of both runs (classes.h), one line, no newline:
  * "python 87.30% -> 3.70%, native 8.20% -> 72.10%, ...; biggest: python -> native".
  * Classes with weight in neither run are left out.  Writes into buf
  * (always NUL-terminated) and returns it. */
