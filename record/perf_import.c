@@ -23,8 +23,14 @@
 bool perf_import_is_perfdata(const char *path)
 {
 	char magic[8];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd;
 	bool yes;
+	/* regular files only: reading a FIFO's first bytes would take them
+	 * from the pytop.data reader */
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	yes = read(fd, magic, 8) == 8 && !memcmp(magic, "PERFILE2", 8);

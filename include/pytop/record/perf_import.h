@@ -12,7 +12,8 @@
 
 #include "pytop/format/pdata.h"
 
-/* Does the file at path start with perf.data's magic ("PERFILE2")? */
+/* Is path a regular file starting with perf.data's magic ("PERFILE2")?
+ * (Pipes and devices are never looked into: their bytes are read once.) */
 bool perf_import_is_perfdata(const char *path);
 
 /* Import path.  Notes (a binary that changed since the recording, a
