@@ -24,6 +24,7 @@ static const char report_usage[] =
 	"      --format FMT        text (default), json, pprof (gzip'd profile.proto for\n"
 	"                          go tool pprof, Pyroscope, Parca) or speedscope\n"
 	"  -o, --output FILE       write the text/export to FILE ('-': standard output)\n"
+	"      --svg FILE          interactive flame graph (- for stdout); with -G an icicle of callers\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"what to show:\n";
@@ -34,12 +35,12 @@ static const char report_examples[] =
 	"  pytop report --stdio --python\n"
 	"  pytop report --stdio --no-children --sort dso,sym\n"
 	"  pytop report --stdio --hierarchy --percent-limit 1\n"
-	"  pytop report --folded --python | flamegraph.pl > flame.svg\n"
+	"  pytop report --svg flame.svg --python\n"
 	"  pytop report --format json --symbol-filter 'slow_' | python3 -m json.tool\n"
 	"  pytop report --format pprof --python -o profile.pb.gz && go tool pprof -top profile.pb.gz\n"
 	"  pytop report --format speedscope -o profile.speedscope.json\n";
 
-enum out_mode { OUT_AUTO, OUT_STDIO, OUT_FOLDED, OUT_JSON, OUT_PPROF, OUT_SPEEDSCOPE };
+enum out_mode { OUT_AUTO, OUT_STDIO, OUT_FOLDED, OUT_JSON, OUT_PPROF, OUT_SPEEDSCOPE, OUT_SVG };
 
 /* The TUI on a terminal; without one (or when it cannot start) the --stdio
  * text, saying so on stderr.  topt carries the hidden bench hook. */
@@ -58,9 +59,43 @@ static int run_tui(const struct profile *p, const struct report_opts *o,
 	return report_print_stdio(stdout, p, o, err, len);
 }
 
+/* --svg FILE: written whole to FILE.tmp, then renamed, so a failed run
+ * leaves no half file; "-" is stdout.  Returns like the printers; a file
+ * that cannot be written is reported here (-2). */
+static int write_svg(const char *path, const struct profile *p, const struct report_opts *o,
+		     char *err, size_t len)
+{
+	char tmp[4096];
+	FILE *f;
+	int rc;
+
+	if (!path || !strcmp(path, "-"))
+		return report_print_svg(stdout, p, o, err, len);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		cli_error("report: --svg: path too long");
+		return -2;
+	}
+	f = fopen(tmp, "w");
+	if (!f) {
+		cli_error("report: cannot write '%s': %s", tmp, strerror(errno));
+		return -2;
+	}
+	rc = report_print_svg(f, p, o, err, len);
+	if (ferror(f) | (fclose(f) != 0)) {
+		cli_error("report: write error on '%s': %s", tmp, strerror(errno));
+		rc = -2;
+	} else if (rc == 0 && rename(tmp, path) < 0) {
+		cli_error("report: cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		rc = -2;
+	}
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
-	const char *path = "pytop.data", *opath = NULL;
+	const char *path = "pytop.data", *opath = NULL, *svg_path = NULL;
 	FILE *out = stdout;
 	enum out_mode mode = OUT_AUTO;
 	struct report_opts o;
@@ -88,6 +123,9 @@ int cmd_report(int argc, char **argv)
 			mode = OUT_STDIO;
 		} else if (OPT(NULL, "--folded", false)) {
 			mode = OUT_FOLDED;
+		} else if (OPT(NULL, "--svg", true)) {
+			mode = OUT_SVG;
+			svg_path = v;
 		} else if (OPT(NULL, "--format", true)) {
 			if (rc)
 				break;
@@ -145,6 +183,12 @@ int cmd_report(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
+	if (mode == OUT_SVG && opath) {
+		cli_error("report: --svg writes to its own FILE; drop -o");
+		profile_free(p);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (opath && strcmp(opath, "-") && !(out = fopen(opath, "w"))) {
 		cli_error("report: %s: %s", opath, strerror(errno));
 		profile_free(p);
@@ -167,12 +211,17 @@ int cmd_report(int argc, char **argv)
 	case OUT_STDIO:
 		rc = report_print_stdio(out, p, &o, err, sizeof(err));
 		break;
+	case OUT_SVG:
+		rc = write_svg(svg_path, p, &o, err, sizeof(err));
+		break;
 	case OUT_AUTO:
 		rc = run_tui(p, &o, &topt, err, sizeof(err));
 		break;
 	}
 	profile_free(p);
-	if (rc < 0) {
+	if (rc == -2) {
+		rc = EXIT_FAIL;
+	} else if (rc < 0) {
 		cli_error("report: %s", err);
 		rc = EXIT_USAGE;
 	} else if (fflush(out) == EOF || ferror(out)) {

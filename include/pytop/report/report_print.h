@@ -1,6 +1,6 @@
 /* report_print: text printers of the model: perf-style --stdio, collapsed
  * stacks (--folded), JSON (--format json; schema in pytop-report(1)) and
- * speedscope's JSON (--format speedscope).
+ * speedscope's JSON (--format speedscope); the SVG flame graph (--svg).
  * Each returns 0, or -1 with a one-line reason in err (bad option value
  * such as an invalid regex); write errors are the caller's (ferror). */
 #ifndef PYTOP_REPORT_PRINT_H
@@ -24,6 +24,11 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
  * per thread whose weights sum to the thread's kept weight. */
 int report_print_speedscope(FILE *out, const struct profile *p, const struct report_opts *o,
 			    char *err, size_t errlen);
+/* An interactive flame graph (flame.h) as one self-contained SVG file:
+ * styles and script inline, nothing fetched; frames below 0.05% of the
+ * total merged per parent.  An icicle of callers with o->inverted. */
+int report_print_svg(FILE *out, const struct profile *p, const struct report_opts *o,
+		     char *err, size_t errlen);
 
 /* Pieces, for callers that print their own way. */
 /* The '#' header block, classification line included. */
