@@ -5,141 +5,260 @@
 #include "pytop/base/xalloc.h"
 #include "hist_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The tree is built lazily: a node's children are made when first asked
+ * for (flame_children, which the layout calls only for drawn blocks), so
+ * opening a flame graph costs one pass over the kept stacks, not one per
+ * node of the tree.
+ *
+ * Callees: a flame node is a view node (the view is a prefix tree in
+ * depth-first pre-order, subtree [n, end[n])), and its weight is a range
+ * sum over the kept stacks sorted by leaf.  Callers: a flame node holds
+ * its "positions", the view node of its frame in each stack through it;
+ * its children group the positions' parents by symbol. */
+
+struct kept {
+	uint32_t leaf;   /* view node */
+	uint64_t w, s;   /* prefix sums up to and including this record */
+};
+
+struct pos {
+	uint32_t vnode;
+	uint64_t w, s;
+};
+
 struct flame {
 	const struct hist *h;
-	struct flame_node *nodes;  /* parents before children (ids grow downwards) */
+	const struct view *v;
+	bool callers;
+	struct flame_node *nodes;
 	size_t n, cap;
-	uint32_t *cstart, *kids;   /* children of i: kids[cstart[i] .. cstart[i + 1]) */
-	uint8_t *sorted;           /* per node: its children are in display order */
-	uint8_t *match;            /* per node: matches the last search */
+	uint32_t *ref;             /* callees: view node; callers: first position */
+	uint32_t *npos;            /* callers: positions of the node */
+	uint32_t *kid_start, *nkids; /* children in kids, once expanded */
+	uint8_t *expanded;
+	uint32_t *kids;
+	size_t nkid, kidcap;
+	struct kept *kept;         /* kept stacks merged by leaf, sorted by leaf */
+	size_t nkept;
+	struct pos *pos;           /* callers: positions of every made node */
+	size_t npos_used, poscap;
+	uint32_t *symcount;        /* callers: grouping scratch, zero between uses */
+	uint8_t *symm;             /* per symbol: matches the last search (or NULL) */
 	uint32_t max_depth;
 };
 
-static uint32_t add_node(struct flame *f, uint32_t parent, uint32_t sym)
+static uint32_t add_node(struct flame *f, uint32_t parent, uint32_t sym, uint32_t ref,
+			 uint64_t total, uint64_t samples)
 {
+	size_t cap = f->cap;
 	struct flame_node *nd;
 	xgrow(&f->nodes, &f->cap, f->n + 1, sizeof(*f->nodes));
+	if (f->cap != cap) {
+		f->ref = xrealloc(f->ref, f->cap, sizeof(*f->ref));
+		f->npos = xrealloc(f->npos, f->cap, sizeof(*f->npos));
+		f->kid_start = xrealloc(f->kid_start, f->cap, sizeof(*f->kid_start));
+		f->nkids = xrealloc(f->nkids, f->cap, sizeof(*f->nkids));
+		f->expanded = xrealloc(f->expanded, f->cap, 1);
+	}
 	nd = &f->nodes[f->n];
-	memset(nd, 0, sizeof(*nd));
 	nd->sym = sym;
 	nd->parent = parent;
 	nd->depth = parent == FLAME_NONE ? 0 : f->nodes[parent].depth + 1;
-	if (nd->depth > f->max_depth)
-		f->max_depth = nd->depth;
+	nd->total = total;
+	nd->total_samples = samples;
+	nd->self = nd->self_samples = 0;
+	f->ref[f->n] = ref;
+	f->npos[f->n] = 0;
+	f->kid_start[f->n] = f->nkids[f->n] = 0;
+	f->expanded[f->n] = 0;
 	return (uint32_t)f->n++;
 }
 
-/* Callees: the view's prefix tree already has one node per path from the
- * root, so a view node maps to one flame node (memo); each view node on a
- * kept path is visited once. */
-static void build_callees(struct flame *f)
+/* Index of the first kept record with leaf >= n. */
+static size_t kept_lower(const struct flame *f, uint32_t n)
 {
-	const struct hist *h = f->h;
-	size_t nview = h->v->nnodes, ns = hist_nstacks(h);
-	uint32_t *memo = xcalloc(nview ? nview : 1, sizeof(uint32_t)); /* flame id + 1 */
-	uint32_t *path = NULL;
-	size_t pcap = 0;
-
-	for (size_t i = 0; i < ns; i++) {
-		struct hist_stack st = hist_stack(h, i);
-		size_t depth = 0;
-		uint32_t n = st.leaf, at = 0;
-		while (n != HIST_NONE && !memo[n]) {
-			xgrow(&path, &pcap, depth + 1, sizeof(*path));
-			path[depth++] = n;
-			n = hist_node_parent(h, n);
-		}
-		if (n != HIST_NONE)
-			at = memo[n] - 1;
-		while (depth) {
-			uint32_t v = path[--depth];
-			at = add_node(f, at, hist_node_sym(h, v));
-			memo[v] = at + 1;
-		}
-		f->nodes[at].self += st.weight;
-		f->nodes[at].self_samples += st.samples;
+	size_t lo = 0, hi = f->nkept;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->kept[mid].leaf < n)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	free(path);
-	free(memo);
+	return lo;
 }
 
-/* Callers: paths from the leaf outwards share no view nodes, so the tree
- * is built through a (parent, symbol) map; stacks of one leaf in several
- * threads are merged first (one walk per unique leaf). */
-static void build_callers(struct flame *f)
+/* Kept weight and samples of stacks with leaf in [a, b). */
+static void kept_range(const struct flame *f, uint32_t a, uint32_t b, uint64_t *w, uint64_t *s)
+{
+	size_t i = kept_lower(f, a), j = kept_lower(f, b);
+	uint64_t wi = i ? f->kept[i - 1].w : 0, si = i ? f->kept[i - 1].s : 0;
+	uint64_t wj = j ? f->kept[j - 1].w : 0, sj = j ? f->kept[j - 1].s : 0;
+	*w = wj - wi;
+	*s = sj - si;
+}
+
+/* The kept stacks by leaf, threads merged, with prefix sums: the view's
+ * records are sorted by leaf, so marking the kept ones and reading them in
+ * order needs no sort. */
+static void collect_kept(struct flame *f)
 {
 	const struct hist *h = f->h;
-	size_t nview = h->v->nnodes, ns = hist_nstacks(h);
-	uint64_t *w = xcalloc(nview ? nview * 2 : 1, sizeof(uint64_t));
-	uint32_t *leaves = xmalloc(ns ? ns : 1, sizeof(uint32_t));
-	size_t nleaves = 0;
-	struct hmap m;
+	const struct view *v = f->v;
+	size_t ns = hist_nstacks(h), n = 0;
+	uint8_t *mark = xcalloc(v->nrecs ? v->nrecs : 1, 1);
+	struct kept *k = xmalloc(ns ? ns : 1, sizeof(*k));
+	uint64_t w = 0, s = 0;
 
-	for (size_t i = 0; i < ns; i++) {
-		struct hist_stack st = hist_stack(h, i);
-		if (!w[2 * st.leaf] && !w[2 * st.leaf + 1])
-			leaves[nleaves++] = st.leaf;
-		w[2 * st.leaf] += st.weight;
-		w[2 * st.leaf + 1] += st.samples;
-	}
-	hmap_init(&m);
-	for (size_t i = 0; i < nleaves; i++) {
-		uint32_t at = 0;
-		for (uint32_t n = leaves[i]; n != HIST_NONE; n = hist_node_parent(h, n)) {
-			uint32_t sym = hist_node_sym(h, n), id;
-			if (!hmap_get(&m, at, sym, &id)) {
-				id = add_node(f, at, sym);
-				hmap_put(&m, at, sym, id);
-			}
-			at = id;
+	for (size_t i = 0; i < ns; i++)
+		mark[h->order[i]] = 1;
+	for (size_t i = 0; i < v->nrecs; i++) {
+		const struct rec *r = &v->recs[i];
+		if (!mark[i])
+			continue;
+		w += r->weight;
+		s += r->samples;
+		if (n && k[n - 1].leaf == r->leaf) {
+			k[n - 1].w = w;
+			k[n - 1].s = s;
+			continue;
 		}
-		f->nodes[at].self += w[2 * leaves[i]];
-		f->nodes[at].self_samples += w[2 * leaves[i] + 1];
+		/* sorted by leaf (view_finish); a stray order would only
+		 * make range sums wrong, never read out of bounds */
+		k[n].leaf = r->leaf;
+		k[n].w = w;
+		k[n].s = s;
+		n++;
+		if (v->depth[r->leaf] > f->max_depth)
+			f->max_depth = v->depth[r->leaf];
 	}
-	hmap_free(&m);
-	free(leaves);
-	free(w);
+	free(mark);
+	f->kept = k;
+	f->nkept = n;
 }
 
 struct flame *flame_new(const struct hist *h)
 {
 	struct flame *f = xcalloc(1, sizeof(*f));
-	uint32_t *pos;
+	uint64_t w = 0, s = 0;
 
 	f->h = h;
-	add_node(f, FLAME_NONE, PROFILE_NONE);
-	if (hist_opts(h)->inverted)
-		build_callers(f);
-	else
-		build_callees(f);
-	/* totals: children after parents, so one backward pass */
-	for (size_t i = 0; i < f->n; i++) {
-		f->nodes[i].total += f->nodes[i].self;
-		f->nodes[i].total_samples += f->nodes[i].self_samples;
+	f->v = h->v;
+	f->callers = hist_opts(h)->inverted;
+	collect_kept(f);
+	if (f->nkept) {
+		w = f->kept[f->nkept - 1].w;
+		s = f->kept[f->nkept - 1].s;
 	}
-	for (size_t i = f->n; i-- > 1;) {
-		struct flame_node *p = &f->nodes[f->nodes[i].parent];
-		p->total += f->nodes[i].total;
-		p->total_samples += f->nodes[i].total_samples;
+	add_node(f, FLAME_NONE, PROFILE_NONE, FLAME_NONE, w, s);
+	if (f->callers) {
+		/* the root's positions: one per kept leaf */
+		f->pos = xmalloc(f->nkept ? f->nkept : 1, sizeof(*f->pos));
+		f->poscap = f->nkept ? f->nkept : 1;
+		for (size_t i = 0; i < f->nkept; i++) {
+			f->pos[i].vnode = f->kept[i].leaf;
+			f->pos[i].w = f->kept[i].w - (i ? f->kept[i - 1].w : 0);
+			f->pos[i].s = f->kept[i].s - (i ? f->kept[i - 1].s : 0);
+		}
+		f->npos_used = f->nkept;
+		f->ref[0] = 0;
+		f->npos[0] = (uint32_t)f->nkept;
+		f->symcount = xcalloc(profile_nsyms(hist_profile(h)) + 1, sizeof(uint32_t));
 	}
-	/* children lists, in id order until first asked for */
-	f->cstart = xcalloc(f->n + 1, sizeof(uint32_t));
-	for (size_t i = 1; i < f->n; i++)
-		f->cstart[f->nodes[i].parent + 1]++;
-	for (size_t i = 0; i < f->n; i++)
-		f->cstart[i + 1] += f->cstart[i];
-	f->kids = xmalloc(f->n, sizeof(uint32_t));
-	pos = xmalloc(f->n, sizeof(uint32_t));
-	memcpy(pos, f->cstart, f->n * sizeof(uint32_t));
-	for (size_t i = 1; i < f->n; i++)
-		f->kids[pos[f->nodes[i].parent]++] = (uint32_t)i;
-	free(pos);
-	f->sorted = xcalloc(f->n, 1);
-	f->match = xcalloc(f->n, 1);
 	return f;
+}
+
+/* ---- expansion ---- */
+
+static void add_kid(struct flame *f, uint32_t id)
+{
+	xgrow(&f->kids, &f->kidcap, f->nkid + 1, sizeof(*f->kids));
+	f->kids[f->nkid++] = id;
+}
+
+static void expand_callees(struct flame *f, uint32_t n)
+{
+	const struct view *v = f->v;
+	const uint32_t *cstart, *vk = view_children(v, &cstart);
+	uint32_t vn = n ? f->ref[n] : (uint32_t)v->nnodes; /* the virtual root */
+	uint64_t w, s;
+
+	f->kid_start[n] = (uint32_t)f->nkid;
+	for (uint32_t i = cstart[vn]; i < cstart[vn + 1]; i++) {
+		uint32_t c = vk[i], id;
+		kept_range(f, c, v->end[c], &w, &s);
+		if (!w && !s)
+			continue;
+		id = add_node(f, n, v->sym[c], c, w, s);
+		kept_range(f, c, c + 1, &f->nodes[id].self, &f->nodes[id].self_samples);
+		add_kid(f, id);
+	}
+	f->nkids[n] = (uint32_t)(f->nkid - f->kid_start[n]);
+}
+
+/* Callers: the positions' next frames outwards (the root: the leaves
+ * themselves), grouped by symbol with a counting sort. */
+static void expand_callers(struct flame *f, uint32_t n)
+{
+	const struct view *v = f->v;
+	size_t first = f->ref[n], cnt = f->npos[n], base, ngroups = 0;
+	uint32_t *syms = NULL, *at;
+	size_t symcap = 0;
+
+	f->kid_start[n] = (uint32_t)f->nkid;
+	/* count per symbol; the order of first appearance names the groups */
+	for (size_t i = 0; i < cnt; i++) {
+		uint32_t vn = f->pos[first + i].vnode, up = n ? v->parent[vn] : vn, sym;
+		if (up == PROFILE_NONE)
+			continue;
+		sym = v->sym[up];
+		if (!f->symcount[sym]++) {
+			xgrow(&syms, &symcap, ngroups + 1, sizeof(*syms));
+			syms[ngroups++] = sym;
+		}
+	}
+	base = f->npos_used;
+	at = xmalloc(ngroups ? ngroups : 1, sizeof(*at));
+	for (size_t g = 0, off = base; g < ngroups; g++) {
+		uint32_t c = f->symcount[syms[g]];
+		at[g] = (uint32_t)off;
+		f->symcount[syms[g]] = (uint32_t)g; /* now: the group of the symbol */
+		off += c;
+	}
+	xgrow(&f->pos, &f->poscap, base + cnt, sizeof(*f->pos));
+	for (size_t g = 0; g < ngroups; g++) {
+		uint32_t start = at[g];
+		uint32_t id = add_node(f, n, syms[g], start, 0, 0);
+		add_kid(f, id);
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		struct pos p = f->pos[first + i];
+		uint32_t up = n ? v->parent[p.vnode] : p.vnode, g, id;
+		struct flame_node *c;
+		if (up == PROFILE_NONE)
+			continue;
+		g = f->symcount[v->sym[up]];
+		id = f->kids[f->kid_start[n] + g];
+		c = &f->nodes[id];
+		f->pos[at[g]++] = (struct pos){ up, p.w, p.s };
+		f->npos[id]++;
+		c->total += p.w;
+		c->total_samples += p.s;
+		if (v->parent[up] == PROFILE_NONE) {
+			c->self += p.w;
+			c->self_samples += p.s;
+		}
+	}
+	f->npos_used = base + cnt;
+	for (size_t g = 0; g < ngroups; g++)
+		f->symcount[syms[g]] = 0;
+	f->nkids[n] = (uint32_t)ngroups;
+	free(at);
+	free(syms);
 }
 
 void flame_free(struct flame *f)
@@ -147,10 +266,16 @@ void flame_free(struct flame *f)
 	if (!f)
 		return;
 	free(f->nodes);
-	free(f->cstart);
+	free(f->ref);
+	free(f->npos);
+	free(f->kid_start);
+	free(f->nkids);
+	free(f->expanded);
 	free(f->kids);
-	free(f->sorted);
-	free(f->match);
+	free(f->kept);
+	free(f->pos);
+	free(f->symcount);
+	free(f->symm);
 	free(f);
 }
 
@@ -179,6 +304,29 @@ const char *flame_name(const struct flame *f, uint32_t n)
 	return n == 0 ? "all" : hist_sym_name(f->h, f->nodes[n].sym);
 }
 
+const char *flame_where(const struct flame *f, uint32_t n, char *buf, size_t len)
+{
+	const struct profile *p = hist_profile(f->h);
+	uint32_t sym = f->nodes[n].sym;
+	const char *vn, *open;
+
+	buf[0] = '\0';
+	if (n == 0 || sym == PROFILE_NONE)
+		return buf;
+	if (profile_sym_kind(p, sym) == FRAME_PYTHON) {
+		/* "qualname (/full/path/file.py)" */
+		vn = profile_sym_name(p, sym, PNAME_VERBOSE);
+		open = strrchr(vn, '(');
+		if (open && vn[strlen(vn) - 1] == ')') {
+			snprintf(buf, len, "%.*s", (int)(strlen(open) - 2), open + 1);
+			return buf;
+		}
+	}
+	if (profile_sym_dso(p, sym) != PROFILE_NONE)
+		snprintf(buf, len, "%s", profile_dso_name(p, profile_sym_dso(p, sym), true));
+	return buf;
+}
+
 unsigned flame_node_class(const struct flame *f, uint32_t n)
 {
 	if (n == 0)
@@ -198,16 +346,19 @@ static int child_cmp(const void *a, const void *b, void *arg)
 
 size_t flame_children(const struct flame *f, uint32_t n, const uint32_t **out)
 {
-	struct flame *mf = (struct flame *)f; /* cache fill: sorted on first use */
-	size_t k = f->cstart[n + 1] - f->cstart[n];
+	struct flame *mf = (struct flame *)f; /* cache fill: children made on first use */
 
-	if (!f->sorted[n]) {
-		if (k > 1)
-			qsort_r(mf->kids + f->cstart[n], k, sizeof(uint32_t), child_cmp, mf);
-		mf->sorted[n] = 1;
+	if (!f->expanded[n]) {
+		if (f->callers)
+			expand_callers(mf, n);
+		else
+			expand_callees(mf, n);
+		if (f->nkids[n] > 1)
+			qsort_r(mf->kids + f->kid_start[n], f->nkids[n], sizeof(uint32_t), child_cmp, mf);
+		mf->expanded[n] = 1;
 	}
-	*out = f->kids + f->cstart[n];
-	return k;
+	*out = f->kids + f->kid_start[n];
+	return f->nkids[n];
 }
 
 /* ---- search ---- */
@@ -215,33 +366,34 @@ size_t flame_children(const struct flame *f, uint32_t n, const uint32_t **out)
 uint64_t flame_search(struct flame *f, const char *needle)
 {
 	const struct profile *p = hist_profile(f->h);
+	const struct view *v = f->v;
 	size_t nsyms = profile_nsyms(p);
-	uint8_t *symm, *covered;
+	uint8_t *covered;
 	uint64_t sum = 0;
 
-	memset(f->match, 0, f->n);
+	free(f->symm);
+	f->symm = NULL;
 	if (!needle || !*needle)
 		return 0;
-	symm = xcalloc(nsyms ? nsyms : 1, 1);
-	for (size_t s = 0; s < nsyms; s++)
-		symm[s] = strcasestr(hist_sym_name(f->h, (uint32_t)s), needle) != NULL;
-	covered = xcalloc(f->n, 1);
-	for (size_t i = 1; i < f->n; i++) {
-		const struct flame_node *nd = &f->nodes[i];
-		f->match[i] = nd->sym < nsyms && symm[nd->sym];
-		/* count a stack at its first matching frame from the root */
-		if (f->match[i] && !covered[nd->parent])
-			sum += nd->total;
-		covered[i] = f->match[i] || covered[nd->parent];
-	}
+	f->symm = xcalloc(nsyms ? nsyms : 1, 1);
+	for (size_t k = 0; k < nsyms; k++)
+		f->symm[k] = strcasestr(hist_sym_name(f->h, (uint32_t)k), needle) != NULL;
+	/* a stack counts once: its leaf is covered by some matching frame
+	 * (parents come before children in the view) */
+	covered = xmalloc(v->nnodes ? v->nnodes : 1, 1);
+	for (size_t n = 0; n < v->nnodes; n++)
+		covered[n] = f->symm[v->sym[n]] ||
+			     (v->parent[n] != PROFILE_NONE && covered[v->parent[n]]);
+	for (size_t i = 0; i < f->nkept; i++)
+		if (covered[f->kept[i].leaf])
+			sum += f->kept[i].w - (i ? f->kept[i - 1].w : 0);
 	free(covered);
-	free(symm);
 	return sum;
 }
 
 bool flame_matches(const struct flame *f, uint32_t n)
 {
-	return n < f->n && f->match[n];
+	return f->symm && n && n < f->n && f->symm[f->nodes[n].sym];
 }
 
 /* ---- layout ---- */

@@ -149,6 +149,11 @@ static void draw_view(struct tui *t, struct view *v)
 	size_t n, height;
 	int head;
 
+	if (v->ops->draw) {
+		v->ops->draw(v, t->cols, t->lines - 1);
+		v->dirty = false;
+		return;
+	}
 	head = v->ops->draw_head(v, t->cols);
 	if (head != v->head_lines) {
 		v->head_lines = head;
@@ -358,7 +363,8 @@ enum request tui_handle_key(struct tui *t, int key)
 		prompt_key(t, key);
 		return REQ_COUNT; /* "prompt input" */
 	}
-	req = key == KEY_MOUSE ? mouse_request() : request_of_key(key);
+	req = key == KEY_MOUSE ? mouse_request()
+	      : v && v->ops->map_key ? v->ops->map_key(key) : request_of_key(key);
 	if (t->too_small) {
 		if (req == REQ_QUIT || req == REQ_ZOOM_OUT)
 			t->quit = true;

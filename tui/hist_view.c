@@ -103,7 +103,7 @@ static const char *hist_hint(struct view *v)
 			     vstate_expanded(&v->vs, n) ? "Enter collapse  " : "Enter expand  ";
 
 	snprintf(hs->hint, sizeof(hs->hint), "%s%s%s/ filter  s sort  o order  P python  i %s  "
-		 "d/t zoom  E/C all  ? help  q quit",
+		 "d/t zoom  f flame  ? help  q quit",
 		 toggle, q->nzoom ? "Esc zoom out  " : "", q->filter[0] ? "n/N match  " : "",
 		 q->opts.inverted ? "callees" : "callers");
 	return hs->hint;
@@ -256,6 +256,9 @@ static unsigned hist_request(struct view *v, enum request req)
 	case REQ_ZOOM_OUT:
 		/* at the top level Esc quits (the generic driver) */
 		return rows_query_zoom_out(q) ? REBUILD : 0;
+	case REQ_FLAME:
+		tui_push_view(v->tui, &flame_view_ops);
+		return HANDLED;
 	case REQ_PERCENT_LIMIT:
 		snprintf(label, sizeof(label), "percent limit [%.1f]: ", q->opts.entry_limit);
 		tui_prompt(v->tui, v, label, "", limit_changed);
@@ -263,6 +266,21 @@ static unsigned hist_request(struct view *v, enum request req)
 	default:
 		return 0;
 	}
+}
+
+void hist_view_select_sym(struct view *v, uint32_t sym)
+{
+	struct rows *r = tui_rows(v->tui);
+	size_t i = rows_find_sym(r, sym);
+	struct vpath p;
+
+	if (i == SIZE_MAX || i >= rows_tree_ops.nchildren(r, TNODE_ROOT))
+		return;
+	p.depth = 1;
+	p.idx[0] = i;
+	p.node[0] = rows_tree_ops.child(r, TNODE_ROOT, i);
+	vstate_goto(&v->vs, &p);
+	v->dirty = true;
 }
 
 /* Keep the cursor on the same entry when the query changes (sort, view,

@@ -10,6 +10,7 @@ struct req_entry {
 	const char *name;
 	int keys[3];
 	const char *help; /* for a group banner: its title, req = REQ_NONE */
+	int flame;        /* from REQ_FLAME_INFO */
 };
 
 static const struct req_entry req_table[] = {
@@ -17,6 +18,12 @@ static const struct req_entry req_table[] = {
 	{ .req = REQ_##name_, .name = #name_, .keys = { k1, k2, k3 }, .help = help_ },
 #define REQ_ROW_GROUP_(title) { .req = REQ_NONE, .name = "", .help = title },
 	REQ_INFO(REQ_ROW_, REQ_ROW_GROUP_)
+#undef REQ_ROW_
+#undef REQ_ROW_GROUP_
+#define REQ_ROW_(name_, k1, k2, k3, help_) \
+	{ .req = REQ_##name_, .name = #name_, .keys = { k1, k2, k3 }, .help = help_, .flame = 1 },
+#define REQ_ROW_GROUP_(title) { .req = REQ_NONE, .name = "", .help = title, .flame = 1 },
+	REQ_FLAME_INFO(REQ_ROW_, REQ_ROW_GROUP_)
 #undef REQ_ROW_
 #undef REQ_ROW_GROUP_
 };
@@ -28,19 +35,33 @@ static int normalize_key(int key)
 {
 	if (key == '\r' || key == KEY_ENTER)
 		return '\n';
+	if (key == 127 || key == 8)
+		return KEY_BACKSPACE; /* terminals send DEL or ^H */
 	return key;
 }
 
-enum request request_of_key(int key)
+static enum request lookup(int key, int flame)
 {
 	key = normalize_key(key);
 	if (key == 0)
 		return REQ_NONE;
 	for (size_t i = 0; i < NTABLE; i++)
 		for (int k = 0; k < 3; k++)
-			if (req_table[i].req != REQ_NONE && req_table[i].keys[k] == key)
+			if (req_table[i].req != REQ_NONE && req_table[i].flame == flame &&
+			    req_table[i].keys[k] == key)
 				return req_table[i].req;
 	return REQ_NONE;
+}
+
+enum request request_of_key(int key)
+{
+	return lookup(key, 0);
+}
+
+enum request request_of_flame_key(int key)
+{
+	enum request r = lookup(key, 1);
+	return r != REQ_NONE ? r : lookup(key, 0);
 }
 
 const char *request_name(enum request req)

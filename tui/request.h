@@ -1,7 +1,8 @@
 /* request: every user action of the browser, in one X-macro table.
  *
  * REQ_INFO lists each request once with its name, up to three default keys
- * and its help text.  The enum, the key map and the help overlay are all
+ * and its help text; REQ_FLAME_INFO the keys the flame graph view reads
+ * first.  The enum, the key map and the help overlay are all
  * derived from it, so help cannot drift from the bindings.  Private to tui/. */
 #ifndef PYTOP_TUI_REQUEST_H
 #define PYTOP_TUI_REQUEST_H
@@ -42,16 +43,32 @@
 	REQ_(ZOOM_THREAD,   't',       0,        0,      "zoom into the current entry's thread") \
 	REQ_(ZOOM_OUT,      TUI_KEY_ESC, 0,      0,      "zoom out one level (quits at the top level)") \
 	REQ_(PERCENT_LIMIT, 'L',       0,        0,      "set the percent limit") \
+	REQ_(FLAME,         'f',       0,        0,      "flame graph of the current view") \
 	REQ_GROUP("Other") \
 	REQ_(HELP,          '?',       'h',      KEY_F(1), "show this help") \
 	REQ_(REDRAW,        TUI_KEY_CTRL('l'), 0, 0,     "redraw the screen") \
 	REQ_(QUIT,          'q',       0,        0,      "quit (or close help)")
+
+/* Keys of the flame graph view only (looked up before REQ_INFO there). */
+#define REQ_FLAME_INFO(REQ_, REQ_GROUP) \
+	REQ_GROUP("Flame graph (f)") \
+	REQ_(FLAME_PARENT,  KEY_UP,    'k',      0,      "select the parent frame (the row above)") \
+	REQ_(FLAME_CHILD,   KEY_DOWN,  'j',      0,      "select the widest child frame (the row below)") \
+	REQ_(FLAME_LEFT,    KEY_LEFT,  'h',      0,      "select the frame to the left on the same row") \
+	REQ_(FLAME_RIGHT,   KEY_RIGHT, 'l',      0,      "select the frame to the right on the same row") \
+	REQ_(FLAME_ZOOM,    '\n',      0,        0,      "zoom into the selected frame (full width)") \
+	REQ_(FLAME_UNZOOM,  TUI_KEY_ESC, KEY_BACKSPACE, 0, "zoom out one step (at the top: back to the list)") \
+	REQ_(FLAME_SEARCH,  '/',       0,        0,      "highlight frames containing a text, show their share") \
+	REQ_(FLAME_NEXT,    'n',       0,        0,      "select the next highlighted frame") \
+	REQ_(FLAME_PREV,    'N',       0,        0,      "select the previous highlighted frame") \
+	REQ_(FLAME_CLOSE,   'q',       'f',      0,      "back to the list, on the selected function")
 
 enum request {
 	REQ_NONE = 0,
 #define REQ_ENUM_(name, k1, k2, k3, help) REQ_##name,
 #define REQ_ENUM_GROUP_(title)
 	REQ_INFO(REQ_ENUM_, REQ_ENUM_GROUP_)
+	REQ_FLAME_INFO(REQ_ENUM_, REQ_ENUM_GROUP_)
 #undef REQ_ENUM_
 #undef REQ_ENUM_GROUP_
 	REQ_MOUSE_UP,   /* wheel events, not bound to keys */
@@ -61,6 +78,8 @@ enum request {
 
 /* The request bound to ncurses key code `key`, or REQ_NONE. */
 enum request request_of_key(int key);
+/* The same in the flame graph view: REQ_FLAME_INFO first, then REQ_INFO. */
+enum request request_of_flame_key(int key);
 
 /* One line of the help overlay: a group title (keys == NULL) or a request
  * with its key names.  Returns false past the last line.  Texts are static. */

@@ -347,6 +347,32 @@ void rows_text(struct rows *r, tnode n, struct rows_text *out)
 	out->text = r->line;
 }
 
+const struct hist *rows_hist(struct rows *r)
+{
+	return r->h;
+}
+
+uint32_t rows_sym(struct rows *r, tnode n)
+{
+	if (n == TNODE_ROOT || !r->h)
+		return PROFILE_NONE;
+	if (n & CG_TAG) {
+		struct callgraph *g = graph_of(r, (size_t)((n & ~CG_TAG) >> 32));
+		return g ? callgraph_node(g, (uint32_t)n)->sym : PROFILE_NONE;
+	}
+	return (size_t)n - 1 < r->nrows ? hist_row(r->h, (size_t)n - 1)->sym : PROFILE_NONE;
+}
+
+size_t rows_find_sym(struct rows *r, uint32_t sym)
+{
+	if (r->hierarchy || sym == PROFILE_NONE)
+		return SIZE_MAX;
+	for (size_t i = 0; i < r->nroots; i++)
+		if (hist_row(r->h, r->roots[i])->sym == sym)
+			return i;
+	return SIZE_MAX;
+}
+
 /* The column that names a row: sym, else the last key column. */
 static enum hist_col key_col(const struct rows *r)
 {

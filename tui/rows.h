@@ -86,6 +86,15 @@ void rows_entry_key(struct rows *r, tnode n, char *buf, size_t len);
  * line at index `hint` (its old place) is tried first. */
 size_t rows_find_entry(struct rows *r, const char *key, size_t hint);
 
+/* The current query's answer (the flame view draws its kept stacks). */
+const struct hist *rows_hist(struct rows *r);
+/* Profile symbol of node n's line (entry or call-graph line), or
+ * PROFILE_NONE for a line without one (hierarchy comm/dso levels). */
+uint32_t rows_sym(struct rows *r, tnode n);
+/* Index among the top-level lines of the entry for symbol sym (the first,
+ * heaviest one), or SIZE_MAX; flat mode only. */
+size_t rows_find_sym(struct rows *r, uint32_t sym);
+
 /* Zoom q into node n's DSO (dso = true) or thread; false with a reason in
  * err when n has none. */
 bool rows_zoom(struct rows *r, tnode n, bool dso, struct rows_query *q, char *err, size_t errlen);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "request.h"
 #include "rows.h"
@@ -48,6 +49,11 @@ struct view_ops {
 	/* Optional: around a rebuild of the rows (after = false before it),
 	 * e.g. to keep the cursor on the same entry. */
 	void (*rebuild)(struct view *v, bool after);
+	/* Optional: the view draws its whole screen but the bottom line (lines
+	 * rows) instead of draw_head + draw_line, e.g. the flame graph. */
+	void (*draw)(struct view *v, int cols, int lines);
+	/* Optional: the view's own key map (default request_of_key). */
+	enum request (*map_key)(int key);
 	/* View-specific requests; returns 0 to let the generic driver try. */
 	unsigned (*request)(struct view *v, enum request req);
 	void (*done)(struct view *v);
@@ -99,5 +105,10 @@ struct diff_ctx *diff_ctx_new(const struct profile *before, const struct profile
 void diff_ctx_free(struct diff_ctx *c);
 /* The diff browser's state, or NULL in the report browser. */
 struct diff_ctx *tui_diff(struct tui *t);
+extern const struct view_ops flame_view_ops;
+
+/* Put the histogram view's cursor on the entry of symbol sym, if it has
+ * one (flat mode); the flame graph closes onto its selected function. */
+void hist_view_select_sym(struct view *v, uint32_t sym);
 
 #endif

@@ -77,25 +77,6 @@ static const char *class_css(unsigned cls)
 	}
 }
 
-/* Where a frame comes from: the Python file (verbose name) or the DSO. */
-static void frame_where(const struct profile *p, uint32_t sym, char *buf, size_t len)
-{
-	const char *vn, *open;
-	buf[0] = '\0';
-	if (sym == PROFILE_NONE)
-		return;
-	if (profile_sym_kind(p, sym) == FRAME_PYTHON) {
-		vn = profile_sym_name(p, sym, PNAME_VERBOSE);
-		open = strrchr(vn, '(');
-		if (open && vn[strlen(vn) - 1] == ')') {
-			snprintf(buf, len, "%.*s", (int)(strlen(open) - 2), open + 1);
-			return;
-		}
-	}
-	if (profile_sym_dso(p, sym) != PROFILE_NONE)
-		snprintf(buf, len, "%s", profile_dso_name(p, profile_sym_dso(p, sym), true));
-}
-
 static const char svg_style[] =
 	"<style type=\"text/css\"><![CDATA[\n"
 	"text{font-family:monospace;font-size:12px;fill:#000}\n"
@@ -195,7 +176,6 @@ static void put_legend(FILE *out, double y)
 static void put_frame(FILE *out, const struct flame *f, const struct flame_layout *l,
 		      const struct flame_block *b, bool inverted, double height)
 {
-	const struct profile *p = hist_profile(flame_hist(f));
 	double span = SVG_W - 2 * SVG_PAD;
 	double x = SVG_PAD + span * (double)b->start / (double)l->base;
 	double w = span * (double)b->weight / (double)l->base;
@@ -221,8 +201,7 @@ static void put_frame(FILE *out, const struct flame *f, const struct flame_layou
 		}
 	} else {
 		name = flame_name(f, b->node);
-		frame_where(p, b->node ? flame_node(f, b->node)->sym : PROFILE_NONE, where,
-			    sizeof(where));
+		flame_where(f, b->node, where, sizeof(where));
 		samples = flame_node(f, b->node)->total_samples;
 	}
 	fprintf(out, "<g data-d=\"%u\" data-s=\"%" PRIu64 "\"%s data-n=\"", b->depth, samples,

@@ -24,7 +24,7 @@ check_eq "entries, markers and call graphs (lines 3-14)" "$(sed -n '3,14p' "$T/s
 -   40.00%     0.00%  python3  [python]           [.] py::slow_function:/app/ap…
      +  40.00% py::slow_function:/app/app.py
     25.00%    25.00%  python3  libc.so.6          [.] memcpy
-Enter collapse  / filter  s sort  o order  P python  i callers  d/t zoom  E/C a…"
+Enter collapse  / filter  s sort  o order  P python  i callers  d/t zoom  f fla…"
 
 # a leaf entry calls nothing: no graph (as --stdio), no + before or after Enter
 "$PYTOP" report -i "$T/small.data" --replay-keys 'jjjjjj<Enter>' --replay-dump >"$T/leaf" 2>/dev/null

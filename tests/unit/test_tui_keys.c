@@ -65,6 +65,18 @@ int main(void)
 	      "Space and PgDn page down");
 	CHECK(request_of_key('+') == REQ_TOGGLE && request_of_key('e') == REQ_TOGGLE &&
 		      request_of_key(KEY_ENTER) == REQ_TOGGLE, "Enter, + and e toggle");
+	CHECK(request_of_key('f') == REQ_FLAME, "f opens the flame graph");
+	CHECK(request_of_flame_key('h') == REQ_FLAME_LEFT && request_of_flame_key('l') == REQ_FLAME_RIGHT &&
+		      request_of_flame_key('k') == REQ_FLAME_PARENT &&
+		      request_of_flame_key(KEY_DOWN) == REQ_FLAME_CHILD,
+	      "flame graph: hjkl and arrows move (h is not help there)");
+	CHECK(request_of_flame_key('?') == REQ_HELP && request_of_flame_key('P') == REQ_PYTHON,
+	      "flame graph: other keys fall back to the list's table");
+	CHECK(request_of_flame_key(127) == REQ_FLAME_UNZOOM && request_of_flame_key(8) == REQ_FLAME_UNZOOM &&
+		      request_of_flame_key(TUI_KEY_ESC) == REQ_FLAME_UNZOOM,
+	      "flame graph: Esc, Backspace (DEL or ^H) zoom out");
+	CHECK(request_of_flame_key('q') == REQ_FLAME_CLOSE && request_of_flame_key('f') == REQ_FLAME_CLOSE &&
+		      request_of_key('h') == REQ_HELP, "flame graph: q and f return; h is help in the list");
 	free(text);
 	return tap_done();
 }

@@ -11,9 +11,10 @@
  *
  * Children are ordered by display name (then symbol id), as FlameGraph
  * does: a frame keeps its place when weights change, so two runs or two
- * zoom levels compare by eye.  Cost: proportional to the unique stacks and
- * their depths (callers) or the unique stack nodes (callees); nothing is
- * done per sample.  The flame keeps a pointer to the hist, which must
+ * zoom levels compare by eye.  Cost: flame_new is one pass over the kept
+ * stacks; a node's children are made when first asked for (the layout asks
+ * only for drawn blocks), so a graph costs what it draws; nothing is done
+ * per sample.  The flame keeps a pointer to the hist, which must
  * outlive it. */
 #ifndef PYTOP_MODEL_FLAME_H
 #define PYTOP_MODEL_FLAME_H
@@ -41,13 +42,20 @@ struct flame *flame_new(const struct hist *h);
 void flame_free(struct flame *f);
 
 const struct hist *flame_hist(const struct flame *f);
+/* Nodes made so far (children are made when first asked for). */
 size_t flame_nnodes(const struct flame *f);
+/* Node n (< flame_nnodes); the pointer is valid until the next
+ * flame_children or flame_layout call, which may make nodes. */
 const struct flame_node *flame_node(const struct flame *f, uint32_t n);
 /* Children of n in display order; *out points into the flame (valid until
  * flame_free).  Returns how many. */
 size_t flame_children(const struct flame *f, uint32_t n, const uint32_t **out);
 /* Display name of n (the query's hist_sym_name; "all" for the root). */
 const char *flame_name(const struct flame *f, uint32_t n);
+/* Where n's code lives, into buf: the Python file (full path) for a
+ * Python function, else the full path of its DSO; "" when unknown.
+ * Returns buf. */
+const char *flame_where(const struct flame *f, uint32_t n, char *buf, size_t len);
 /* Deepest node depth (0 with only the root). */
 uint32_t flame_max_depth(const struct flame *f);
 
