@@ -6,7 +6,8 @@
 #
 #   (a) the synthetic 1,000,000-sample / 50,000-stack profile (mkfixture):
 #       process time to the first screen, then per-key latency for each kind
-#       of key (targets: open < 0.5 s, every key < 16 ms);
+#       of key, the list's and the flame graph's (f) side by side (targets:
+#       open < 0.5 s, every key < 16 ms);
 #   (b) the same input for perf and pytop: bench/report_workload.c recorded
 #       by `perf record -g`, converted to pytop.data with bench/perf2fixture.py;
 #       perf report --stdio (perf's load + histogram before any screen; its
@@ -29,9 +30,9 @@ die() { echo "bench/tui.sh: $*" >&2; exit 1; }
 [ -x "$MKFIXTURE" ] || die "$MKFIXTURE not built (make tests-build)"
 [ -x /usr/bin/time ] || die "/usr/bin/time missing (apt-get install time)"
 
-# replay NAME KEYS: run the keys, print one row of the table
+# replay NAME KEYS [OPTION]: run the keys, print one row of the table
 replay() {
-	"$PYTOP" report -i "$DATA" --replay-keys "$2" >/dev/null 2>"$W/replay" ||
+	"$PYTOP" report -i "$DATA" ${3:-} --replay-keys "$2" >/dev/null 2>"$W/replay" ||
 		{ printf '  %-22s failed: %s\n' "$1" "$(tail -1 "$W/replay")"; return; }
 	awk -v name="$1" '
 		/^replay: key / { n++ }
@@ -75,7 +76,14 @@ replay "Python toggle (P)" "PPPPPPPP"
 replay "caller/callee (i)" "iiiiiiii"
 replay "zoom d/t + Esc" "d<Esc>d<Esc>t<Esc>t<Esc>"
 replay "hierarchy (H)" "HHHHHH"
+replay "flame: open f / q" "fqfqfqfqfq"
+replay "flame: open f, -G" "fqfqfqfqfq" -G
+replay "flame: move hjkl" "fjllllhhjkkjlhlhkkjj"
+replay "flame: zoom Enter/Esc" "fj<Enter>jl<Enter>j<Enter><Esc><Esc><Esc>j<Enter><Esc>"
+replay "flame: search / n N" "f/func_2_1<BS><Enter>nnnNN/<Enter>"
+replay "flame: P and i inside" "fPPiiq"
 echo "  (filter/sort rows include the cheap prompt keystrokes; max is the rebuild)"
+echo "  (flame rows: the first key f opens the flame graph over the list; q returns)"
 
 [ "${SKIP_PERF:-0}" = 1 ] && exit 0
 echo

@@ -227,7 +227,7 @@ static void draw_status(struct flame_state *fs, int y, int cols)
 	if (where[0]) {
 		char we[512];
 		esc_text(we, sizeof(we), where, ESC_BIDI);
-		snprintf(wq, sizeof(wq), " [%s]", we);
+		snprintf(wq, sizeof(wq), " in %s", we);
 	}
 	snprintf(line, sizeof(line), "%s%s  samples %llu  total %.2f%%  self %.2f%%", name, wq,
 		 (unsigned long long)nd->total_samples, hist_percent(fs->h, nd->total),

@@ -39,11 +39,11 @@ width_is "fast_function (profile_perf.py)" 48
 width_is "find_divisors (pro…" 20 "find_divisors (name cut with an ellipsis)"
 width_is "[interpreter]" 30
 width_is "memcpy" 23
-tui_has '^<module> \(profile_perf.py\) \[/app/profile_perf.py\]  samples 100  total 50\.00%  self 0\.00%' \
+tui_has '^<module> \(profile_perf.py\) in /app/profile_perf.py  samples 100  total 50\.00%  self 0\.00%' \
 	"starts on the list's cursor function; status: name, file, samples, total, self"
 
 tui_keys j
-tui_wait '^slow_function \(profile_perf.py\) \[/app/profile_perf.py\]  samples 100  total 50\.00%' "j: widest child"
+tui_wait '^slow_function \(profile_perf.py\) in /app/profile_perf.py  samples 100  total 50\.00%' "j: widest child"
 tui_keys Enter
 tui_wait '^zoom: all → <module> \(profile_perf.py\) →' "Enter: ancestors as the zoom path"
 tui_has '^│slow_function' "the zoomed frame on the first row"
@@ -62,7 +62,7 @@ tui_keys /
 tui_type 'memcpy'
 tui_keys Enter
 tui_wait "^search 'memcpy': 23\.00%" "/ memcpy: the matches' share"
-tui_wait '^memcpy \[/usr/lib/libc.so.6\]  samples 46' "Enter selects the first match"
+tui_wait '^memcpy in /usr/lib/libc.so.6  samples 46' "Enter selects the first match"
 tui_keys /
 tui_type 'FUNCTION'
 tui_keys Enter
