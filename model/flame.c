@@ -37,7 +37,8 @@ struct flame {
 	struct flame_node *nodes;
 	size_t n, cap;
 	uint32_t *ref;             /* callees: view node; callers: first position */
-	uint32_t *npos;            /* callers: positions of the node */
+	uint32_t *npos;            /* callers: positions; callees: end of the kept range */
+	uint32_t *klo;             /* callees: first kept record of the subtree */
 	uint32_t *kid_start, *nkids; /* children in kids, once expanded */
 	uint8_t *expanded;
 	uint32_t *kids;
@@ -60,6 +61,7 @@ static uint32_t add_node(struct flame *f, uint32_t parent, uint32_t sym, uint32_
 	if (f->cap != cap) {
 		f->ref = xrealloc(f->ref, f->cap, sizeof(*f->ref));
 		f->npos = xrealloc(f->npos, f->cap, sizeof(*f->npos));
+		f->klo = xrealloc(f->klo, f->cap, sizeof(*f->klo));
 		f->kid_start = xrealloc(f->kid_start, f->cap, sizeof(*f->kid_start));
 		f->nkids = xrealloc(f->nkids, f->cap, sizeof(*f->nkids));
 		f->expanded = xrealloc(f->expanded, f->cap, 1);
@@ -73,33 +75,38 @@ static uint32_t add_node(struct flame *f, uint32_t parent, uint32_t sym, uint32_
 	nd->self = nd->self_samples = 0;
 	f->ref[f->n] = ref;
 	f->npos[f->n] = 0;
+	f->klo[f->n] = 0;
 	f->kid_start[f->n] = f->nkids[f->n] = 0;
 	f->expanded[f->n] = 0;
 	return (uint32_t)f->n++;
 }
 
-/* Index of the first kept record with leaf >= n. */
-static size_t kept_lower(const struct flame *f, uint32_t n)
+/* Index of the first kept record in [lo, hi) with leaf >= n (hi if none):
+ * galloping from lo, so finding a node's children one after the other
+ * costs the log of the distances, not of the whole array. */
+static size_t kept_lower(const struct flame *f, size_t lo, size_t hi, uint32_t n)
 {
-	size_t lo = 0, hi = f->nkept;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->kept[mid].leaf < n)
-			lo = mid + 1;
-		else
-			hi = mid;
+	size_t step = 1, a = lo, b;
+	while (a + step < hi && f->kept[a + step].leaf < n) {
+		a += step;
+		step *= 2;
 	}
-	return lo;
+	b = a + step < hi ? a + step + 1 : hi;
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+		if (f->kept[mid].leaf < n)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a;
 }
 
-/* Kept weight and samples of stacks with leaf in [a, b). */
-static void kept_range(const struct flame *f, uint32_t a, uint32_t b, uint64_t *w, uint64_t *s)
+/* Kept weight and samples of records [i, j). */
+static void kept_sum(const struct flame *f, size_t i, size_t j, uint64_t *w, uint64_t *s)
 {
-	size_t i = kept_lower(f, a), j = kept_lower(f, b);
-	uint64_t wi = i ? f->kept[i - 1].w : 0, si = i ? f->kept[i - 1].s : 0;
-	uint64_t wj = j ? f->kept[j - 1].w : 0, sj = j ? f->kept[j - 1].s : 0;
-	*w = wj - wi;
-	*s = sj - si;
+	*w = (j ? f->kept[j - 1].w : 0) - (i ? f->kept[i - 1].w : 0);
+	*s = (j ? f->kept[j - 1].s : 0) - (i ? f->kept[i - 1].s : 0);
 }
 
 /* The kept stacks by leaf, threads merged, with prefix sums: the view's
@@ -155,6 +162,8 @@ struct flame *flame_new(const struct hist *h)
 		s = f->kept[f->nkept - 1].s;
 	}
 	add_node(f, FLAME_NONE, PROFILE_NONE, FLAME_NONE, w, s);
+	f->klo[0] = 0;
+	f->npos[0] = (uint32_t)f->nkept;
 	if (f->callers) {
 		/* the root's positions: one per kept leaf */
 		f->pos = xmalloc(f->nkept ? f->nkept : 1, sizeof(*f->pos));
@@ -185,16 +194,24 @@ static void expand_callees(struct flame *f, uint32_t n)
 	const struct view *v = f->v;
 	const uint32_t *cstart, *vk = view_children(v, &cstart);
 	uint32_t vn = n ? f->ref[n] : (uint32_t)v->nnodes; /* the virtual root */
+	size_t hi = f->npos[n], at = f->klo[n];
 	uint64_t w, s;
 
+	/* the view is in pre-order: the children's subtrees tile the node's
+	 * kept range left to right, so each boundary is searched once */
 	f->kid_start[n] = (uint32_t)f->nkid;
 	for (uint32_t i = cstart[vn]; i < cstart[vn + 1]; i++) {
 		uint32_t c = vk[i], id;
-		kept_range(f, c, v->end[c], &w, &s);
-		if (!w && !s)
+		size_t lo = kept_lower(f, at, hi, c), end = kept_lower(f, lo, hi, v->end[c]);
+		at = end;
+		if (lo == end)
 			continue;
+		kept_sum(f, lo, end, &w, &s);
 		id = add_node(f, n, v->sym[c], c, w, s);
-		kept_range(f, c, c + 1, &f->nodes[id].self, &f->nodes[id].self_samples);
+		f->klo[id] = (uint32_t)lo;
+		f->npos[id] = (uint32_t)end;
+		kept_sum(f, lo, kept_lower(f, lo, end, c + 1), &f->nodes[id].self,
+			 &f->nodes[id].self_samples);
 		add_kid(f, id);
 	}
 	f->nkids[n] = (uint32_t)(f->nkid - f->kid_start[n]);
@@ -268,6 +285,7 @@ void flame_free(struct flame *f)
 	free(f->nodes);
 	free(f->ref);
 	free(f->npos);
+	free(f->klo);
 	free(f->kid_start);
 	free(f->nkids);
 	free(f->expanded);
