@@ -360,8 +360,9 @@ static unsigned move_row(struct flame_state *fs, int dir)
 	}
 }
 
-static unsigned move_child(struct flame_state *fs)
+static unsigned move_child(struct view *v)
 {
+	struct flame_state *fs = v->priv;
 	size_t b = block_of(fs, fs->sel), d, best = SIZE_MAX;
 	if (b == SIZE_MAX)
 		return HANDLED;
@@ -376,6 +377,8 @@ static unsigned move_child(struct flame_state *fs)
 	}
 	if (best != SIZE_MAX)
 		fs->sel = fs->l.blocks[best].node;
+	else if (flame_node(fs->f, fs->sel)->total > flame_node(fs->f, fs->sel)->self)
+		tui_message(v->tui, "the frames below are narrower than a cell: Enter zooms in");
 	return HANDLED;
 }
 
@@ -434,7 +437,7 @@ static unsigned flame_request(struct view *v, enum request req)
 			fs->sel = flame_node(fs->f, fs->sel)->parent;
 		return HANDLED;
 	case REQ_FLAME_CHILD:
-		return move_child(fs);
+		return move_child(v);
 	case REQ_FLAME_LEFT:
 		return move_row(fs, -1);
 	case REQ_FLAME_RIGHT:

@@ -177,8 +177,9 @@ static void put_frame(FILE *out, const struct flame *f, const struct flame_layou
 		      const struct flame_block *b, bool inverted, double height)
 {
 	double span = SVG_W - 2 * SVG_PAD;
-	double x = SVG_PAD + span * (double)b->start / (double)l->base;
-	double w = span * (double)b->weight / (double)l->base;
+	/* nothing kept: the root alone, full width */
+	double x = SVG_PAD + (l->base ? span * (double)b->start / (double)l->base : 0);
+	double w = l->base ? span * (double)b->weight / (double)l->base : span;
 	double y = inverted ? TOP_H + (double)b->depth * ROW_H
 			    : height - BOTTOM_H - (double)(b->depth + 1) * ROW_H;
 	char where[1024], merged[64];

@@ -79,6 +79,13 @@ check "50,000 stacks: widths = shares, merged blocks below 0.05% each" \
 	python3 "$ROOT/tests/report/svg_shares.py" "$T/syn.svg" "$T/syn.folded"
 check_grep "50,000 stacks: merged blocks are drawn" 'data-mg="1" data-n="\([0-9]+ small frames\)"' "$T/syn.svg"
 
+# nothing kept: a valid file with the root alone
+"$MKFIXTURE" -o "$T/empty.data" "$ROOT/tests/report/fixtures/empty.txt"
+"$PYTOP_SAN" report -i "$T/empty.data" --svg "$T/empty.svg" 2>"$T/err"
+check "empty profile: well-formed XML" python3 -c 'import sys, xml.etree.ElementTree as ET; ET.parse(sys.argv[1])' "$T/empty.svg"
+if grep -qi 'nan' "$T/empty.svg"; then not_ok "empty profile: no NaN" "$(grep -i nan "$T/empty.svg")"; else
+	ok "empty profile: no NaN"; fi
+
 # errors: one line, non-zero, no half file left
 "$PYTOP" report -i "$T/python.data" --svg "$T/no/such/dir/f.svg" >"$T/out" 2>"$T/err"
 rc=$?
