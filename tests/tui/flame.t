@@ -72,6 +72,15 @@ tui_wait '^fast_function' "n: next match"
 tui_keys N
 tui_wait '^slow_function' "N: previous match"
 
+tui_keys i
+tui_wait '^Flame graph: .*view: python callers \(icicle\)' "i: an icicle of callers"
+tui_has '^│\[interpreter\]' "callers: leaf functions on the first row under the root"
+width_is "memcpy" 15 "callers: memcpy as a leaf (its self time, 15%)"
+tui_keys i P
+tui_wait '^Flame graph: .*view: all,' "P: all frames"
+tui_has '_PyEval_EvalFrameDefault' "all frames: interpreter frames are back"
+tui_keys P
+tui_wait '^Flame graph: .*view: python,' "P again: the Python view"
 tmux -L "$TUI_SOCK" resize-window -t main -x 40 -y 10
 tui_wait '^│all' "40x10: still the flame graph"
 width_is "all" 40 "40x10: root spans the width"
