@@ -345,11 +345,13 @@ const char *flame_where(const struct flame *f, uint32_t n, char *buf, size_t len
 	return buf;
 }
 
-unsigned flame_node_class(const struct flame *f, uint32_t n)
+enum profile_class flame_node_class(const struct flame *f, uint32_t n)
 {
 	if (n == 0)
-		return FRAME_UNKNOWN;
-	return (unsigned)profile_sym_kind(hist_profile(f->h), f->nodes[n].sym);
+		return CLASS_UNKNOWN;
+	/* callers: any stack's frame at this node has the node's symbol; the
+	 * first one's place in its view decides */
+	return hist_node_class(f->h, f->callers ? f->pos[f->ref[n]].vnode : f->ref[n]);
 }
 
 static int child_cmp(const void *a, const void *b, void *arg)

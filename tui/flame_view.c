@@ -134,8 +134,7 @@ static int block_attr(struct flame_state *fs, const struct flame_block *b, bool 
 				    : (int)(A_REVERSE | A_UNDERLINE | A_BOLD);
 	if (b->node == FLAME_NONE)
 		return term_color() ? term_attr(ROLE_UNKNOWN) | (int)A_REVERSE : (int)(A_DIM | A_REVERSE);
-	return term_attr(term_role_of_kind((enum frame_kind)flame_node_class(fs->f, b->node))) |
-	       A_REVERSE;
+	return term_attr(term_role_of_class(flame_node_class(fs->f, b->node))) | A_REVERSE;
 }
 
 static void draw_block(struct flame_state *fs, const struct flame_block *b, int y, int cols)
@@ -163,19 +162,16 @@ static void draw_block(struct flame_state *fs, const struct flame_block *b, int 
 	put_text(y, x0 + 1, name, 0, x1 - x0 - 1, attr, true);
 }
 
+/* The classes from THE class table (classes.h), each in its colour. */
 static void draw_legend(int y, int cols)
 {
-	static const struct { enum frame_kind kind; const char *text; } items[] = {
-		{ FRAME_PYTHON, "python" }, { FRAME_INTERPRETER, "interpreter" },
-		{ FRAME_NATIVE, "native" }, { FRAME_KERNEL, "kernel" }, { FRAME_UNKNOWN, "unknown" },
-	};
 	int x = 0;
 	move(y, 0);
 	clrtoeol();
 	x += put_text(y, x, "classes: ", 0, cols - x, 0, false);
-	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]) && x < cols; i++) {
-		x += put_text(y, x, items[i].text, 0, cols - x,
-			      term_attr(term_role_of_kind(items[i].kind)) | A_REVERSE, false);
+	for (unsigned c = 0; c < CLASS_COUNT && x < cols; c++) {
+		x += put_text(y, x, profile_class_name((enum profile_class)c), 0, cols - x,
+			      term_attr(term_role_of_class(c)) | A_REVERSE, false);
 		x += put_text(y, x, " ", 0, cols - x, 0, false);
 	}
 	if (x < cols)

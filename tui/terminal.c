@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pytop/model/classes.h"
 #include "terminal.h"
 
 #include <term.h> /* after our headers: it defines lower-case macros */
@@ -76,6 +77,7 @@ static void setup_colors(void)
 		{ ROLE_ERROR, COLOR_WHITE, COLOR_RED, A_BOLD },
 		{ ROLE_GROWTH, COLOR_RED, -1, A_BOLD },
 		{ ROLE_SHRINK, COLOR_BLUE, -1, A_UNDERLINE },
+		{ ROLE_MEMORY, COLOR_CYAN, -1, 0 },
 	};
 
 	color = has_colors() && !(nc && *nc);
@@ -179,6 +181,18 @@ bool term_is_open(void)
 int term_attr(enum term_role role)
 {
 	return role < ROLE_COUNT ? attrs[role] : 0;
+}
+
+enum term_role term_role_of_class(unsigned cls)
+{
+	switch (cls) {
+	case CLASS_PYTHON: return ROLE_PYTHON;
+	case CLASS_NATIVE: return ROLE_NATIVE;
+	case CLASS_MEMORY: return ROLE_MEMORY;
+	case CLASS_KERNEL: return ROLE_KERNEL;
+	case CLASS_INTERPRETER: return ROLE_INTERP;
+	default: return ROLE_UNKNOWN;
+	}
 }
 
 enum term_role term_role_of_kind(enum frame_kind kind)

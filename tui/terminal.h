@@ -26,6 +26,7 @@ enum term_role {
 	ROLE_ERROR,
 	ROLE_GROWTH,    /* a diff's Delta that grew: red (bold without colour) */
 	ROLE_SHRINK,    /* a Delta that shrank: blue (underlined without colour) */
+	ROLE_MEMORY,    /* the memory class (flame graph) */
 	ROLE_COUNT
 };
 
@@ -43,6 +44,9 @@ bool term_is_open(void);
 
 int term_attr(enum term_role role);
 enum term_role term_role_of_kind(enum frame_kind kind);
+/* The role a frame of class cls (enum profile_class) is drawn in; classes
+ * without a colour of their own (the off-CPU ones) share ROLE_UNKNOWN's. */
+enum term_role term_role_of_class(unsigned cls);
 const struct glyphs *term_glyphs(void);
 bool term_utf8(void);
 bool term_color(void);

@@ -65,16 +65,11 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-/* Class names (CSS) by flame_node_class. */
-static const char *class_css(unsigned cls)
+/* CSS class of a class (classes.h): "c-" and its name; the style sheet
+ * colours the known ones, the rest share the default fill. */
+static void put_class(FILE *out, enum profile_class cls)
 {
-	switch (cls) {
-	case FRAME_PYTHON: return "py";
-	case FRAME_INTERPRETER: return "in";
-	case FRAME_NATIVE: return "na";
-	case FRAME_KERNEL: return "ke";
-	default: return "un";
-	}
+	fprintf(out, "c-%s", profile_class_name(cls));
 }
 
 static const char svg_style[] =
@@ -85,7 +80,9 @@ static const char svg_style[] =
 	"#frames g{cursor:pointer}\n"
 	"#frames rect{stroke:#fff;stroke-width:0.5}\n"
 	"#frames g:hover rect{stroke:#000;stroke-width:1}\n"
-	".py{fill:#e3c35a}.in{fill:#b995d6}.na{fill:#e8845a}.ke{fill:#7fb0e0}.un{fill:#c6c6c6}\n"
+	"[class^=\"c-\"]{fill:#9fb0c8}\n"
+	".c-python{fill:#e3c35a}.c-interpreter{fill:#b995d6}.c-native{fill:#e8845a}\n"
+	".c-memory{fill:#5fc0a0}.c-kernel{fill:#7fb0e0}.c-unknown{fill:#c6c6c6}\n"
 	".mg{fill:#dddddd}\n"
 	"#frames g.m rect{fill:#e040e0}\n"
 	"#frames g.a rect{opacity:0.5}\n"
@@ -155,18 +152,16 @@ static void put_script(FILE *out)
 	}
 }
 
+/* The classes from THE class table, each with its colour. */
 static void put_legend(FILE *out, double y)
 {
-	static const struct { unsigned cls; const char *text; } items[] = {
-		{ FRAME_PYTHON, "Python" }, { FRAME_INTERPRETER, "interpreter" },
-		{ FRAME_NATIVE, "native" }, { FRAME_KERNEL, "kernel" }, { FRAME_UNKNOWN, "unknown" },
-	};
 	double x = SVG_PAD;
-	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
-		fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" class=\"%s\"/>"
-			"<text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
-			x, y - 10, class_css(items[i].cls), x + 16, y, items[i].text);
-		x += 16 + CHAR_W * (double)strlen(items[i].text) + 14;
+	for (unsigned c = 0; c < CLASS_COUNT; c++) {
+		const char *name = profile_class_name((enum profile_class)c);
+		fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" class=\"", x, y - 10);
+		put_class(out, (enum profile_class)c);
+		fprintf(out, "\"/><text x=\"%.0f\" y=\"%.0f\">%s</text>\n", x + 16, y, name);
+		x += 16 + CHAR_W * (double)strlen(name) + 14;
 	}
 	fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" class=\"mg\"/>"
 		"<text x=\"%.0f\" y=\"%.0f\">frames below %.2g%% merged</text>\n",
@@ -214,9 +209,13 @@ static void put_frame(FILE *out, const struct flame *f, const struct flame_layou
 		xml_put(out, where, SIZE_MAX);
 		fputc('"', out);
 	}
-	fprintf(out, "><rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%d\" class=\"%s\"/>",
-		x, y, w, ROW_H - 1,
-		b->node == FLAME_NONE ? "mg" : class_css(flame_node_class(f, b->node)));
+	fprintf(out, "><rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%d\" class=\"",
+		x, y, w, ROW_H - 1);
+	if (b->node == FLAME_NONE)
+		fputs("mg", out);
+	else
+		put_class(out, flame_node_class(f, b->node));
+	fputs("\"/>", out);
 	/* the label, cut as the script cuts it on zoom */
 	fprintf(out, "<text x=\"%.2f\" y=\"%.0f\">", x + 3, y + ROW_H - 4);
 	nlen = utf8_chars(name);

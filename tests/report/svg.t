@@ -38,6 +38,10 @@ else
 fi
 check_grep "the hot Python function is a frame with its file" \
 	'data-n="slow_function \(profile_perf.py\)" data-f="/app/profile_perf.py"' "$T/py.svg"
+check_grep "coloured by class: Python function" 'data-n="slow_function \(profile_perf.py\)".*class="c-python"' "$T/py.svg"
+check_grep "coloured by class: C extension" 'data-n="fast_sum".*class="c-native"' "$T/py.svg"
+check_grep "coloured by class: kernel" 'data-n="asm_exc_page_fault".*class="c-kernel"' "$T/py.svg"
+check_grep "legend from the class table" '>memory</text>' "$T/py.svg"
 check_grep "icicle title with --inverted" 'Icicle graph of callers' \
 	<("$PYTOP" report -i "$T/python.data" -G --svg - ; true)
 

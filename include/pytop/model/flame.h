@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pytop/model/classes.h"
 #include "pytop/model/hist.h"
 
 #define FLAME_NONE UINT32_MAX
@@ -59,9 +60,9 @@ const char *flame_where(const struct flame *f, uint32_t n, char *buf, size_t len
 /* Deepest node depth (0 with only the root). */
 uint32_t flame_max_depth(const struct flame *f);
 
-/* The class a node is coloured by.  Today the frame kind of its symbol
- * (enum frame_kind); the one place to switch to the per-symbol class. */
-unsigned flame_node_class(const struct flame *f, uint32_t n);
+/* The class a node is coloured by (classes.h): its frame's class where it
+ * sits (hist_node_class); CLASS_UNKNOWN for the root. */
+enum profile_class flame_node_class(const struct flame *f, uint32_t n);
 
 /* ---- search ---- */
 
