@@ -27,7 +27,8 @@ static const char record_usage[] =
 	"\n"
 	"options:\n"
 	"  -o, --output FILE      write FILE (default pytop.data; an existing one\n"
-	"                         is kept as FILE.old)\n"
+	"                         is kept as FILE.old; a device or FIFO such as\n"
+	"                         /dev/null is written through)\n"
 	"  -F, --freq HZ          samples per second (default 999; 'max' = the\n"
 	"                         kernel's perf_event_max_sample_rate)\n"
 	"  -e, --event EVENT      cycles (default when supported, else cpu-clock),\n"
@@ -215,36 +216,7 @@ static void summary(const struct record_opts *o, const struct record_result *r)
 		"%s @ %" PRIu64 " Hz, %" PRIu64 " KB written to %s ]\n",
 		samples, r->lost, extra, r->threads, r->threads == 1 ? "" : "s", r->processes,
 		r->processes == 1 ? "" : "es", r->event, o->freq, (r->bytes + 1023) / 1024,
-		o->output);
-}
-
-/* Fail before running anything when the output cannot be written: its
- * directory must exist and be writable (the file is renamed into place). */
-static bool output_writable(const char *path, char *why, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[4096];
-	struct stat st;
-
-	if (!*path || (slash && !slash[1])) {
-		snprintf(why, len, "not a file name");
-		return false;
-	}
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (stat(dir, &st) < 0 || access(dir, W_OK | X_OK) < 0) {
-		snprintf(why, len, "%s", strerror(errno));
-		return false;
-	}
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(why, len, "%s", strerror(EISDIR));
-		return false;
-	}
-	return true;
+		r->written[0] ? r->written : o->output);
 }
 
 enum { OPT_PYTHON = 256, OPT_KEEP_MAPS };
@@ -372,11 +344,8 @@ done_opts:
 		}
 	}
 
-	if (!output_writable(o.output, err, sizeof(err))) {
-		cli_error("cannot write %s: %s", o.output, err);
-		free(pids);
-		return EXIT_FAIL;
-	}
+	/* the output is checked (and a device or FIFO opened) by record_run()
+	 * before the target starts */
 	o.message = on_message;
 	o.message_ctx = &cli;
 	want_python = !npids && (module || (!dashdash && (ends_with(argv[optind], ".py") ||

@@ -284,11 +284,10 @@ static void on_sample(struct rec *r, const struct perf_event_header *h)
 	if (t->pd_thread == PDATA_NONE)
 		t->pd_thread = pdata_intern_thread(r->pd, t->pid, t->tid, pdata_str(r->pd, t->comm));
 	t->samples++;
-	xgrow(&r->rs, &r->cap_rs, r->nrs + 1, sizeof(*r->rs));
-	r->rs[r->nrs++] = (struct rec_sample){ .time = v.time, .weight = v.period,
+	rec_add_sample(r, &(struct spill_rec){ .time = v.time, .weight = v.period,
 					       .thread = t->pd_thread,
 					       .stack = intern_stack(r, v.pid, n, kernel, exact),
-					       .flags = flags };
+					       .flags = (uint8_t)flags });
 }
 
 /* ---- the other records ---- */

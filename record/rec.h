@@ -11,6 +11,7 @@
 #include "pytop/record/procmap.h"
 #include "pytop/record/record.h"
 #include "pytop/record/unwind.h"
+#include "spill.h"
 
 #define REC_MAX_FRAMES 1024
 
@@ -35,11 +36,12 @@ struct rec_node {
 	uint32_t parent, frame;
 };
 
-struct rec_sample {
-	uint64_t time, weight;
-	uint32_t thread; /* pdata thread index */
-	uint32_t stack;  /* rec_node index or PDATA_NONE */
-	uint32_t flags;
+/* Where the profile goes (output.c). */
+struct rec_out {
+	bool through;        /* a character device or FIFO, written through fd */
+	int fd;              /* -1 unless through */
+	char path[4096];     /* the file to replace (a link's target) or the device */
+	char dir[4096];      /* its directory, for the temporary and rescue files */
 };
 
 struct rec {
@@ -65,8 +67,15 @@ struct rec {
 	size_t nrn, cap_rn;
 	struct hmap rn_idx;
 
-	struct rec_sample *rs;
-	size_t nrs, cap_rs;
+	struct rec_out out;
+	struct spill spill; /* the samples (struct spill_rec), out of memory */
+	bool spill_warned;
+
+	/* filled by rec_resolve() for the final writer: raw node -> pdata
+	 * stack, and per raw node its user frames and named user frames */
+	uint32_t *node_map, *node_user, *node_named;
+	struct record_result *src_res; /* rec_sample_src(): counters to fill */
+	int src_pass;                  /* passes begun over the samples */
 
 	uint64_t round;        /* drain rounds, 1 for the first */
 	uint64_t mono_to_real; /* record times are CLOCK_MONOTONIC; add this for the epoch */
@@ -83,6 +92,9 @@ struct rec {
 void rec_init(struct rec *r, const struct record_opts *o, uint64_t now_real);
 /* Free what r owns (r itself is the caller's). */
 void rec_free(struct rec *r);
+/* Streams one sample out to r->spill (nothing of it stays in memory but a
+ * bounded buffer, unless the temporary file fails: then it says so once). */
+void rec_add_sample(struct rec *r, const struct spill_rec *s);
 /* Emit a note through the options' message callback (printf-style). */
 void rec_message(struct rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -107,8 +119,30 @@ int rec_perfmap_refresh(struct rec *r, struct pm_proc *p);
  * status) and the loop's counters; the truncation counts are the caller's. */
 void rec_fill_meta(struct rec *r, const struct record_result *res, uint64_t start_real,
 		   uint64_t duration, size_t ncpus);
-/* Symbolizes every raw frame, fills r->pd's frames, stacks and samples.
- * Fills the resolution counters of res. */
+/* Symbolizes every raw frame, fills r->pd's frames and stacks (the
+ * samples stay in r->spill).  Sets res->samples. */
 void rec_resolve(struct rec *r, struct record_result *res);
+/* The recorded samples with pdata stacks, for pdata_write_fd(), after
+ * rec_resolve().  Its first pass over the samples fills the resolution
+ * counters of res (user_frames, user_named). */
+void rec_sample_src(struct rec *r, struct record_result *res, struct pdata_sample_src *src);
+/* Bytes r holds for what it has gathered (tables, indexes and buffers;
+ * their capacities): flat while samples repeat known stacks. */
+size_t rec_retained_bytes(const struct rec *r);
+
+/* ---- output.c ---- */
+
+/* Decides where the profile goes before the target starts (see output.c):
+ * checks the name, its directory and the temporary name's length, and
+ * opens a device or FIFO.  Returns 0, or -1 with err = "cannot write
+ * OUTPUT: WHY". */
+int rec_output_prepare(struct rec *r, char *err, size_t errlen);
+/* Writes the profile (after rec_resolve) where rec_output_prepare()
+ * decided; when that fails, to a new file in the output's directory or in
+ * $TMPDIR, with a warning saying where.  Fills res->written and
+ * res->bytes.  Returns 0, or -1 with err filled when no place took it. */
+int rec_output_write(struct rec *r, struct record_result *res, char *err, size_t errlen);
+/* Closes a device or FIFO left open (rec_free() calls it). */
+void rec_output_close(struct rec *r);
 
 #endif

@@ -320,9 +320,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	uint64_t start_real, start_mono;
 	const char *reason = NULL;
 	enum record_cg cg = o->callchain;
-	struct pdata_error perr;
 	struct rlimit nofile;
-	struct stat st;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -333,6 +331,10 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 		setrlimit(RLIMIT_NOFILE, &nofile);
 	}
 	rec_init(&r, o, now_ns(CLOCK_REALTIME));
+	if (rec_output_prepare(&r, err, errlen) < 0) {
+		rec_free(&r);
+		return -1;
+	}
 	r.mono_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
 
 	if (cg == RECORD_CG_AUTO) {
@@ -455,22 +457,17 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	r.pd->meta.truncated = r.truncated;
 	for (int k = 0; k < TRUNC_COUNT; k++)
 		r.pd->meta.truncated_why[k] = r.stops[k + 1];
-	if (pdata_write(r.pd, o->output, true, &perr) < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", o->output, perr.msg);
+	if (rec_output_write(&r, res, err, errlen) < 0)
 		goto out;
-	}
-	if (!o->keep_perf_maps)
-		remove_perf_maps(&r);
-	res->samples = r.pd->nsamples;
 	res->lost = r.lost;
 	res->throttled = r.throttled;
 	res->truncated = r.truncated;
 	memcpy(res->unwind_stops, r.stops, sizeof(r.stops));
 	count_threads(&r, res);
-	if (stat(o->output, &st) == 0)
-		res->bytes = (uint64_t)st.st_size;
 	rc = 0;
 out:
+	if (!o->keep_perf_maps) /* in every case */
+		remove_perf_maps(&r);
 	perf_session_free(s);
 	if (ls.sfd >= 0)
 		close(ls.sfd);

@@ -125,11 +125,16 @@ void rec_resolve(struct rec *r, struct record_result *res)
 	struct resolver rs = { .r = r, .jit_mapping = PDATA_NONE, .kernel_mapping = PDATA_NONE };
 	size_t ndsos = procmap_ndsos(r->pm), it = 0;
 	uint32_t *first = xmalloc(r->nrf + 1, sizeof(*first));
-	uint32_t *node_map = xmalloc(r->nrn + 1, sizeof(*node_map));
-	uint32_t *named = xmalloc(r->nrn + 1, sizeof(*named)), *user = xmalloc(r->nrn + 1, sizeof(*user));
 	bool *rf_named = xmalloc(r->nrf + 1, sizeof(*rf_named));
+	uint32_t *node_map, *named, *user;
 	struct pm_proc *p;
 
+	free(r->node_map);
+	free(r->node_user);
+	free(r->node_named);
+	node_map = r->node_map = xmalloc(r->nrn + 1, sizeof(*node_map));
+	named = r->node_named = xmalloc(r->nrn + 1, sizeof(*named));
+	user = r->node_user = xmalloc(r->nrn + 1, sizeof(*user));
 	rs.sy = symbolizer_new();
 	rs.dso_mapping = xmalloc(ndsos + 1, sizeof(*rs.dso_mapping));
 	for (size_t i = 0; i < ndsos; i++)
@@ -155,25 +160,49 @@ void rec_resolve(struct rec *r, struct record_result *res)
 			   (is_user && rf_named[n->frame]);
 		user[i] = (n->parent == PDATA_NONE ? 0 : user[n->parent]) + is_user;
 	}
-	for (size_t i = 0; i < r->nrs; i++) {
-		const struct rec_sample *s = &r->rs[i];
-		struct pdata_sample ps = { .time = s->time, .weight = s->weight, .thread = s->thread,
-					   .stack = s->stack == PDATA_NONE ? PDATA_NONE : node_map[s->stack],
-					   .flags = (uint8_t)s->flags };
-		pdata_add_sample(r->pd, &ps);
-		if (s->stack != PDATA_NONE) {
-			res->user_frames += user[s->stack];
-			res->user_named += named[s->stack];
-		}
-	}
+	res->samples = r->spill.count;
 	free(first);
-	free(node_map);
-	free(named);
-	free(user);
 	free(rf_named);
 	free(rs.exp);
 	free(rs.dso_mapping);
 	symbolizer_free(rs.sy);
+}
+
+/* ---- the samples, read back from the spill with pdata stacks ---- */
+
+static int src_rewind(void *ctx)
+{
+	struct rec *r = ctx;
+	r->src_pass++;
+	return spill_rewind(&r->spill);
+}
+
+static int src_next(void *ctx, struct pdata_sample *out)
+{
+	struct rec *r = ctx;
+	struct spill_rec s;
+	int got = spill_next(&r->spill, &s);
+
+	if (got <= 0)
+		return got;
+	if (s.stack != PDATA_NONE && s.stack >= r->nrn)
+		return -1;
+	*out = (struct pdata_sample){ .time = s.time, .weight = s.weight, .thread = s.thread,
+				      .stack = s.stack == PDATA_NONE ? PDATA_NONE : r->node_map[s.stack],
+				      .flags = s.flags };
+	if (r->src_pass == 1 && r->src_res && s.stack != PDATA_NONE) {
+		r->src_res->user_frames += r->node_user[s.stack];
+		r->src_res->user_named += r->node_named[s.stack];
+	}
+	return 1;
+}
+
+void rec_sample_src(struct rec *r, struct record_result *res, struct pdata_sample_src *src)
+{
+	r->src_res = res;
+	r->src_pass = 0;
+	*src = (struct pdata_sample_src){ .next = src_next, .rewind = src_rewind, .ctx = r,
+					  .count = r->spill.count };
 }
 
 /* ---- metadata ---- */

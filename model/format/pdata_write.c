@@ -1,4 +1,5 @@
-/* pdata_write: encode a profile and write it atomically. */
+/* pdata_write: encode a profile and write it atomically, or stream it to a
+ * file descriptor with the samples coming from elsewhere. */
 #include "pytop/format/codec.h"
 #include "pytop/format/pdata.h"
 #include "pdata_format.h"
@@ -75,36 +76,59 @@ static void enc_threads(const struct pdata *pd, struct buf *b)
  * previous sample of the same thread plus this sample's weight (for clock
  * events the period is the CPU time the thread ran since its last sample),
  * or the previous sample's time for a thread's first sample.  On busy
- * threads the residual is the timer's jitter, a byte or two. */
+ * threads the residual is the timer's jitter, a byte or two.  The state
+ * between samples is one struct, so the in-memory encoder and the
+ * streaming writer share every byte decision. */
+struct sample_enc {
+	uint64_t prev_time, prev_weight;
+	uint64_t *last; /* per thread: its previous sample's time, 0 = none yet */
+	size_t nthreads;
+	uint32_t prev_thread;
+};
+
+static void sample_enc_init(struct sample_enc *e, size_t nthreads)
+{
+	memset(e, 0, sizeof(*e));
+	e->nthreads = nthreads;
+	e->last = xcalloc(nthreads ? nthreads : 1, sizeof(*e->last));
+}
+
+/* Appends one sample record; false when s names no thread of the profile. */
+static bool sample_enc_put(struct sample_enc *e, const struct pdata_sample *s, struct buf *b)
+{
+	uint64_t head = opt_index(s->stack) << SAMPLE_SHIFT, predicted;
+
+	if (s->thread >= (e->nthreads ? e->nthreads : 1))
+		return false;
+	if (s->flags & SAMPLE_F_TRUNCATED)
+		head |= SAMPLE_BIT_TRUNCATED;
+	if (s->thread != e->prev_thread)
+		head |= SAMPLE_BIT_THREAD;
+	if (s->weight != e->prev_weight)
+		head |= SAMPLE_BIT_WEIGHT;
+	buf_put_varint(b, head);
+	if (head & SAMPLE_BIT_THREAD)
+		buf_put_varint(b, s->thread);
+	if (head & SAMPLE_BIT_WEIGHT)
+		buf_put_svarint(b, (int64_t)(s->weight - e->prev_weight));
+	predicted = e->last[s->thread] ? e->last[s->thread] + s->weight : e->prev_time;
+	buf_put_svarint(b, (int64_t)(s->time - predicted));
+	e->last[s->thread] = s->time ? s->time : 1;
+	e->prev_time = s->time;
+	e->prev_thread = s->thread;
+	e->prev_weight = s->weight;
+	return true;
+}
+
 static void enc_samples(const struct pdata *pd, struct buf *b)
 {
-	uint64_t prev_time = 0, prev_weight = 0;
-	uint64_t *last = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(*last));
-	uint32_t prev_thread = 0;
+	struct sample_enc e;
 
+	sample_enc_init(&e, pd->nthreads);
 	buf_put_varint(b, pd->nsamples);
-	for (size_t i = 0; i < pd->nsamples; i++) {
-		const struct pdata_sample *s = &pd->samples[i];
-		uint64_t head = opt_index(s->stack) << SAMPLE_SHIFT, predicted;
-		if (s->flags & SAMPLE_F_TRUNCATED)
-			head |= SAMPLE_BIT_TRUNCATED;
-		if (s->thread != prev_thread)
-			head |= SAMPLE_BIT_THREAD;
-		if (s->weight != prev_weight)
-			head |= SAMPLE_BIT_WEIGHT;
-		buf_put_varint(b, head);
-		if (head & SAMPLE_BIT_THREAD)
-			buf_put_varint(b, s->thread);
-		if (head & SAMPLE_BIT_WEIGHT)
-			buf_put_svarint(b, (int64_t)(s->weight - prev_weight));
-		predicted = last[s->thread] ? last[s->thread] + s->weight : prev_time;
-		buf_put_svarint(b, (int64_t)(s->time - predicted));
-		last[s->thread] = s->time ? s->time : 1;
-		prev_time = s->time;
-		prev_thread = s->thread;
-		prev_weight = s->weight;
-	}
-	free(last);
+	for (size_t i = 0; i < pd->nsamples; i++)
+		sample_enc_put(&e, &pd->samples[i], b);
+	free(e.last);
 }
 
 static void enc_meta(const struct pdata *pd, struct buf *b)
@@ -153,32 +177,54 @@ static void enc_meta(const struct pdata *pd, struct buf *b)
 	}
 }
 
-void pdata_encode(const struct pdata *pd, unsigned char **out, size_t *len)
-{
-	static void (*const encoders[])(const struct pdata *, struct buf *) = {
-		[SEC_STRINGS] = enc_strings, [SEC_MAPPINGS] = enc_mappings,
-		[SEC_FRAMES] = enc_frames,   [SEC_STACKS] = enc_stacks,
-		[SEC_THREADS] = enc_threads, [SEC_SAMPLES] = enc_samples,
-		[SEC_META] = enc_meta,
-	};
-	struct buf file, payload;
+typedef void (*section_encoder)(const struct pdata *, struct buf *);
 
-	buf_init(&file);
-	buf_put(&file, PDATA_MAGIC, 8);
-	buf_put_le16(&file, PDATA_MAJOR);
-	buf_put_le16(&file, PDATA_MINOR);
-	buf_put_le32(&file, PDATA_BOM);
-	for (uint32_t t = SEC_STRINGS; t <= SEC_META; t++) {
+static const section_encoder encoders[] = {
+	[SEC_STRINGS] = enc_strings, [SEC_MAPPINGS] = enc_mappings,
+	[SEC_FRAMES] = enc_frames,   [SEC_STACKS] = enc_stacks,
+	[SEC_THREADS] = enc_threads, [SEC_SAMPLES] = enc_samples,
+	[SEC_META] = enc_meta,
+};
+
+/* Appends sections first..last of pd to file. */
+static void put_sections(const struct pdata *pd, struct buf *file, uint32_t first, uint32_t last)
+{
+	struct buf payload;
+	for (uint32_t t = first; t <= last; t++) {
 		buf_init(&payload);
 		encoders[t](pd, &payload);
-		put_section(&file, t, &payload);
+		put_section(file, t, &payload);
 		buf_free(&payload);
 	}
-	/* the end marker carries the header's checksum, so no header bit goes unchecked */
+}
+
+static void put_header(struct buf *file)
+{
+	buf_put(file, PDATA_MAGIC, 8);
+	buf_put_le16(file, PDATA_MAJOR);
+	buf_put_le16(file, PDATA_MINOR);
+	buf_put_le32(file, PDATA_BOM);
+}
+
+/* The end marker carries the header's checksum, so no header bit goes
+ * unchecked; `header` is the file's first PDATA_HEADER_SIZE bytes. */
+static void put_end(struct buf *file, const unsigned char *header)
+{
+	struct buf payload;
 	buf_init(&payload);
-	buf_put_le32(&payload, crc32_update(0, file.data, PDATA_HEADER_SIZE));
-	put_section(&file, SEC_END, &payload);
+	buf_put_le32(&payload, crc32_update(0, header, PDATA_HEADER_SIZE));
+	put_section(file, SEC_END, &payload);
 	buf_free(&payload);
+}
+
+void pdata_encode(const struct pdata *pd, unsigned char **out, size_t *len)
+{
+	struct buf file;
+
+	buf_init(&file);
+	put_header(&file);
+	put_sections(pd, &file, SEC_STRINGS, SEC_META);
+	put_end(&file, file.data);
 	*out = file.data;
 	*len = file.len;
 }
@@ -201,6 +247,104 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* ---- streaming writer ---- */
+
+#define STREAM_CHUNK (64u << 10) /* bytes buffered before a write */
+
+/* One pass over src: the sample section's payload, chunk by chunk, either
+ * only measured (fd < 0: length and CRC) or written to fd. */
+static int stream_samples(const struct pdata *pd, const struct pdata_sample_src *src, int fd,
+			  uint64_t *len, uint32_t *crc, struct pdata_error *err)
+{
+	struct sample_enc e;
+	struct pdata_sample s;
+	struct buf chunk;
+	uint64_t n = 0;
+	int got, rc = -1;
+
+	if (src->rewind(src->ctx) < 0) {
+		snprintf(err->msg, sizeof(err->msg), "cannot read the recorded samples back");
+		return -1;
+	}
+	sample_enc_init(&e, pd->nthreads);
+	buf_init(&chunk);
+	*len = 0;
+	*crc = 0;
+	buf_put_varint(&chunk, src->count);
+	while ((got = src->next(src->ctx, &s)) > 0) {
+		if (++n > src->count || !sample_enc_put(&e, &s, &chunk)) {
+			snprintf(err->msg, sizeof(err->msg), "the recorded samples do not match the profile");
+			goto out;
+		}
+		if (chunk.len >= STREAM_CHUNK) {
+			*crc = crc32_update(*crc, chunk.data, chunk.len);
+			*len += chunk.len;
+			if (fd >= 0 && write_all(fd, chunk.data, chunk.len) < 0) {
+				set_err(err, "cannot write", errno);
+				goto out;
+			}
+			chunk.len = 0;
+		}
+	}
+	if (got < 0 || n != src->count) {
+		snprintf(err->msg, sizeof(err->msg), "cannot read the recorded samples back");
+		goto out;
+	}
+	*crc = crc32_update(*crc, chunk.data, chunk.len);
+	*len += chunk.len;
+	if (fd >= 0 && write_all(fd, chunk.data, chunk.len) < 0) {
+		set_err(err, "cannot write", errno);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&chunk);
+	free(e.last);
+	return rc;
+}
+
+int pdata_write_fd(const struct pdata *pd, const struct pdata_sample_src *src, int fd,
+		   uint64_t *nbytes, struct pdata_error *err)
+{
+	struct buf head, tail;
+	uint64_t len, len2;
+	uint32_t crc, crc2;
+	int rc = -1;
+
+	buf_init(&head);
+	buf_init(&tail);
+	put_header(&head);
+	put_sections(pd, &head, SEC_STRINGS, SEC_THREADS);
+	if (stream_samples(pd, src, -1, &len, &crc, err) < 0)
+		goto out;
+	buf_put_le32(&head, SEC_SAMPLES);
+	buf_put_le32(&head, crc);
+	buf_put_le64(&head, len);
+	if (write_all(fd, head.data, head.len) < 0) {
+		set_err(err, "cannot write", errno);
+		goto out;
+	}
+	if (stream_samples(pd, src, fd, &len2, &crc2, err) < 0)
+		goto out;
+	if (len2 != len || crc2 != crc) {
+		snprintf(err->msg, sizeof(err->msg), "the recorded samples changed while writing");
+		goto out;
+	}
+	put_sections(pd, &tail, SEC_META, SEC_META);
+	put_end(&tail, head.data);
+	if (write_all(fd, tail.data, tail.len) < 0) {
+		set_err(err, "cannot write", errno);
+		goto out;
+	}
+	if (nbytes)
+		*nbytes = head.len + len + tail.len;
+	rc = 0;
+out:
+	buf_free(&head);
+	buf_free(&tail);
+	return rc;
 }
 
 int pdata_write(const struct pdata *pd, const char *path, bool keep_old,

@@ -173,6 +173,27 @@ void pdata_encode(const struct pdata *pd, unsigned char **out, size_t *len);
 int pdata_write(const struct pdata *pd, const char *path, bool keep_old,
 		struct pdata_error *err);
 
+/* Samples for pdata_write_fd(), in file order, from wherever the caller
+ * keeps them.  next() fills *s and returns 1, 0 after the last sample or -1
+ * on a read error; rewind() restarts at the first sample (0, or -1).
+ * count is the number of samples next() yields. */
+struct pdata_sample_src {
+	int (*next)(void *ctx, struct pdata_sample *s);
+	int (*rewind)(void *ctx);
+	void *ctx;
+	uint64_t count;
+};
+
+/* Writes the file of pd to fd with the samples taken from src instead of
+ * pd->samples (ignored; pd->meta is written as it is): the same bytes
+ * pdata_encode() gives for pd holding those samples.  Only what grows with
+ * unique entries is held in memory; src is read twice (the section's length
+ * and checksum precede it), so fd may be a pipe or a device.  Returns 0 and
+ * the file's size in *nbytes (when not NULL), or -1 with err filled (what
+ * was written stays written). */
+int pdata_write_fd(const struct pdata *pd, const struct pdata_sample_src *src, int fd,
+		   uint64_t *nbytes, struct pdata_error *err);
+
 /* Decode a file image.  Returns a new pdata, or NULL with err filled.
  * Every count, length, index and offset is checked; allocations are bounded
  * by the input size. */

@@ -48,6 +48,8 @@ struct record_result {
 	uint64_t samples, lost, throttled, truncated;
 	size_t threads, processes;
 	uint64_t bytes;             /* size of the written file */
+	char written[4096];         /* where it went: o->output, or where a failed
+				     * write put the profile instead */
 	char event[32];             /* the event actually sampled */
 	char callchain[16];         /* "fp" or "dwarf" */
 	char callchain_reason[160];
