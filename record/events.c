@@ -415,15 +415,19 @@ bool rec_find_map(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out
 	return true;
 }
 
-int rec_perfmap_refresh(struct rec *r, struct pm_proc *p)
+int rec_perfmap_refresh(struct rec *r, struct pm_proc *p, const uint64_t *used, size_t nused)
 {
 	char why[256] = "";
+	const char *note;
 	int n;
 	if (!p->perfmap)
 		return 0;
-	n = perfmap_refresh(p->perfmap, why, sizeof(why));
+	n = used ? perfmap_refresh_used(p->perfmap, used, nused, why, sizeof(why))
+		 : perfmap_refresh(p->perfmap, why, sizeof(why));
 	if (n < 0 && why[0])
 		rec_message(r, "warning: %s", why);
+	if ((note = perfmap_cap_note(p->perfmap)))
+		rec_message(r, "note: %s: %s", perfmap_path(p->perfmap), note);
 	return n;
 }
 
@@ -447,7 +451,7 @@ bool rec_find_jit(void *ctx, uint32_t pid, uint64_t addr, uint64_t *start, uint6
 			e = perfmap_find(p->perfmap, addr);
 			if (!e && p->refreshed != r->round) {
 				p->refreshed = r->round;
-				if (rec_perfmap_refresh(r, p) > 0)
+				if (rec_perfmap_refresh(r, p, NULL, 0) > 0)
 					e = perfmap_find(p->perfmap, addr);
 			}
 		}

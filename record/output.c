@@ -101,10 +101,8 @@ int rec_output_prepare(struct rec *r, char *err, size_t errlen)
 		return fail(err, errlen, r->o->output, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return fail(err, errlen, r->o->output, strerror(ENOTDIR));
-	if (access(out->dir, W_OK | X_OK) < 0) {
-		snprintf(why, sizeof(why), "directory %s: %s", out->dir, strerror(errno));
-		return fail(err, errlen, r->o->output, why);
-	}
+	if (access(out->dir, W_OK | X_OK) < 0)
+		return fail(err, errlen, r->o->output, strerror(errno));
 	name_max = pathconf(out->dir, _PC_NAME_MAX);
 	if (name_max <= 0)
 		name_max = NAME_MAX;

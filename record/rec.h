@@ -109,9 +109,11 @@ struct rec_thread *rec_thread_get(struct rec *r, uint32_t pid, uint32_t tid, boo
 bool rec_find_map(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out);
 bool rec_find_jit(void *ctx, uint32_t pid, uint64_t addr, uint64_t *start, uint64_t *end);
 
-/* Reads newly appended lines of p's perf map; warns once when the file is
- * unsafe.  Returns the number of new entries or -1. */
-int rec_perfmap_refresh(struct rec *r, struct pm_proc *p);
+/* Reads newly appended lines of p's perf map (with `used`, sorted: the
+ * rest of the file, keeping only entries that hold one of those addresses);
+ * warns once when the file is unsafe, notes once when the map hit its
+ * memory cap.  Returns the number of new entries or -1. */
+int rec_perfmap_refresh(struct rec *r, struct pm_proc *p, const uint64_t *used, size_t nused);
 
 /* ---- resolve.c ---- */
 

@@ -120,6 +120,27 @@ static bool resolve_one(struct resolver *rs, const struct rec_frame *f)
 	return false;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The sorted addresses of every anonymous-memory frame (of any process: a
+ * forked child's frames are looked up in its ancestors' maps too): all a
+ * perf map must name. */
+static uint64_t *anon_addresses(const struct rec *r, size_t *n)
+{
+	uint64_t *a = xmalloc(r->nrf + 1, sizeof(*a));
+	size_t k = 0;
+	for (size_t i = 0; i < r->nrf; i++)
+		if ((r->rf[i].a & RF_TAG_MASK) == RF_ANON)
+			a[k++] = r->rf[i].b;
+	qsort(a, k, sizeof(*a), cmp_u64);
+	*n = k;
+	return a;
+}
+
 void rec_resolve(struct rec *r, struct record_result *res)
 {
 	struct resolver rs = { .r = r, .jit_mapping = PDATA_NONE, .kernel_mapping = PDATA_NONE };
@@ -127,6 +148,8 @@ void rec_resolve(struct rec *r, struct record_result *res)
 	uint32_t *first = xmalloc(r->nrf + 1, sizeof(*first));
 	bool *rf_named = xmalloc(r->nrf + 1, sizeof(*rf_named));
 	uint32_t *node_map, *named, *user;
+	uint64_t *used;
+	size_t nused;
 	struct pm_proc *p;
 
 	free(r->node_map);
@@ -139,8 +162,10 @@ void rec_resolve(struct rec *r, struct record_result *res)
 	rs.dso_mapping = xmalloc(ndsos + 1, sizeof(*rs.dso_mapping));
 	for (size_t i = 0; i < ndsos; i++)
 		rs.dso_mapping[i] = PDATA_NONE;
+	used = anon_addresses(r, &nused);
 	while ((p = procmap_next(r->pm, &it)))
-		rec_perfmap_refresh(r, p);
+		rec_perfmap_refresh(r, p, used, nused);
+	free(used);
 
 	for (size_t i = 0; i < r->nrf; i++) {
 		first[i] = (uint32_t)rs.nexp;

@@ -12,6 +12,13 @@
 #include <unistd.h>
 
 #define PERFMAP_MAX_BYTES (512u << 20) /* never read more than this from one file */
+#define PERFMAP_CHUNK (1u << 20)       /* bytes read at a time */
+#define PERFMAP_ROUND_BYTES (16u << 20) /* read per perfmap_refresh() while recording */
+/* What one process's map may cost in memory (entries and names).  CPython
+ * writes one short line per code object, so real maps stay far below; a
+ * bigger map is a hostile or runaway file.  The final read, which keeps
+ * only the entries sampled addresses fall in, may use twice as much. */
+#define PERFMAP_MAX_COST (32u << 20)
 
 /* File times are not precise: the kernel stamps them from its coarse clock
  * (one tick, 4 ms at HZ=250, behind the precise time of a fork) and some file
@@ -34,6 +41,9 @@ struct perfmap {
 	char *names;
 	size_t names_len, names_cap;
 	uint32_t seq;
+	bool skipping;     /* inside a line longer than a chunk: skip to its end */
+	bool capped;       /* an entry was dropped: the map reached its cost cap */
+	bool cap_noted;
 };
 
 static uint64_t ts_ns(const struct statx_timestamp *t)
@@ -126,11 +136,22 @@ bool perfmap_parse_line(const char *line, size_t len, uint64_t *start, uint64_t 
 	return true;
 }
 
-static void add_entry(struct perfmap *m, uint64_t start, uint64_t size, const char *name,
-		      size_t len)
+size_t perfmap_cost(const struct perfmap *m)
 {
-	if (m->names_len + len + 1 > UINT32_MAX)
+	return m->cap * sizeof(*m->e) + m->names_cap;
+}
+
+static void add_entry(struct perfmap *m, uint64_t start, uint64_t size, const char *name,
+		      size_t len, size_t max_cost)
+{
+	/* what the next growth of either array would bring the map to */
+	size_t grow_e = m->n + 1 > m->cap ? (m->cap ? m->cap : 8) * sizeof(*m->e) : 0;
+	size_t grow_n = m->names_len + len + 1 > m->names_cap ? m->names_cap + len + 1 : 0;
+
+	if (m->names_len + len + 1 > UINT32_MAX || perfmap_cost(m) + grow_e + grow_n > max_cost) {
+		m->capped = true;
 		return;
+	}
 	xgrow(&m->names, &m->names_cap, m->names_len + len + 1, 1);
 	memcpy(m->names + m->names_len, name, len);
 	m->names[m->names_len + len] = '\0';
@@ -141,12 +162,56 @@ static void add_entry(struct perfmap *m, uint64_t start, uint64_t size, const ch
 	m->sorted = false;
 }
 
-int perfmap_refresh(struct perfmap *m, char *why, size_t whylen)
+/* Whether [start, start+size) holds one of want[0..nwant) (sorted). */
+static bool wanted(const uint64_t *want, size_t nwant, uint64_t start, uint64_t size)
+{
+	size_t i = bisect_upper(want, nwant, sizeof(*want), 0, start - 1);
+	if (!start)
+		i = 0;
+	return i < nwant && want[i] - start < size;
+}
+
+/* Parses the complete lines of buf[0..len); returns the bytes consumed
+ * (up to and including the last newline). */
+static size_t parse_chunk(struct perfmap *m, const char *buf, size_t len, const uint64_t *want,
+			  size_t nwant, bool filter)
+{
+	size_t pos = 0;
+	if (m->skipping) {
+		const char *nl = memchr(buf, '\n', len);
+		if (!nl)
+			return len;
+		m->skipping = false;
+		pos = (size_t)(nl - buf) + 1;
+	}
+	for (;;) {
+		const char *nl = memchr(buf + pos, '\n', len - pos), *name;
+		uint64_t start, size;
+		size_t nlen;
+		if (!nl)
+			break;
+		if (perfmap_parse_line(buf + pos, (size_t)(nl - (buf + pos)), &start, &size, &name,
+				       &nlen) &&
+		    (!filter || wanted(want, nwant, start, size))) {
+			add_entry(m, start, size, name, nlen,
+				  filter ? 2 * (size_t)PERFMAP_MAX_COST : PERFMAP_MAX_COST);
+			if (m->capped && !filter)
+				break; /* this line and the rest wait for the final read */
+		}
+		pos = (size_t)(nl - buf) + 1;
+	}
+	return pos;
+}
+
+/* Reads at most `budget` new bytes, a chunk at a time, keeping the entries
+ * that hold a wanted address when filter is set. */
+static int refresh(struct perfmap *m, const uint64_t *want, size_t nwant, bool filter,
+		   uint64_t budget, char *why, size_t whylen)
 {
 	struct stat st;
 	size_t before = m->n;
+	uint64_t end;
 	char *buf;
-	size_t want, got = 0;
 	int fd;
 
 	if (m->failed)
@@ -172,40 +237,61 @@ int perfmap_refresh(struct perfmap *m, char *why, size_t whylen)
 	m->dev = st.st_dev;
 	m->ino = st.st_ino;
 	m->loaded = true;
-	if ((uint64_t)st.st_size < m->off) /* replaced by a shorter file: start over */
+	if ((uint64_t)st.st_size < m->off) { /* replaced by a shorter file: start over */
 		m->off = 0;
-	if ((uint64_t)st.st_size == m->off || m->off >= PERFMAP_MAX_BYTES) {
+		m->skipping = false;
+	}
+	end = (uint64_t)st.st_size < PERFMAP_MAX_BYTES ? (uint64_t)st.st_size : PERFMAP_MAX_BYTES;
+	if (m->off >= end || (m->capped && !filter)) {
 		close(fd);
 		return 0;
 	}
-	want = (size_t)((uint64_t)st.st_size - m->off);
-	if (want > PERFMAP_MAX_BYTES - m->off)
-		want = (size_t)(PERFMAP_MAX_BYTES - m->off);
-	buf = xmalloc(want + 1, 1);
-	while (got < want) {
-		ssize_t r = pread(fd, buf + got, want - got, (off_t)(m->off + got));
-		if (r <= 0)
+	buf = xmalloc(PERFMAP_CHUNK, 1);
+	while (m->off < end && budget) {
+		size_t want_bytes = PERFMAP_CHUNK, used;
+		ssize_t got;
+		if (want_bytes > end - m->off)
+			want_bytes = (size_t)(end - m->off);
+		got = pread(fd, buf, want_bytes, (off_t)m->off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
 			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	/* complete lines only: a line being written is read next time */
-	size_t pos = 0;
-	for (;;) {
-		char *nl = memchr(buf + pos, '\n', got - pos);
-		uint64_t start, size;
-		const char *name;
-		size_t nlen;
-		if (!nl)
+		used = parse_chunk(m, buf, (size_t)got, want, nwant, filter);
+		if (!used && (size_t)got == PERFMAP_CHUNK && !m->capped) {
+			m->skipping = true; /* one line longer than a chunk: not a map line */
+			used = (size_t)got;
+		}
+		if (!used) /* a line being written is read next time */
 			break;
-		if (perfmap_parse_line(buf + pos, (size_t)(nl - (buf + pos)), &start, &size, &name,
-				       &nlen))
-			add_entry(m, start, size, name, nlen);
-		pos = (size_t)(nl - buf) + 1;
+		m->off += used;
+		budget = used < budget ? budget - used : 0;
+		if (m->capped && !filter)
+			break;
 	}
-	m->off += pos;
 	free(buf);
+	close(fd);
 	return (int)(m->n - before);
+}
+
+int perfmap_refresh(struct perfmap *m, char *why, size_t whylen)
+{
+	return refresh(m, NULL, 0, false, PERFMAP_ROUND_BYTES, why, whylen);
+}
+
+int perfmap_refresh_used(struct perfmap *m, const uint64_t *addrs, size_t n, char *why,
+			 size_t whylen)
+{
+	return refresh(m, addrs, n, true, UINT64_MAX, why, whylen);
+}
+
+const char *perfmap_cap_note(struct perfmap *m)
+{
+	if (!m->capped || m->cap_noted)
+		return NULL;
+	m->cap_noted = true;
+	return "it passed the memory cap for one perf map (32 MB): later entries are kept "
+	       "only for sampled addresses, when recording ends";
 }
 
 static int cmp_entry(const void *a, const void *b)

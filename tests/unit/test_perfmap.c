@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -213,6 +214,74 @@ static void test_procmap(void)
 	procmap_free(pm);
 }
 
+/* A map far bigger than one chunk, a line longer than one, a filtered
+ * final read and the memory cap. */
+static void test_big(void)
+{
+	struct perfmap *m;
+	char why[256] = "";
+	FILE *f;
+	size_t lines = 0;
+	uint64_t want[3] = { 0x10000000ULL + 5 * 0x40 + 1, 0x10000000ULL + 70000ULL * 0x40,
+			     0x90000000ULL };
+	const char *note;
+
+	snprintf(path, sizeof(path), "/tmp/perf-%u.map", FAKE_PID + 7);
+	unlink(path);
+	f = fopen(path, "w");
+	/* 3 MB of lines, with a 2 MB line in the middle that is not a map line */
+	for (; lines < 40000; lines++)
+		fprintf(f, "%llx 40 py::f%zu:/big.py\n", 0x10000000ULL + lines * 0x40, lines);
+	for (size_t i = 0; i < (2u << 20); i++)
+		fputc('x', f);
+	fputc('\n', f);
+	for (; lines < 80000; lines++)
+		fprintf(f, "%llx 40 py::f%zu:/big.py\n", 0x10000000ULL + lines * 0x40, lines);
+	fprintf(f, "90000000 10 py::last:/big.py\n");
+	fclose(f);
+
+	m = perfmap_new(FAKE_PID + 7, (uint32_t)getuid(), 0);
+	CHECK(perfmap_refresh(m, why, sizeof(why)) == 80001, "a map of several chunks is read whole");
+	CHECK_EQ_STR(name_at(m, 0x10000000ULL + 39999ULL * 0x40), "py::f39999:/big.py",
+		     "the line before an over-long line");
+	CHECK_EQ_STR(name_at(m, 0x10000000ULL + 40000ULL * 0x40 + 3), "py::f40000:/big.py",
+		     "the line after it (the long line is skipped)");
+	CHECK_EQ_STR(name_at(m, 0x90000005ULL), "py::last:/big.py", "the last line");
+	CHECK(!perfmap_cap_note(m), "no cap note for a map within the cap");
+	perfmap_free(m);
+
+	m = perfmap_new(FAKE_PID + 7, (uint32_t)getuid(), 0);
+	CHECK(perfmap_refresh_used(m, want, 3, why, sizeof(why)) == 3,
+	      "the final read keeps only the entries sampled addresses fall in");
+	CHECK_EQ_STR(name_at(m, want[0]), "py::f5:/big.py", "... named");
+	CHECK_EQ_STR(name_at(m, want[1]), "py::f70000:/big.py", "... past the long line too");
+	CHECK_EQ_STR(name_at(m, 0x10000000ULL + 6 * 0x40), "(none)", "... and nothing else");
+	CHECK(perfmap_cost(m) < 4096, "... at a cost of %zu bytes", perfmap_cost(m));
+	perfmap_free(m);
+
+	/* past the cap (32 MB): 45 MB of lines */
+	f = fopen(path, "w");
+	for (lines = 0; lines < 1000000; lines++)
+		fprintf(f, "%llx 40 py::a_rather_long_function_name_%zu:/some/where/module.py\n",
+			0x10000000ULL + lines * 0x40, lines);
+	fclose(f);
+	m = perfmap_new(FAKE_PID + 7, (uint32_t)getuid(), 0);
+	while (perfmap_refresh(m, why, sizeof(why)) > 0)
+		;
+	CHECK(perfmap_cost(m) <= (32u << 20), "the loop's reads stop at the cap (%zu bytes)",
+	      perfmap_cost(m));
+	note = perfmap_cap_note(m);
+	CHECK(note && strstr(note, "cap"), "with a note: %s", note ? note : "(none)");
+	CHECK(!perfmap_cap_note(m), "... given once");
+	CHECK_EQ_STR(name_at(m, 0x10000000ULL + 999999ULL * 0x40), "(none)", "the last line is not kept");
+	want[0] = 0x10000000ULL + 999999ULL * 0x40;
+	CHECK(perfmap_refresh_used(m, want, 1, why, sizeof(why)) == 1 &&
+	      !strcmp(name_at(m, want[0]), "py::a_rather_long_function_name_999999:/some/where/module.py"),
+	      "the final read still names a sampled address past the cap");
+	perfmap_free(m);
+	unlink(path);
+}
+
 int main(void)
 {
 	test_parse();
@@ -220,5 +289,6 @@ int main(void)
 	test_fork_coarse_mtime();
 	test_unsafe();
 	test_procmap();
+	test_big();
 	return tap_done();
 }

@@ -33,11 +33,28 @@ struct perfmap;
 struct perfmap *perfmap_new(uint32_t pid, uint32_t uid, uint64_t started);
 void perfmap_free(struct perfmap *m);
 
-/* Reads lines appended since the last call.  Returns the number of new
- * entries, 0 when nothing changed or the file does not exist, or -1 when the
- * file is unsafe or unreadable: then `why` gets a one-line reason (once per
- * map; later calls return -1 silently) and the map stays empty. */
+/* Reads lines appended since the last call, a bounded chunk at a time and
+ * at most 16 MB a call (the recorder calls it once per drain round), until
+ * the map's memory cap (32 MB of entries and names; see perfmap_cap_note()).
+ * Returns the number of new entries, 0 when nothing changed or the file
+ * does not exist, or -1 when the file is unsafe or unreadable: then `why`
+ * gets a one-line reason (once per map; later calls return -1 silently)
+ * and the map stays empty. */
 int perfmap_refresh(struct perfmap *m, char *why, size_t whylen);
+
+/* The final read: the rest of the file, keeping only the entries that hold
+ * one of addrs[0..n) (sorted ascending; the sampled addresses), so memory
+ * follows what samples use, whatever the file's size.  Returns as
+ * perfmap_refresh(). */
+int perfmap_refresh_used(struct perfmap *m, const uint64_t *addrs, size_t n, char *why,
+			 size_t whylen);
+
+/* Once the cap dropped an entry: a note (static text) for the user, given
+ * once per map; otherwise NULL. */
+const char *perfmap_cap_note(struct perfmap *m);
+
+/* Bytes of memory the map holds (entries and names). */
+size_t perfmap_cost(const struct perfmap *m);
 
 /* The entry containing addr, or NULL.  The pointer is valid until the next
  * refresh. */
