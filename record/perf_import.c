@@ -345,6 +345,8 @@ struct pdata *perf_import(const char *path, void (*message)(void *ctx, const cha
 	check_build_ids(&r, perfdata_info(pf));
 	fill_meta(&r, pf, tmin, tmax);
 	rec_resolve(&r, &res);
+	if (rec_load_samples(&r, &res) < 0)
+		rec_message(&r, "warning: some samples could not be read back");
 	r.pd->meta.truncated = r.truncated;
 	for (int k = 0; k < TRUNC_COUNT; k++)
 		r.pd->meta.truncated_why[k] = r.stops[k + 1];

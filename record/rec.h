@@ -128,6 +128,11 @@ void rec_resolve(struct rec *r, struct record_result *res);
  * rec_resolve().  Its first pass over the samples fills the resolution
  * counters of res (user_frames, user_named). */
 void rec_sample_src(struct rec *r, struct record_result *res, struct pdata_sample_src *src);
+/* The in-memory form, for callers that want the whole profile at once (the
+ * perf.data importer): appends every recorded sample to r->pd, after
+ * rec_resolve(), and fills res's resolution counters.  Returns 0, or -1
+ * when the spill cannot be read back. */
+int rec_load_samples(struct rec *r, struct record_result *res);
 /* Bytes r holds for what it has gathered (tables, indexes and buffers;
  * their capacities): flat while samples repeat known stacks. */
 size_t rec_retained_bytes(const struct rec *r);

@@ -222,6 +222,20 @@ static int src_next(void *ctx, struct pdata_sample *out)
 	return 1;
 }
 
+int rec_load_samples(struct rec *r, struct record_result *res)
+{
+	struct pdata_sample_src src;
+	struct pdata_sample s;
+	int got;
+
+	rec_sample_src(r, res, &src);
+	if (src.rewind(src.ctx) < 0)
+		return -1;
+	while ((got = src.next(src.ctx, &s)) > 0)
+		pdata_add_sample(r->pd, &s);
+	return got;
+}
+
 void rec_sample_src(struct rec *r, struct record_result *res, struct pdata_sample_src *src)
 {
 	r->src_res = res;
