@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "pytop/base/xalloc.h"
 #include "pytop/python/pyfind.h"
+#include "pytop/python/pyscript.h"
 #include "pytop/record/launch.h"
 #include "pytop/record/record.h"
 
@@ -23,7 +24,8 @@ static const char record_usage[] =
 	"\n"
 	"Sample a program's CPU use into a pytop.data file.  Python scripts run under\n"
 	"a perf-capable CPython (3.12+) with -X perf, so Python functions show up as\n"
-	"py:: frames.\n"
+	"py:: frames; so do commands whose #! line names a Python (./tool with\n"
+	"#!/usr/bin/env python3, console scripts such as pytest), with -- or not.\n"
 	"\n"
 	"options:\n"
 	"  -o, --output FILE      write FILE (default pytop.data; an existing one\n"
@@ -219,6 +221,26 @@ static void summary(const struct record_opts *o, const struct record_result *r)
 		r->written[0] ? r->written : o->output);
 }
 
+/* The interpreter for a Python target: --python, else the one a "#!" line
+ * names (looked up on PATH for `env python3.N`), else the search that
+ * script.py gets (also for `#!/usr/bin/env python3`).  False with `err`
+ * set when there is none. */
+static bool choose_python(const char *python, const char *target, const struct pyscript *ps,
+			  struct pyfind_result *py, char *err, size_t len)
+{
+	char what[512];
+	size_t n;
+
+	if (python || !ps || ps->generic)
+		return pyfind_find(python, py, err, len) == 0;
+	snprintf(what, sizeof(what), "%s: its interpreter ", target);
+	if (pyfind_check(what, ps->interp, py, err, len) == 0)
+		return true;
+	n = strlen(err);
+	snprintf(err + n, len - n, "; name another with --python PATH");
+	return false;
+}
+
 enum { OPT_PYTHON = 256, OPT_KEEP_MAPS };
 
 int cmd_record(int argc, char **argv)
@@ -240,6 +262,7 @@ int cmd_record(int argc, char **argv)
 	struct rec_cli cli = { 0 };
 	struct record_result res;
 	struct pyfind_result py;
+	struct pyscript *ps = NULL;
 	const char *python = NULL, *module = NULL;
 	pid_t *pids = NULL;
 	size_t npids = 0;
@@ -350,6 +373,17 @@ done_opts:
 	o.message_ctx = &cli;
 	want_python = !npids && (module || (!dashdash && (ends_with(argv[optind], ".py") ||
 							 ends_with(argv[optind], ".pyw") || python)));
+	/* a script or console script whose "#!" names a Python is one too,
+	 * given with -- or not */
+	if (!npids && !module && !ends_with(argv[optind], ".py") && !ends_with(argv[optind], ".pyw")) {
+		ps = xmalloc(1, sizeof(*ps));
+		if (pyscript_detect(argv[optind], ps)) {
+			want_python = true;
+		} else {
+			free(ps);
+			ps = NULL;
+		}
+	}
 	if (!npids && !want_python) {
 		int e = launch_check(argv[optind]);
 		if (e) {
@@ -357,7 +391,7 @@ done_opts:
 			return EXIT_FAIL;
 		}
 	}
-	if (want_python && !module) {
+	if (want_python && !module && !ps) {
 		struct stat sb;
 		if (stat(argv[optind], &sb) < 0 || !S_ISREG(sb.st_mode)) {
 			cli_error("cannot run '%s': %s", argv[optind],
@@ -367,11 +401,12 @@ done_opts:
 	}
 	if (want_python) {
 		size_t nargs = (size_t)(argc - optind), k = 0;
-		if (pyfind_find(python, &py, err, sizeof(err)) < 0) {
+		if (!choose_python(python, argv[optind], ps, &py, err, sizeof(err))) {
 			cli_error("%s", err);
+			free(ps);
 			return EXIT_FAIL;
 		}
-		cmd = xcalloc(nargs + 6, sizeof(*cmd));
+		cmd = xcalloc(nargs + 6 + sizeof(ps->args) / sizeof(ps->args[0]), sizeof(*cmd));
 		cmd[k++] = py.path;
 		cmd[k++] = "-X";
 		cmd[k++] = "perf";
@@ -379,7 +414,11 @@ done_opts:
 			cmd[k++] = "-m";
 			cmd[k++] = (char *)module;
 		}
-		for (int i = optind; i < argc; i++)
+		for (size_t i = 0; ps && ps->args[i]; i++)
+			cmd[k++] = ps->args[i];
+		if (ps)
+			cmd[k++] = ps->path; /* a command found on PATH runs from there */
+		for (int i = optind + (ps != NULL); i < argc; i++)
 			cmd[k++] = argv[i];
 		o.argv = cmd;
 		o.python = true;
@@ -408,6 +447,7 @@ done_opts:
 
 	rc = record_run(&o, &res, err, sizeof(err));
 	free(cmd);
+	free(ps);
 	free(cmdline);
 	free(pids);
 	if (rc < 0) {

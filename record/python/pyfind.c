@@ -362,8 +362,8 @@ static void probe_failure(const char *cand, const struct probe *p, char *why, si
 		snprintf(why, whylen, "cannot run it as a Python interpreter");
 }
 
-static int explicit(const char *what, const char *cand, struct pyfind_result *out, char *why,
-		    size_t whylen)
+int pyfind_check(const char *what, const char *cand, struct pyfind_result *out, char *why,
+		 size_t whylen)
 {
 	struct probe *p = xcalloc(1, sizeof(*p));
 	struct pyfind_result r;
@@ -404,9 +404,9 @@ int pyfind_find(const char *explicit_path, struct pyfind_result *out, char *why,
 	int found = -1;
 
 	if (explicit_path)
-		return explicit("--python ", explicit_path, out, why, whylen);
+		return pyfind_check("--python ", explicit_path, out, why, whylen);
 	if (env && *env)
-		return explicit("PYTOP_PYTHON=", env, out, why, whylen);
+		return pyfind_check("PYTOP_PYTHON=", env, out, why, whylen);
 	if (first_in_path("python3", buf, sizeof(buf))) {
 		snprintf(cand_add(&s, SEC_PATH_PYTHON3)->path, PATH_MAX, "%s", buf);
 		s.n++;

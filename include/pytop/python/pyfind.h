@@ -23,6 +23,13 @@ struct pyfind_result {
  * it has the trampoline; out gets its path and version. */
 bool pyfind_probe(const char *cand, struct pyfind_result *out, bool *capable);
 
+/* Checks one interpreter chosen by name or path (a bare name is looked up
+ * on PATH).  Returns 0, or -1 with `why` set to "WHAT CAND: WHY" (`what`
+ * is the prefix, e.g. "--python "): the errno when it cannot be run, what
+ * it did when it is not a Python, the version when it is not capable. */
+int pyfind_check(const char *what, const char *cand, struct pyfind_result *out, char *why,
+		 size_t whylen);
+
 /* Finds an interpreter; `explicit_path` is --python or NULL.  Returns 0, or
  * -1 with `why` set to one line ("WHAT: WHY", no "pytop: " prefix): an
  * explicit choice (--python, PYTOP_PYTHON) that is not capable is an error
