@@ -37,7 +37,8 @@ static const char record_usage[] =
 	"                         cpu-clock, task-clock, instructions, cache-misses, ...\n"
 	"  -g, --call-graph MODE  fp, dwarf[,BYTES] or auto (default)\n"
 	"  -p, --pid PID[,PID]    attach to running processes (never stops them)\n"
-	"  -d, --duration SECS    with -p: stop after SECS seconds\n"
+	"  -d, --duration SECS    stop recording after SECS seconds (a launched\n"
+	"                         command is then stopped with SIGTERM)\n"
 	"  -m MODULE              run 'python -m MODULE'\n"
 	"      --python PATH      the Python interpreter to use (else $PYTOP_PYTHON,\n"
 	"                         python3, python3.N on PATH, pyenv versions)\n"
@@ -267,7 +268,7 @@ int cmd_record(int argc, char **argv)
 	pid_t *pids = NULL;
 	size_t npids = 0;
 	char **cmd = NULL, *cmdline = NULL, err[1024];
-	bool dashdash = false, want_python, have_duration = false;
+	bool dashdash = false, want_python;
 	int c, rc, st;
 
 	opterr = 0;
@@ -307,7 +308,6 @@ int cmd_record(int argc, char **argv)
 				cli_error("-d %s: not a duration in seconds", optarg);
 				return EXIT_USAGE;
 			}
-			have_duration = true;
 			break;
 		}
 		case 'm':
@@ -356,10 +356,6 @@ done_opts:
 			return EXIT_USAGE;
 		}
 	} else {
-		if (have_duration) {
-			cli_error("record: -d needs -p (a launched command runs until it exits)");
-			return EXIT_USAGE;
-		}
 		if (optind >= argc && !module) {
 			cli_error("record: nothing to record: give a script, -m MODULE, -- COMMAND or -p PID");
 			fputs(record_usage, stderr);
@@ -456,8 +452,8 @@ done_opts:
 	}
 	if (!cli.quiet)
 		summary(&o, &res);
-	if (!res.launched)
-		return EXIT_OK;
+	if (!res.launched || res.stopped)
+		return EXIT_OK; /* -d ended it: the recording went as asked */
 	st = res.wait_status;
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);

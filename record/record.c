@@ -214,6 +214,27 @@ static void reap_launched(struct loop_state *ls, struct record_result *res)
 	}
 }
 
+/* -d ended the recording of a launched command: stop it as perf record
+ * does (SIGTERM to every process pytop launched), and kill what is still
+ * there after a grace time.  Reaps the command. */
+static void stop_launched(struct rec *r, struct loop_state *ls, struct record_result *res)
+{
+	uint64_t until = now_ns(CLOCK_MONOTONIC) + 5000000000ULL;
+
+	rec_message(r, "note: -d %g: recording stopped after %g s; stopping the command (SIGTERM)",
+		    r->o->duration, r->o->duration);
+	res->stopped = true;
+	signal_launched(r, SIGTERM);
+	while (!ls->child_done && now_ns(CLOCK_MONOTONIC) < until) {
+		nanosleep(&(struct timespec){ .tv_nsec = 20000000 }, NULL);
+		reap_launched(ls, res);
+	}
+	if (!ls->child_done) {
+		rec_message(r, "note: the command ignores SIGTERM, killing it");
+		signal_launched(r, SIGKILL);
+	}
+}
+
 static void handle_signals(struct rec *r, struct loop_state *ls, struct record_result *res,
 			   bool *stop)
 {
@@ -317,7 +338,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	struct sigaction old_act[4];
 	pid_t *tids = NULL;
 	size_t ntids = 0, cap_tids = 0;
-	uint64_t start_real, start_mono;
+	uint64_t start_real, start_mono, end_mono;
 	const char *reason = NULL;
 	enum record_cg cg = o->callchain;
 	struct rlimit nofile;
@@ -437,19 +458,21 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 		res->launched = true;
 	} else {
 		perf_session_enable(s);
-		if (o->duration > 0)
-			ls.deadline = start_mono + (uint64_t)(o->duration * 1e9);
 	}
+	if (o->duration > 0)
+		ls.deadline = start_mono + (uint64_t)(o->duration * 1e9);
 
 	run_loop(&r, s, &ls, res, o->pids, o->npids);
+	end_mono = now_ns(CLOCK_MONOTONIC);
+	if (ls.launched && !ls.child_done && ls.deadline && end_mono >= ls.deadline)
+		stop_launched(&r, &ls, res);
 	if (ls.launched && !ls.child_done) {
 		while (waitpid(ls.l.pid, &res->wait_status, 0) < 0 && errno == EINTR)
 			;
 		ls.child_done = true;
 	}
 
-	rec_fill_meta(&r, res, start_real, now_ns(CLOCK_MONOTONIC) - start_mono,
-		      perf_session_ncpus(s));
+	rec_fill_meta(&r, res, start_real, end_mono - start_mono, perf_session_ncpus(s));
 	perf_session_free(s);
 	s = NULL;
 	rec_resolve(&r, res);

@@ -39,8 +39,6 @@ expect "-g caller (perf report's spelling)" 2 \
 expect "bad -e" 2 "pytop: -e bogus: unknown event (known: $(printf 'cpu-clock, task-clock, cycles, instructions, cache-references, cache-misses, branches, branch-misses, bus-cycles, ref-cycles, stalled-cycles-frontend, stalled-cycles-backend'))" \
 	"$PYTOP" record -e bogus -- true
 expect "bad -p" 2 "pytop: -p 12x: not a process id list (PID[,PID...])" "$PYTOP" record -p 12x
-expect "-d without -p" 2 "pytop: record: -d needs -p (a launched command runs until it exits)" \
-	"$PYTOP" record -d 2 -- true
 expect "-p with a command" 2 "pytop: record: -p attaches to running processes; give no command with it" \
 	"$PYTOP" record -p 1 -- true
 expect "output directory missing" 1 "pytop: cannot write nodir/x.data: No such file or directory" \

@@ -3,7 +3,7 @@
  * record_run() opens the perf events (falling back from cycles to
  * cpu-clock and from kernel+user to user-only when the machine or the
  * paranoid level says so), follows the target through its ring buffers
- * until it exits (or Ctrl-C, or the attach duration), then symbolizes the
+ * until it exits (or Ctrl-C, or the duration), then symbolizes the
  * unique addresses once and writes the file. */
 #ifndef PYTOP_RECORD_H
 #define PYTOP_RECORD_H
@@ -28,7 +28,8 @@ struct record_opts {
 	char *const *argv;          /* command to launch, or NULL to attach */
 	const pid_t *pids;          /* attach: processes */
 	size_t npids;
-	double duration;            /* attach: seconds, 0 = until Ctrl-C or exit */
+	double duration;            /* seconds, 0 = until Ctrl-C or exit; then a
+				       launched command is stopped (SIGTERM) */
 	const char *output;         /* file to write */
 	const char *event;          /* event name, NULL for the default */
 	uint64_t freq;              /* Hz */
@@ -56,6 +57,7 @@ struct record_result {
 	bool kernel;                /* kernel frames were recorded */
 	bool launched;              /* a command was launched ... */
 	int wait_status;            /* ... and this is its waitpid() status */
+	bool stopped;               /* ... which the duration ended: pytop stopped it */
 	uint64_t unwind_stops[UNWIND_STOP_COUNT];
 	uint64_t user_frames, user_named; /* symbol resolution rate */
 };
