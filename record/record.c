@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -190,7 +191,59 @@ struct loop_state {
 	int sfd;
 	int interrupts;
 	uint64_t deadline; /* CLOCK_MONOTONIC ns, 0 = none */
+	struct rec *r;
+	uint64_t samples;      /* SAMPLE records read */
+	uint64_t loss_check;   /* CLOCK_MONOTONIC ns of the next loss check */
+	double loss_warned;    /* the loss rate last warned about, 0 = none yet */
 };
+
+/* ---- losing samples ---- */
+
+/* The drain callback: counts samples for the loss rate, then hands the
+ * record to the recorder. */
+static void on_record(void *ctx, const struct perf_event_header *h)
+{
+	struct loop_state *ls = ctx;
+	if (h->type == PERF_RECORD_SAMPLE)
+		ls->samples++;
+	rec_on_record(ls->r, h);
+}
+
+/* A rate below `hz` that keeps what was kept, with a margin, rounded down
+ * to two significant digits (at least 1). */
+static uint64_t lossless_rate(uint64_t hz, double kept)
+{
+	double f = (double)hz * kept * 0.8, scale = 1;
+	if (f < 1)
+		return 1;
+	while (f >= 100 * scale)
+		scale *= 10;
+	return (uint64_t)(f / scale) * (uint64_t)scale;
+}
+
+/* Once a second: warn while recording when more than 5% of the samples so
+ * far were lost, and again when the rate has doubled since (the summary
+ * still gives the final count). */
+static void check_loss(struct rec *r, struct loop_state *ls)
+{
+	uint64_t now = now_ns(CLOCK_MONOTONIC), total = ls->samples + r->lost;
+	uint64_t hz = r->o->freq ? r->o->freq : RECORD_DEFAULT_FREQ;
+	double rate;
+
+	if (now < ls->loss_check)
+		return;
+	ls->loss_check = now + 1000000000ULL;
+	if (total < 200)
+		return;
+	rate = (double)r->lost / (double)total;
+	if (rate < 0.05 || (ls->loss_warned > 0 && rate < 2 * ls->loss_warned))
+		return;
+	ls->loss_warned = rate;
+	rec_message(r,
+		    "warning: losing samples: %.0f%% so far (%" PRIu64 " of %" PRIu64 "): the recorder "
+		    "cannot keep up with %" PRIu64 " Hz here; -F %" PRIu64 " would lose none",
+		    rate * 100, r->lost, total, hz, lossless_rate(hz, 1 - rate));
+}
 
 /* Passes a signal on to every live process pytop launched (the command and
  * what it forked), as a terminal does for its foreground process group. */
@@ -283,7 +336,8 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 		if (poll(pfd, nb + 1, timeout) < 0 && errno != EINTR)
 			break;
 		r->round++;
-		perf_session_drain(s, rec_on_record, r);
+		perf_session_drain(s, on_record, ls);
+		check_loss(r, ls);
 		handle_signals(r, ls, res, &stop);
 		reap_launched(ls, res); /* in case a SIGCHLD went astray */
 		if (ls->launched && ls->child_done)
@@ -300,7 +354,7 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 	free(pfd);
 	perf_session_disable(s);
 	r->round++;
-	perf_session_drain(s, rec_on_record, r);
+	perf_session_drain(s, on_record, ls);
 }
 
 static void count_threads(struct rec *r, struct record_result *res)
@@ -331,7 +385,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	struct rec r;
 	struct perf_session_spec spec = { .freq = o->freq ? o->freq : RECORD_DEFAULT_FREQ,
 					  .ring_pages = 256 };
-	struct loop_state ls = { .sfd = -1, .l = { .go_fd = -1, .err_fd = -1 } };
+	struct loop_state ls = { .sfd = -1, .l = { .go_fd = -1, .err_fd = -1 }, .r = &r };
 	struct perf_session *s = NULL;
 	sigset_t mask, old;
 	static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
