@@ -195,7 +195,42 @@ struct loop_state {
 	uint64_t samples;      /* SAMPLE records read */
 	uint64_t loss_check;   /* CLOCK_MONOTONIC ns of the next loss check */
 	double loss_warned;    /* the loss rate last warned about, 0 = none yet */
+	bool jit_warned;       /* about a -X perf_jit process */
 };
+
+/* ---- Python processes whose functions pytop cannot name ---- */
+
+/* An attached Python without a perf map: only interpreter frames, unless
+ * it starts one.  (The BPF frame reader of a later issue reads Python
+ * frames without it, as root; an ordinary user will still need this.) */
+static void warn_no_perfmap(struct rec *r, const struct pm_proc *p)
+{
+	struct stat st;
+	if (!p->interp || p->jitdump || !p->perfmap || stat(perfmap_path(p->perfmap), &st) == 0)
+		return;
+	rec_message(r, "warning: -p %u: this Python process has no perf map (%s), so its Python "
+		       "functions stay unnamed (interpreter frames only): start it with "
+		       "PYTHONPERFSUPPORT=1 or python -X perf (CPython 3.12+), or have it call "
+		       "sys.activate_stack_trampoline('perf')", p->pid, perfmap_path(p->perfmap));
+}
+
+/* CPython 3.13's -X perf_jit writes a jitdump (jit-PID.dump, mapped so
+ * that perf sees it) instead of a perf map; its frames have no unwind
+ * information pytop can use.  Warns once per recording. */
+static void warn_jitdump(struct rec *r, struct loop_state *ls)
+{
+	size_t it = 0;
+	struct pm_proc *p;
+	while (!ls->jit_warned && (p = procmap_next(r->pm, &it)))
+		if (p->jitdump) {
+			ls->jit_warned = true;
+			rec_message(r, "warning: process %u runs Python with -X perf_jit: it describes "
+				       "its frames in a jitdump for perf inject, which pytop does not "
+				       "read, so its Python functions stay unnamed and its stacks "
+				       "truncated; run it with -X perf (or PYTHONPERFSUPPORT=1) instead",
+				    p->pid);
+		}
+}
 
 /* ---- losing samples ---- */
 
@@ -338,6 +373,7 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 		r->round++;
 		perf_session_drain(s, on_record, ls);
 		check_loss(r, ls);
+		warn_jitdump(r, ls);
 		handle_signals(r, ls, res, &stop);
 		reap_launched(ls, res); /* in case a SIGCHLD went astray */
 		if (ls->launched && ls->child_done)
@@ -355,6 +391,7 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 	perf_session_disable(s);
 	r->round++;
 	perf_session_drain(s, on_record, ls);
+	warn_jitdump(r, ls);
 }
 
 static void count_threads(struct rec *r, struct record_result *res)
@@ -481,6 +518,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 				p->perfmap = perfmap_new(p->pid, p->uid, 0);
 			}
 			procmap_load(r.pm, p->pid);
+			warn_no_perfmap(&r, p);
 		}
 		for (size_t i = 0; i < ntids; i++) {
 			/* find each tid's process: tids were listed per pid in order */
