@@ -1,5 +1,6 @@
 /* cmd_record: `pytop record`: options, interpreter choice, the summary. */
 #include "cli.h"
+#include "pytop/base/esc.h"
 #include "pytop/base/xalloc.h"
 #include "pytop/python/pyfind.h"
 #include "pytop/python/pyscript.h"
@@ -59,8 +60,11 @@ struct rec_cli {
 static void on_message(void *ctx, const char *line)
 {
 	const struct rec_cli *c = ctx;
-	if (!c->quiet || !strncmp(line, "warning", 7))
-		fprintf(stderr, "pytop: %s\n", line);
+	if (!c->quiet || !strncmp(line, "warning", 7)) {
+		fputs("pytop: ", stderr);
+		esc_fputs(stderr, line, 0); /* may quote the target's names */
+		fputc('\n', stderr);
+	}
 }
 
 /* The kernel's highest sampling rate, 0 when unknown. */

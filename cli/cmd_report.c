@@ -50,7 +50,7 @@ static int run_tui(const struct profile *p, const struct report_opts *o,
 	if (topt->replay_keys || tui_available()) {
 		if (tui_browse(p, o, topt, err, len) == 0)
 			return 0;
-		fprintf(stderr, "pytop: report: %s; printing --stdio output\n", err);
+		cli_error("report: %s; printing --stdio output", err);
 		if (topt->replay_keys)
 			return 0;
 	} else {

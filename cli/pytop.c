@@ -1,6 +1,8 @@
 /* pytop: command dispatch, --help and --version. */
 #include "cli.h"
 
+#include "pytop/base/esc.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,12 +31,15 @@ static const char usage[] =
 
 void cli_error(const char *fmt, ...)
 {
+	char msg[4096];
 	va_list ap;
 	fflush(stdout);
-	fputs("pytop: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* messages quote names and paths: escape them like every text output */
+	fputs("pytop: ", stderr);
+	esc_fputs(stderr, msg, 0);
 	fputc('\n', stderr);
 }
 

@@ -2,6 +2,7 @@
  * widths and cell text shared by the printers, the TUI and search. */
 #include "hist_int.h"
 
+#include "pytop/base/esc.h"
 #include "pytop/base/xalloc.h"
 
 #include <inttypes.h>
@@ -36,7 +37,7 @@ void hist_compute_widths(struct hist *h)
 		if (digits(ns) > h->widths[HCOL_SAMPLES])
 			h->widths[HCOL_SAMPLES] = digits(ns);
 		if (r->comm != PROFILE_NONE) {
-			w = (int)strlen(pdata_str(h->p->pd, r->comm));
+			w = (int)esc_len(pdata_str(h->p->pd, r->comm), 0);
 			if (w > h->widths[HCOL_COMM])
 				h->widths[HCOL_COMM] = w;
 		}
@@ -45,12 +46,12 @@ void hist_compute_widths(struct hist *h)
 		if (r->tid != PROFILE_NONE && digits(r->tid) > h->widths[HCOL_TID])
 			h->widths[HCOL_TID] = digits(r->tid);
 		if (r->dso != PROFILE_NONE) {
-			w = (int)strlen(profile_dso_name(h->p, r->dso, h->o.verbose));
+			w = (int)esc_len(profile_dso_name(h->p, r->dso, h->o.verbose), 0);
 			if (w > h->widths[HCOL_DSO])
 				h->widths[HCOL_DSO] = w;
 		}
 		if (r->sym != PROFILE_NONE) {
-			w = 4 + (int)strlen(profile_sym_name(h->p, r->sym, h->name_flags));
+			w = 4 + (int)esc_len(profile_sym_name(h->p, r->sym, h->name_flags), 0);
 			if (w > h->widths[HCOL_SYM])
 				h->widths[HCOL_SYM] = w;
 		}
@@ -224,6 +225,15 @@ int hist_col_width(const struct hist *h, enum hist_col col)
 	return (unsigned)col < HCOL_COUNT ? h->widths[col] : 0;
 }
 
+/* A name as printed: itself when clean, else its escaped form in buf. */
+static const char *esc_cell(const char *s, char *buf, size_t len)
+{
+	if (esc_is_clean(s, 0))
+		return s;
+	esc_text(buf, len, s, 0);
+	return buf;
+}
+
 const char *hist_cell(const struct hist *h, size_t row, enum hist_col col, char *buf,
 		      size_t len)
 {
@@ -242,7 +252,7 @@ const char *hist_cell(const struct hist *h, size_t row, enum hist_col col, char 
 										 : r->self_samples));
 		return buf;
 	case HCOL_COMM:
-		return r->comm == PROFILE_NONE ? "" : pdata_str(h->p->pd, r->comm);
+		return r->comm == PROFILE_NONE ? "" : esc_cell(pdata_str(h->p->pd, r->comm), buf, len);
 	case HCOL_PID:
 		if (r->pid == PROFILE_NONE)
 			return "";
@@ -254,12 +264,14 @@ const char *hist_cell(const struct hist *h, size_t row, enum hist_col col, char 
 		snprintf(buf, len, "%u", r->tid);
 		return buf;
 	case HCOL_DSO:
-		return r->dso == PROFILE_NONE ? "" : profile_dso_name(h->p, r->dso, h->o.verbose);
+		return r->dso == PROFILE_NONE ? ""
+					       : esc_cell(profile_dso_name(h->p, r->dso, h->o.verbose), buf,
+							  len);
 	case HCOL_SYM:
-		if (r->sym == PROFILE_NONE)
+		if (r->sym == PROFILE_NONE || len < 5)
 			return "";
-		snprintf(buf, len, "[%c] %s", r->kind == FRAME_KERNEL ? 'k' : '.',
-			 profile_sym_name(h->p, r->sym, h->name_flags));
+		snprintf(buf, len, "[%c] ", r->kind == FRAME_KERNEL ? 'k' : '.');
+		esc_text(buf + 4, len - 4, profile_sym_name(h->p, r->sym, h->name_flags), 0);
 		return buf;
 	default:
 		return "";

@@ -4,11 +4,14 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "pytop/base/esc.h"
 #include "terminal.h"
 #include "view.h"
 
-int put_text(int y, int x, const char *s, size_t skip, int width, int attr, bool mark)
+int put_text(int y, int x, const char *text, size_t skip, int width, int attr, bool mark)
 {
+	char safe[2048];
+	const char *s = text;
 	wchar_t wbuf[512];
 	mbstate_t st;
 	size_t col = 0;
@@ -16,6 +19,12 @@ int put_text(int y, int x, const char *s, size_t skip, int width, int attr, bool
 
 	if (width <= 0)
 		return 0;
+	/* every text on screen passes here: names from the profiled program
+	 * show their escapes, bidirectional overrides included */
+	if (!esc_is_clean(text, ESC_BIDI)) {
+		esc_text(safe, sizeof(safe), text, ESC_BIDI);
+		s = safe;
+	}
 	memset(&st, 0, sizeof(st));
 	while (*s && n < (int)(sizeof(wbuf) / sizeof(wbuf[0])) - 1) {
 		wchar_t wc;

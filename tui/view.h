@@ -83,7 +83,8 @@ void tui_push_view(struct tui *t, const struct view_ops *ops);
 /* Shared drawing helpers (draw.c).  put_text prints s from display column
  * `skip` on, at most `width` columns, and returns the columns used; when
  * the text is cut on the right and `mark` is set, the last column shows an
- * ellipsis. */
+ * ellipsis.  s is shown escaped (esc.h, ESC_BIDI): the only way text
+ * reaches the screen. */
 int put_text(int y, int x, const char *s, size_t skip, int width, int attr, bool mark);
 void fill_line(int y, int x, int cols, int attr);
 

@@ -1,6 +1,7 @@
 /* report_export: collapsed stacks (--folded) and JSON (--format json). */
 #include "pytop/report/report_print.h"
 
+#include "pytop/base/esc.h"
 #include "pytop/base/xalloc.h"
 
 #include <inttypes.h>
@@ -34,12 +35,17 @@ static int fline_cmp(const void *a, const void *b, void *arg)
 	return strcmp(text + ((const struct fline *)a)->off, text + ((const struct fline *)b)->off);
 }
 
-/* Copy s without ';' (the frame separator). */
-static char *put_name(char *out, const char *s)
+/* Write the escaped form of s (len == esc_len(s, 0) bytes, no NUL) with
+ * ';' (the frame separator) turned into ':'.  Returns the end. */
+static char *put_name(char *out, const char *s, size_t len)
 {
-	for (; *s; s++)
-		*out++ = *s == ';' ? ':' : *s;
-	return out;
+	char keep = out[len];
+	esc_text(out, len + 1, s, 0);
+	out[len] = keep;
+	for (size_t i = 0; i < len; i++)
+		if (out[i] == ';')
+			out[i] = ':';
+	return out + len;
 }
 
 int report_print_folded(FILE *out, const struct profile *p, const struct report_opts *o,
@@ -76,9 +82,9 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 	nsyms = profile_nsyms(p);
 	symlen = xmalloc(nsyms ? nsyms : 1, sizeof(uint32_t));
 	for (size_t k = 0; k < nsyms; k++)
-		symlen[k] = (uint32_t)strlen(hist_sym_name(h, (uint32_t)k));
+		symlen[k] = (uint32_t)esc_len(hist_sym_name(h, (uint32_t)k), 0);
 	for (size_t i = 0; i < nfr; i++) {
-		total += strlen(pdata_str(pd, fr[i].comm)) + 1;
+		total += esc_len(pdata_str(pd, fr[i].comm), 0) + 1;
 		for (uint32_t n = fr[i].leaf; n != HIST_NONE; n = hist_node_parent(h, n))
 			total += symlen[hist_node_sym(h, n)] + 1;
 	}
@@ -90,7 +96,7 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 		lines[nl].off = (size_t)(w - text);
 		lines[nl].count = fr[i].samples;
 		nl++;
-		w = put_name(w, pdata_str(pd, fr[i].comm));
+		w = put_name(w, pdata_str(pd, fr[i].comm), esc_len(pdata_str(pd, fr[i].comm), 0));
 		/* frames root first: fill from the end of this line's span */
 		end = w;
 		for (uint32_t n = fr[i].leaf; n != HIST_NONE; n = hist_node_parent(h, n))
@@ -100,7 +106,8 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 			char *q = end;
 			for (uint32_t n = fr[i].leaf; n != HIST_NONE; n = hist_node_parent(h, n)) {
 				q -= symlen[hist_node_sym(h, n)];
-				put_name(q, hist_sym_name(h, hist_node_sym(h, n)));
+				put_name(q, hist_sym_name(h, hist_node_sym(h, n)),
+					 symlen[hist_node_sym(h, n)]);
 				*--q = ';';
 			}
 		}
@@ -127,20 +134,6 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 
 /* ---- JSON ---- */
 
-static void jstr(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(out, "\\%c", *c);
-		else if (*c < 0x20)
-			fprintf(out, "\\u%04x", *c);
-		else
-			fputc(*c, out);
-	}
-	fputc('"', out);
-}
-
 /* A call-graph node and its visible children, on one line (a deep graph
  * would otherwise cost its depth in indentation on every line). */
 static void json_graph(FILE *out, struct callgraph *g, uint32_t id, int depth)
@@ -151,7 +144,7 @@ static void json_graph(FILE *out, struct callgraph *g, uint32_t id, int depth)
 	uint32_t *kids = NULL;
 
 	fprintf(out, "{\"name\": ");
-	jstr(out, callgraph_name(g, id));
+	esc_json(out, callgraph_name(g, id));
 	fprintf(out, ", \"kind\": \"%s\", \"percent\": %.2f, \"weight\": %" PRIu64
 		", \"samples\": %" PRIu64 ", \"hidden\": %u, \"children\": [",
 		frame_kind_name(callgraph_kind(g, id)), callgraph_percent(g, id), node->weight,
@@ -188,13 +181,13 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 	fputs("{\n  \"format\": \"pytop-report\",\n  \"version\": 1,\n  \"header\": {", out);
 	fprintf(out, "\"samples\": %" PRIu64 ", \"event_count\": %" PRIu64 ", \"event\": ",
 		in->nsamples, in->total_weight);
-	jstr(out, in->event);
+	esc_json(out, in->event);
 	fprintf(out, ", \"freq\": %" PRIu64 ", \"cmdline\": ", in->freq);
-	jstr(out, in->cmdline);
+	esc_json(out, in->cmdline);
 	fputs(", \"python_version\": ", out);
-	jstr(out, in->python_version);
+	esc_json(out, in->python_version);
 	fputs(", \"unwinding\": ", out);
-	jstr(out, in->callchain);
+	esc_json(out, in->callchain);
 	fprintf(out, ", \"lost\": %" PRIu64 ", \"truncated\": %" PRIu64 ", \"throttled\": %" PRIu64
 		"},\n", in->lost, in->truncated, in->throttled);
 	fprintf(out, "  \"kept\": {\"samples\": %" PRIu64 ", \"weight\": %" PRIu64
@@ -208,7 +201,7 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 	fputs("},\n  \"top_native\": [", out);
 	for (int i = 0; i < CLASS_TOP_NATIVE && c->top_native[i].sym != PROFILE_NONE; i++) {
 		fputs(i ? ", {\"sym\": " : "{\"sym\": ", out);
-		jstr(out, hist_sym_name(h, c->top_native[i].sym));
+		esc_json(out, hist_sym_name(h, c->top_native[i].sym));
 		fprintf(out, ", \"weight\": %" PRIu64 ", \"percent\": %.2f}", c->top_native[i].weight,
 			100.0 * (double)c->top_native[i].weight / t);
 	}
@@ -240,7 +233,7 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 			fprintf(out, "%u", row->parent);
 		if (row->comm != PROFILE_NONE) {
 			fputs(", \"comm\": ", out);
-			jstr(out, pdata_str(profile_pdata(p), row->comm));
+			esc_json(out, pdata_str(profile_pdata(p), row->comm));
 		}
 		if (row->pid != PROFILE_NONE)
 			fprintf(out, ", \"pid\": %u", row->pid);
@@ -248,11 +241,11 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 			fprintf(out, ", \"tid\": %u", row->tid);
 		if (row->dso != PROFILE_NONE) {
 			fputs(", \"dso\": ", out);
-			jstr(out, profile_dso_name(p, row->dso, ho->verbose));
+			esc_json(out, profile_dso_name(p, row->dso, ho->verbose));
 		}
 		if (row->sym != PROFILE_NONE) {
 			fputs(", \"sym\": ", out);
-			jstr(out, hist_sym_name(h, row->sym));
+			esc_json(out, hist_sym_name(h, row->sym));
 			fprintf(out, ", \"kind\": \"%s\"", frame_kind_name((enum frame_kind)row->kind));
 		}
 		fprintf(out, ", \"children\": %.2f, \"self\": %.2f, \"children_weight\": %" PRIu64

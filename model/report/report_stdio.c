@@ -18,8 +18,10 @@ static void print_filter(FILE *out, const struct report_filter *f)
 	fputs("# Filter:", out);
 	if (f->ncomms) {
 		fputs(" comm=", out);
-		for (size_t i = 0; i < f->ncomms; i++)
-			fprintf(out, "%s%s", i ? "," : "", f->comms[i]);
+		for (size_t i = 0; i < f->ncomms; i++) {
+			fputs(i ? "," : "", out);
+			esc_fputs(out, f->comms[i], 0);
+		}
 		sep = ";";
 	}
 	if (f->npids) {
@@ -36,12 +38,17 @@ static void print_filter(FILE *out, const struct report_filter *f)
 	}
 	if (f->ndsos) {
 		fprintf(out, "%s dso=", sep);
-		for (size_t i = 0; i < f->ndsos; i++)
-			fprintf(out, "%s%s", i ? "," : "", f->dsos[i]);
+		for (size_t i = 0; i < f->ndsos; i++) {
+			fputs(i ? "," : "", out);
+			esc_fputs(out, f->dsos[i], 0);
+		}
 		sep = ";";
 	}
-	if (f->symbol)
-		fprintf(out, "%s symbol=/%s/", sep, f->symbol);
+	if (f->symbol) {
+		fprintf(out, "%s symbol=/", sep);
+		esc_fputs(out, f->symbol, 0);
+		fputc('/', out);
+	}
 	fputc('\n', out);
 }
 
@@ -54,24 +61,36 @@ void report_print_header(FILE *out, const struct hist *h)
 
 	fprintf(out, "# pytop report\n#\n");
 	fprintf(out, "# Total Lost Samples: %" PRIu64 "\n#\n", in->lost);
-	fprintf(out, "# Samples: %" PRIu64 "  of event '%s'", in->nsamples,
-		*in->event ? in->event : "unknown");
+	fprintf(out, "# Samples: %" PRIu64 "  of event '", in->nsamples);
+	esc_fputs(out, *in->event ? in->event : "unknown", 0);
+	fputc('\'', out);
 	if (in->freq)
 		fprintf(out, " (%" PRIu64 " Hz)", in->freq);
 	fputc('\n', out);
 	fprintf(out, "# Event count (approx.): %" PRIu64 "\n", in->total_weight);
-	if (*in->cmdline)
-		fprintf(out, "# Command line: %s\n", in->cmdline);
+	if (*in->cmdline) {
+		fputs("# Command line: ", out);
+		esc_fputs(out, in->cmdline, 0);
+		fputc('\n', out);
+	}
 	if (*in->python_version || *in->python_path) {
-		fprintf(out, "# Python: %s", *in->python_version ? in->python_version : "?");
-		if (*in->python_path)
-			fprintf(out, " (%s)", in->python_path);
+		fputs("# Python: ", out);
+		esc_fputs(out, *in->python_version ? in->python_version : "?", 0);
+		if (*in->python_path) {
+			fputs(" (", out);
+			esc_fputs(out, in->python_path, 0);
+			fputc(')', out);
+		}
 		fputc('\n', out);
 	}
 	if (*in->callchain) {
-		fprintf(out, "# Unwinding: %s", in->callchain);
-		if (*in->callchain_reason)
-			fprintf(out, " (%s)", in->callchain_reason);
+		fputs("# Unwinding: ", out);
+		esc_fputs(out, in->callchain, 0);
+		if (*in->callchain_reason) {
+			fputs(" (", out);
+			esc_fputs(out, in->callchain_reason, 0);
+			fputc(')', out);
+		}
 		fputc('\n', out);
 	}
 	fprintf(out, "# Truncated stacks: %" PRIu64 " of %" PRIu64 " samples (%.2f%%)",
@@ -97,8 +116,11 @@ void report_print_header(FILE *out, const struct hist *h)
 	fputs("# Classes: ", out);
 	esc_fputs(out, hist_classes_line(h, line, sizeof(line)), 0);
 	fputc('\n', out);
-	if (*hist_classes_advice(h, line, sizeof(line)))
-		fprintf(out, "# Biggest class: %s\n", line);
+	if (*hist_classes_advice(h, line, sizeof(line))) {
+		fputs("# Biggest class: ", out);
+		esc_fputs(out, line, 0);
+		fputc('\n', out);
+	}
 	fprintf(out, "#\n");
 }
 
@@ -151,7 +173,8 @@ static void frame_line(struct gctx *c, int depth, const char *pct, const char *n
 		else
 			fputs("          ", c->out);
 	}
-	fprintf(c->out, "%s\n", name);
+	esc_fputs(c->out, name, 0);
+	fputc('\n', c->out);
 }
 
 /* Follow a linear run from id (one visible child that carries the whole
@@ -221,7 +244,9 @@ int report_print_callgraph(FILE *out, struct callgraph *g, int margin)
 	if (n == 1 && !r->nhidden && !r->self) {
 		uint32_t first = ids[0], end;
 		fprintf(out, "%*s|\n", margin, "");
-		fprintf(out, "%*s---%s\n", margin, "", callgraph_name(g, first));
+		fprintf(out, "%*s---", margin, "");
+		esc_fputs(out, callgraph_name(g, first), 0);
+		fputc('\n', out);
 		c.margin = margin + 3;
 		end = linear_end(&c, first, 0, true);
 		print_children(&c, end, 1);

@@ -17,7 +17,9 @@
  * A FRAME is NAME or NAME@DSO.  Its kind follows DESIGN.md: "py::" names are
  * python, DSO [kernel.kallsyms] is kernel, a DSO named libpython* or python*
  * is interpreter, a frame without DSO whose name starts with '[' is unknown,
- * anything else native.  Weights default to 1 and times advance by 1 ms. */
+ * anything else native.  Weights default to 1 and times advance by 1 ms.
+ * In COMM, NAME and DSO, \xHH stands for the byte HH (hostile names: escape
+ * sequences, ';', '@', spaces, invalid UTF-8). */
 #include "pytop/format/pdata.h"
 
 #include <errno.h>
@@ -52,6 +54,24 @@ static enum frame_kind infer_kind(const char *name, const char *dso)
 	return FRAME_NATIVE;
 }
 
+/* Decode \xHH in place (any other backslash stays as it is). */
+static char *unhex(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r;) {
+		unsigned v;
+		if (r[0] == '\\' && r[1] == 'x' && sscanf(r + 2, "%2x", &v) == 1 &&
+		    strspn(r + 2, "0123456789abcdefABCDEF") >= 2) {
+			*w++ = (char)v;
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return s;
+}
+
 static uint32_t frame_of(struct pdata *pd, char *spec)
 {
 	struct pdata_frame f = { .mapping = PDATA_NONE };
@@ -60,10 +80,10 @@ static uint32_t frame_of(struct pdata *pd, char *spec)
 
 	if (at && at != spec) {
 		*at = '\0';
-		dso = at + 1;
+		dso = unhex(at + 1);
 		f.mapping = pdata_add_mapping(pd, dso, "");
 	}
-	f.name = pdata_intern_cstr(pd, spec);
+	f.name = pdata_intern_cstr(pd, unhex(spec));
 	f.kind = (uint8_t)infer_kind(spec, dso);
 	f.addr = (uint64_t)f.name * 16; /* distinct per name, stable */
 	return pdata_intern_frame(pd, &f);
@@ -107,7 +127,7 @@ static void set_meta(struct pdata *pd, char *key, char *val, long line)
 		if (strcmp(key, fields[i].name))
 			continue;
 		if (fields[i].s)
-			*fields[i].s = pdata_intern_cstr(pd, val);
+			*fields[i].s = pdata_intern_cstr(pd, unhex(val));
 		else
 			*fields[i].u = strtoull(val, NULL, 0);
 		return;
@@ -172,7 +192,7 @@ static void parse(struct pdata *pd, FILE *in)
 			while ((tok = strsep(&frames, ";")))
 				if (*tok)
 					stack = pdata_intern_stack(pd, stack, frame_of(pd, tok));
-			thread = pdata_intern_thread(pd, pid, tid, comm);
+			thread = pdata_intern_thread(pd, pid, tid, unhex(comm));
 			for (uint64_t i = 0; i < n; i++) {
 				struct pdata_sample s = { .time = time, .weight = weight,
 							  .thread = thread, .stack = stack,

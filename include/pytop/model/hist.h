@@ -115,7 +115,9 @@ const char *hist_col_title(const struct hist *h, enum hist_col col);
 int hist_col_width(const struct hist *h, enum hist_col col);
 /* Text of one cell, e.g. "61.20%", "python3", "libc.so.6", "[.] main";
  * the one column extractor shared by printing, sorting and searching.
- * Writes into buf (NUL-terminated) or returns an internal string. */
+ * Names are escaped as esc.h prints them (esc_text, no flags): the cell is
+ * safe to print and hist_col_width counts what is printed.  Writes into buf
+ * (NUL-terminated) or returns an internal string. */
 const char *hist_cell(const struct hist *h, size_t row, enum hist_col col,
 		      char *buf, size_t len);
 
