@@ -5,6 +5,7 @@
 #include "pytop/model/report_opts.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@ const char cli_query_usage[] =
 	"                          the entry) or none\n"
 	"      --percent-limit N   hide entries and call-graph lines under N percent\n"
 	"                          (graph lines default to 0.5)\n"
+	"      --max-stack N       keep the innermost N frames of each stack (the cut\n"
+	"                          ones start at [truncated]; default all)\n"
 	"      --hierarchy         nest the sort keys: comm -> dso -> sym\n"
 	"      --python            Python view: fold interpreter frames between py:: frames\n"
 	"  -v, --verbose           full paths for DSOs and Python files\n"
@@ -111,6 +114,19 @@ int cli_query_option(const char *cmd, int argc, char **argv, int *i, struct repo
 			*rc = EXIT_USAGE;
 		}
 		o->entry_limit = o->percent_limit;
+	} else if (OPT(NULL, "--max-stack", true)) {
+		char *end;
+		unsigned long n;
+		if (*rc)
+			return 1;
+		errno = 0;
+		n = strtoul(v, &end, 10);
+		if (errno || end == v || *end || *v == '-' || n < 1 || n > UINT32_MAX) {
+			cli_error("%s: --max-stack: '%s' is not a frame count (1 or more)", cmd, v);
+			*rc = EXIT_USAGE;
+			return 1;
+		}
+		o->max_stack = (uint32_t)n;
 	} else if (OPT(NULL, "--hierarchy", false)) {
 		o->hierarchy = true;
 	} else if (OPT(NULL, "--python", false)) {

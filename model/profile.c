@@ -163,6 +163,8 @@ static void build_symbols(struct profile *p)
 				   FRAME_INTERPRETER, false);
 	p->sym_unknown = intern_sym(p, PROFILE_NONE, "[unknown]", p->dso_unknown, FRAME_UNKNOWN,
 				    false);
+	p->sym_trunc = intern_sym(p, PROFILE_NONE, "[truncated]", p->dso_unknown, FRAME_UNKNOWN,
+				  false);
 	free(mapping_dso);
 	free(path_dso);
 }
@@ -180,7 +182,8 @@ static void aggregate_samples(struct profile *p)
 	slots = xcalloc(mask + 1, sizeof(uint32_t));
 	for (size_t i = 0; i < pd->nsamples; i++) {
 		const struct pdata_sample *s = &pd->samples[i];
-		uint64_t h = hmap_mix64(((uint64_t)s->thread << 32) | s->stack);
+		uint8_t flags = s->flags & SAMPLE_F_TRUNCATED;
+		uint64_t h = hmap_mix64(((uint64_t)s->thread << 32) | s->stack) ^ flags;
 		size_t slot = h & mask;
 		struct brec *r = NULL;
 
@@ -191,7 +194,7 @@ static void aggregate_samples(struct profile *p)
 			p->info.has_callchains = true;
 		while (slots[slot]) {
 			r = &p->brecs[slots[slot] - 1];
-			if (r->thread == s->thread && r->stack == s->stack)
+			if (r->thread == s->thread && r->stack == s->stack && r->flags == flags)
 				break;
 			r = NULL;
 			slot = (slot + 1) & mask;
@@ -203,7 +206,7 @@ static void aggregate_samples(struct profile *p)
 				uint32_t *ns = xcalloc(nmask + 1, sizeof(uint32_t));
 				for (size_t j = 0; j < p->nbrecs; j++) {
 					uint64_t hh = hmap_mix64(((uint64_t)p->brecs[j].thread << 32) |
-							    p->brecs[j].stack);
+							    p->brecs[j].stack) ^ p->brecs[j].flags;
 					size_t q = hh & nmask;
 					while (ns[q])
 						q = (q + 1) & nmask;
@@ -220,6 +223,7 @@ static void aggregate_samples(struct profile *p)
 			r = &p->brecs[p->nbrecs];
 			r->thread = s->thread;
 			r->stack = s->stack;
+			r->flags = flags;
 			r->weight = r->samples = 0;
 			slots[slot] = (uint32_t)++p->nbrecs;
 		}
@@ -288,6 +292,8 @@ void profile_free(struct profile *p)
 		return;
 	view_free(p->views[0]);
 	view_free(p->views[1]);
+	view_free(p->cut[0]);
+	view_free(p->cut[1]);
 	free(p->brecs);
 	free(p->thread_weight);
 	free(p->thread_samples);
@@ -303,7 +309,7 @@ void profile_free(struct profile *p)
 void profile_prepare(const struct profile *p)
 {
 	for (int py = 0; py < 2; py++) {
-		const struct view *v = profile_view(p, py);
+		const struct view *v = profile_view(p, py, 0);
 		const uint32_t *cstart;
 		size_t n;
 		view_children(v, &cstart);

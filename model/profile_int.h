@@ -89,10 +89,18 @@ struct profile {
 	uint32_t *frame_sym;   /* pdata frame -> sym */
 	uint32_t dso_python, dso_unknown;
 	uint32_t sym_interp, sym_unknown;
-	/* samples aggregated by (thread, pdata stack) */
-	struct brec { uint32_t thread, stack; uint64_t weight, samples; } *brecs;
+	uint32_t sym_trunc;    /* "[truncated]": the root of stacks that miss their outer frames */
+	/* samples aggregated by (thread, pdata stack, flags) */
+	struct brec {
+		uint32_t thread, stack;
+		uint64_t weight, samples;
+		uint8_t flags; /* enum sample_flags (SAMPLE_F_TRUNCATED) */
+	} *brecs;
 	size_t nbrecs;
 	struct view *views[2]; /* [0] normal, [1] Python view; built on demand */
+	/* the last --max-stack view of each (cut[python], cut_depth[python]) */
+	struct view *cut[2];
+	uint32_t cut_depth[2];
 	uint64_t *thread_weight, *thread_samples; /* per thread */
 };
 
@@ -116,8 +124,10 @@ void view_classify(const struct profile *p, struct view *nv);
 /* The Python view, from the finished normal view (view_python.c). */
 struct view *build_python_view(const struct profile *p, const struct view *nv);
 
-/* The view for opts->python, built on first use (never NULL); view.c. */
-const struct view *profile_view(const struct profile *p, bool python);
+/* The view for opts->python, built on first use (never NULL); view.c.
+ * max_stack > 0 keeps the innermost max_stack frames of each stack (the
+ * cut ones under a "[truncated]" root), as --max-stack asks; 0 keeps all. */
+const struct view *profile_view(const struct profile *p, bool python, uint32_t max_stack);
 void view_free(struct view *v);
 
 /* The first-occurrence flags of v for frame key fk (1 = DSO, 2 = sym),

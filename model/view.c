@@ -168,14 +168,43 @@ void view_size_hash(struct view *v, size_t nodes)
 	v->mask = slots - 1;
 }
 
-/* The normal view: the file's stack tree with frames merged into symbols. */
+/* The node of pdata stack `stack` re-rooted under "[truncated]" (a stack
+ * that misses its outer frames must not pass for one that starts at the
+ * root).  tmap memoises stack node -> node under the mark (PROFILE_NONE:
+ * not yet), so every stack node is interned at most once. */
+static uint32_t trunc_node(const struct profile *p, struct view *v, uint32_t *tmap,
+			   uint32_t **chain, size_t *cap, uint32_t stack)
+{
+	const struct pdata *pd = p->pd;
+	size_t n = 0;
+	uint32_t node;
+
+	for (uint32_t s = stack; s != PDATA_NONE && tmap[s] == PROFILE_NONE; s = pd->stacks[s].parent) {
+		xgrow(chain, cap, n + 1, sizeof(**chain));
+		(*chain)[n++] = s;
+	}
+	node = n && pd->stacks[(*chain)[n - 1]].parent != PDATA_NONE
+		       ? tmap[pd->stacks[(*chain)[n - 1]].parent]
+		       : n ? view_intern(v, PROFILE_NONE, p->sym_trunc) : tmap[stack];
+	while (n--) {
+		uint32_t s = (*chain)[n];
+		node = view_intern(v, node, p->frame_sym[pd->stacks[s].frame]);
+		tmap[s] = node;
+	}
+	return node;
+}
+
+/* The normal view: the file's stack tree with frames merged into symbols;
+ * truncated stacks under a "[truncated]" root. */
 static struct view *build_normal_view(const struct profile *p)
 {
 	const struct pdata *pd = p->pd;
 	struct view *v = xcalloc(1, sizeof(*v));
 	uint32_t *vbase = NULL;
 	struct rawrec *raw = xmalloc(p->nbrecs ? p->nbrecs : 1, sizeof(*raw));
-	bool same = p->nsyms == pd->nframes + 2;
+	bool same = p->nsyms == pd->nframes + 3; /* + [interpreter], [unknown], [truncated] */
+	uint32_t *tmap = NULL, *chain = NULL;
+	size_t chain_cap = 0;
 
 	if (same) {
 		/* every frame is its own symbol: the view is the file's tree */
@@ -208,6 +237,15 @@ static struct view *build_normal_view(const struct profile *p)
 			if (!v->slots)
 				view_size_hash(v, v->nnodes);
 			leaf = view_intern(v, PROFILE_NONE, p->sym_unknown);
+		} else if (b->flags & SAMPLE_F_TRUNCATED) {
+			if (!v->slots)
+				view_size_hash(v, v->nnodes);
+			if (!tmap) {
+				tmap = xmalloc(pd->nstacks, sizeof(uint32_t));
+				for (size_t k = 0; k < pd->nstacks; k++)
+					tmap[k] = PROFILE_NONE;
+			}
+			leaf = trunc_node(p, v, tmap, &chain, &chain_cap, b->stack);
 		} else {
 			leaf = same ? b->stack : vbase[b->stack];
 		}
@@ -217,19 +255,104 @@ static struct view *build_normal_view(const struct profile *p)
 		raw[i].samples = b->samples;
 	}
 	free(vbase);
+	free(tmap);
+	free(chain);
 	view_finish(p, v, raw, p->nbrecs);
 	free(raw);
 	view_classify(p, v);
 	return v;
 }
 
-const struct view *profile_view(const struct profile *p, bool python)
+/* Intern base node m's symbol under parent in v; a new node takes m's class
+ * and native entry (a sample keeps its class however its stack is cut). */
+static uint32_t cut_intern(struct view *v, uint32_t parent, const struct view *bv, uint32_t m)
+{
+	size_t before = v->nnodes;
+	uint32_t id = view_intern(v, parent, bv->sym[m]);
+	if (v->nnodes != before) {
+		v->cls[id] = bv->cls[m];
+		v->entry[id] = bv->entry[m];
+	}
+	return id;
+}
+
+/* --max-stack: a copy of bv keeping the innermost `max` frames of each
+ * record's stack; a cut stack hangs under "[truncated]".  Cost: records x
+ * max for the cut ones, one intern per node for the others (map memoises
+ * bv node -> node). */
+static struct view *build_cut_view(const struct profile *p, const struct view *bv, uint32_t max)
+{
+	struct view *v = xcalloc(1, sizeof(*v));
+	size_t n = bv->nnodes, ncap = 0;
+	uint32_t *map = xmalloc(n ? n : 1, sizeof(uint32_t));
+	uint32_t *path = xmalloc(max, sizeof(uint32_t)), *chain = NULL;
+	struct rawrec *raw = xmalloc(bv->nrecs ? bv->nrecs : 1, sizeof(*raw));
+
+	v->python = bv->python;
+	view_size_hash(v, n);
+	for (size_t i = 0; i < n; i++)
+		map[i] = PROFILE_NONE;
+	for (size_t i = 0; i < bv->nrecs; i++) {
+		const struct rec *r = &bv->recs[i];
+		uint32_t leaf = r->leaf, node;
+		if (bv->depth[leaf] > max) {
+			uint32_t k = 0;
+			for (uint32_t m = leaf; k < max; m = bv->parent[m])
+				path[k++] = m;
+			node = view_intern(v, PROFILE_NONE, p->sym_trunc);
+			while (k--)
+				node = cut_intern(v, node, bv, path[k]);
+		} else {
+			size_t c = 0;
+			for (uint32_t m = leaf; m != PROFILE_NONE && map[m] == PROFILE_NONE;
+			     m = bv->parent[m]) {
+				xgrow(&chain, &ncap, c + 1, sizeof(*chain));
+				chain[c++] = m;
+			}
+			node = c ? (bv->parent[chain[c - 1]] == PROFILE_NONE ? PROFILE_NONE
+									     : map[bv->parent[chain[c - 1]]])
+				 : map[leaf];
+			while (c--) {
+				node = cut_intern(v, node, bv, chain[c]);
+				map[chain[c]] = node;
+			}
+		}
+		raw[i].thread = r->thread;
+		raw[i].leaf = node;
+		raw[i].weight = r->weight;
+		raw[i].samples = r->samples;
+	}
+	free(map);
+	free(path);
+	free(chain);
+	view_finish(p, v, raw, bv->nrecs);
+	free(raw);
+	return v;
+}
+
+const struct view *profile_view(const struct profile *p, bool python, uint32_t max_stack)
 {
 	struct profile *mp = (struct profile *)p; /* cache fill */
+	const struct view *v;
+	uint32_t deepest = 0;
+
 	if (!mp->views[python])
-		mp->views[python] = python ? build_python_view(p, profile_view(p, false))
+		mp->views[python] = python ? build_python_view(p, profile_view(p, false, 0))
 					   : build_normal_view(p);
-	return mp->views[python];
+	v = mp->views[python];
+	if (!max_stack)
+		return v;
+	for (size_t i = 0; i < v->nnodes; i++)
+		if (v->depth[i] > deepest)
+			deepest = v->depth[i];
+	if (deepest <= max_stack)
+		return v; /* nothing to cut */
+	if (!mp->cut[python] || mp->cut_depth[python] != max_stack) {
+		view_free(mp->cut[python]);
+		mp->cut[python] = build_cut_view(p, v, max_stack);
+		mp->cut_depth[python] = max_stack;
+	}
+	return mp->cut[python];
 }
 
 const uint32_t *view_children(const struct view *v, const uint32_t **cstart_out)

@@ -136,7 +136,7 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 
 /* A call-graph node and its visible children, on one line (a deep graph
  * would otherwise cost its depth in indentation on every line). */
-static void json_graph(FILE *out, struct callgraph *g, uint32_t id, int depth)
+static void json_graph(FILE *out, struct callgraph *g, uint32_t id)
 {
 	const uint32_t *ids;
 	size_t n = callgraph_children(g, id, &ids);
@@ -149,15 +149,17 @@ static void json_graph(FILE *out, struct callgraph *g, uint32_t id, int depth)
 		", \"samples\": %" PRIu64 ", \"hidden\": %u, \"children\": [",
 		frame_kind_name(callgraph_kind(g, id)), callgraph_percent(g, id), node->weight,
 		node->samples, node->nhidden);
-	if (depth > 1024)
-		n = 0; /* cut absurdly deep graphs (hostile files) */
+	if (n && callgraph_node(g, ids[0])->depth > CALLGRAPH_MAX_DEPTH) {
+		fputs("], \"cut\": true}", out);
+		return;
+	}
 	if (n) {
 		kids = xmalloc(n, sizeof(*kids));
 		memcpy(kids, ids, n * sizeof(*kids));
 	}
 	for (size_t k = 0; k < n; k++) {
 		fputs(k ? ", " : "", out);
-		json_graph(out, g, kids[k], depth + 1);
+		json_graph(out, g, kids[k]);
 	}
 	fputs("]}", out);
 	free(kids);
@@ -255,7 +257,7 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 			row->self, row->children_samples, row->self_samples);
 		if (in->has_callchains && ho->graph != GRAPH_NONE && (g = callgraph_new(h, r))) {
 			fputs(",\n     \"callgraph\": ", out);
-			json_graph(out, g, callgraph_root(g), 0);
+			json_graph(out, g, callgraph_root(g));
 			callgraph_free(g);
 		}
 		fputc('}', out);

@@ -178,20 +178,28 @@ static void frame_line(struct gctx *c, int depth, const char *pct, const char *n
 }
 
 /* Follow a linear run from id (one visible child that carries the whole
- * weight); calls emit for each following frame.  Returns the last node. */
-static uint32_t linear_end(struct gctx *c, uint32_t id, int depth, bool print_cont)
+ * weight), printing each following frame when print_cont.  Stops before a
+ * frame deeper than CALLGRAPH_MAX_DEPTH (*cut set).  Returns the last node. */
+static uint32_t linear_end(struct gctx *c, uint32_t id, int depth, bool print_cont, bool *cut)
 {
+	*cut = false;
 	for (;;) {
 		const uint32_t *ids;
 		size_t n = callgraph_children(c->g, id, &ids);
 		const struct cg_node *node = callgraph_node(c->g, id);
 		if (n != 1 || node->nhidden || node->self)
 			return id;
+		if (callgraph_node(c->g, ids[0])->depth > CALLGRAPH_MAX_DEPTH) {
+			*cut = true;
+			return id;
+		}
 		id = ids[0];
 		if (print_cont)
 			frame_line(c, depth, NULL, callgraph_name(c->g, id));
 	}
 }
+
+static const char cut_marker[] = "[... deeper frames not shown: see --max-stack]";
 
 /* Branch levels drawn before the graph is cut (each level is 11 columns;
  * a hostile file could nest deep enough to exhaust the stack). */
@@ -210,18 +218,27 @@ static void print_children(struct gctx *c, uint32_t id, int depth)
 			n, GRAPH_MAX_DEPTH);
 		return;
 	}
+	if (callgraph_node(c->g, ids[0])->depth > CALLGRAPH_MAX_DEPTH) {
+		frame_line(c, depth - 1, NULL, cut_marker);
+		return;
+	}
 	kids = xmalloc(n, sizeof(*kids));
 	memcpy(kids, ids, n * sizeof(*kids));
 	for (size_t k = 0; k < n; k++) {
 		char pct[32];
 		uint32_t end;
+		bool cut;
 		set_mask(c, (size_t)depth - 1, 1);
 		graph_line(c, depth);
 		if (k + 1 == n)
 			set_mask(c, (size_t)depth - 1, 0);
 		snprintf(pct, sizeof(pct), "%.2f%%", callgraph_percent(c->g, kids[k]));
 		frame_line(c, depth, pct, callgraph_name(c->g, kids[k]));
-		end = linear_end(c, kids[k], depth, true);
+		end = linear_end(c, kids[k], depth, true, &cut);
+		if (cut) {
+			frame_line(c, depth, NULL, cut_marker);
+			continue;
+		}
 		set_mask(c, (size_t)depth, 1);
 		print_children(c, end, depth + 1);
 	}
@@ -243,13 +260,17 @@ int report_print_callgraph(FILE *out, struct callgraph *g, int margin)
 	r = callgraph_node(g, root);
 	if (n == 1 && !r->nhidden && !r->self) {
 		uint32_t first = ids[0], end;
+		bool cut;
 		fprintf(out, "%*s|\n", margin, "");
 		fprintf(out, "%*s---", margin, "");
 		esc_fputs(out, callgraph_name(g, first), 0);
 		fputc('\n', out);
 		c.margin = margin + 3;
-		end = linear_end(&c, first, 0, true);
-		print_children(&c, end, 1);
+		end = linear_end(&c, first, 0, true, &cut);
+		if (cut)
+			frame_line(&c, 0, NULL, cut_marker);
+		else
+			print_children(&c, end, 1);
 	} else {
 		print_children(&c, root, 1);
 	}

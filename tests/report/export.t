@@ -13,6 +13,19 @@ golden basic.folded basic --folded
 golden python.folded python --folded --python
 golden multi.folded-filtered multi --folded --comm python3
 golden python.folded-raw python --folded
+# truncated stacks start at a [truncated] frame, not at a false root
+fixture truncated
+golden truncated.folded truncated --folded
+"$PYTOP" report -i "$T/truncated.data" --format json >"$T/trunc.json" 2>"$T/err"
+check "json: truncated stacks under [truncated]" python3 - "$T/trunc.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = {x["sym"]: x for x in d["entries"]}
+t = e["[truncated]"]
+assert (t["children"], t["self"], t["dso"]) == (100.0, 0.0, "[unknown]"), t
+kids = [(k["name"], k["percent"]) for k in t["callgraph"]["children"][0]["children"]]
+assert kids == [("_PyEval_EvalFrameDefault", 60.0), ("py::recurse:/app/deep.py", 40.0)], kids
+PY
 
 for bin in "$PYTOP" "$PYTOP_SAN"; do
 	b=$(basename "$(dirname "$bin")")/$(basename "$bin")

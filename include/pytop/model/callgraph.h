@@ -19,6 +19,11 @@
 
 #define CG_NONE UINT32_MAX
 
+/* Frames below the entry a printer of whole graphs shows (cg_node.depth);
+ * deeper lines fold into one marker, so a graph's output stays bounded
+ * however deep the stacks (--max-stack cuts the stacks themselves). */
+#define CALLGRAPH_MAX_DEPTH 128
+
 struct cg_node {
 	uint64_t weight, samples; /* stacks through this path */
 	uint64_t self;            /* weight ending at this node (its own frame is the leaf) */

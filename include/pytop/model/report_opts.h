@@ -71,6 +71,8 @@ struct report_opts {
 	double entry_limit;   /* hide entries below this percent (0) */
 	struct report_filter filter;
 	bool show_samples; /* -n: a Samples column (sample counts) */
+	uint32_t max_stack; /* --max-stack: keep the innermost N frames of each
+			       stack, the cut ones under "[truncated]" (0: all) */
 };
 
 /* Defaults: comm,dso,sym, by weight, children auto, callee graphs of the
