@@ -35,17 +35,25 @@ static int fline_cmp(const void *a, const void *b, void *arg)
 	return strcmp(text + ((const struct fline *)a)->off, text + ((const struct fline *)b)->off);
 }
 
-/* Write the escaped form of s (len == esc_len(s, 0) bytes, no NUL) with
- * ';' (the frame separator) turned into ':'.  Returns the end. */
-static char *put_name(char *out, const char *s, size_t len)
+/* A name as a folded frame: escaped (esc.h) with ';' (the frame separator)
+ * turned into ':'.  Returns s itself when it needs neither, else a copy in
+ * *owned (free it); *len gets the length. */
+static const char *fold_name(const char *s, char **owned, uint32_t *len)
 {
-	char keep = out[len];
-	esc_text(out, len + 1, s, 0);
-	out[len] = keep;
-	for (size_t i = 0; i < len; i++)
-		if (out[i] == ';')
-			out[i] = ':';
-	return out + len;
+	size_t n;
+	*owned = NULL;
+	if (esc_is_clean(s, 0) && !strchr(s, ';')) {
+		*len = (uint32_t)strlen(s);
+		return s;
+	}
+	n = esc_len(s, 0);
+	*owned = xmalloc(n + 1, 1);
+	esc_text(*owned, n + 1, s, 0);
+	for (size_t i = 0; i < n; i++)
+		if ((*owned)[i] == ';')
+			(*owned)[i] = ':';
+	*len = (uint32_t)n;
+	return *owned;
 }
 
 int report_print_folded(FILE *out, const struct profile *p, const struct report_opts *o,
@@ -57,7 +65,8 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 	struct fline *lines;
 	size_t nfr = 0, nkept, nl = 0, total = 0, nsyms;
 	uint32_t *symlen;
-	char *text, *w;
+	const char **symtext;
+	char **owned, *text, *w;
 
 	if (!h)
 		return -1;
@@ -78,11 +87,13 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 		else
 			fr[nfr++] = fr[i];
 	}
-	/* exact text size, then one allocation */
+	/* every symbol escaped once; exact text size, then one allocation */
 	nsyms = profile_nsyms(p);
 	symlen = xmalloc(nsyms ? nsyms : 1, sizeof(uint32_t));
+	symtext = xmalloc(nsyms ? nsyms : 1, sizeof(*symtext));
+	owned = xmalloc(nsyms ? nsyms : 1, sizeof(*owned));
 	for (size_t k = 0; k < nsyms; k++)
-		symlen[k] = (uint32_t)esc_len(hist_sym_name(h, (uint32_t)k), 0);
+		symtext[k] = fold_name(hist_sym_name(h, (uint32_t)k), &owned[k], &symlen[k]);
 	for (size_t i = 0; i < nfr; i++) {
 		total += esc_len(pdata_str(pd, fr[i].comm), 0) + 1;
 		for (uint32_t n = fr[i].leaf; n != HIST_NONE; n = hist_node_parent(h, n))
@@ -96,7 +107,14 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 		lines[nl].off = (size_t)(w - text);
 		lines[nl].count = fr[i].samples;
 		nl++;
-		w = put_name(w, pdata_str(pd, fr[i].comm), esc_len(pdata_str(pd, fr[i].comm), 0));
+		{
+			char *cown;
+			uint32_t clen;
+			const char *c = fold_name(pdata_str(pd, fr[i].comm), &cown, &clen);
+			memcpy(w, c, clen);
+			w += clen;
+			free(cown);
+		}
 		/* frames root first: fill from the end of this line's span */
 		end = w;
 		for (uint32_t n = fr[i].leaf; n != HIST_NONE; n = hist_node_parent(h, n))
@@ -105,9 +123,9 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 		{
 			char *q = end;
 			for (uint32_t n = fr[i].leaf; n != HIST_NONE; n = hist_node_parent(h, n)) {
-				q -= symlen[hist_node_sym(h, n)];
-				put_name(q, hist_sym_name(h, hist_node_sym(h, n)),
-					 symlen[hist_node_sym(h, n)]);
+				uint32_t k = hist_node_sym(h, n);
+				q -= symlen[k];
+				memcpy(q, symtext[k], symlen[k]);
 				*--q = ';';
 			}
 		}
@@ -124,6 +142,10 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 		fprintf(out, "%s %" PRIu64 "\n", text + lines[i].off, count);
 		i = j;
 	}
+	for (size_t k = 0; k < nsyms; k++)
+		free(owned[k]);
+	free(owned);
+	free(symtext);
 	free(symlen);
 	free(text);
 	free(lines);
