@@ -26,7 +26,6 @@ static const char diff_usage[] =
 	"      --format FMT        text (default) or json\n"
 	"      --ratio             a Ratio column: AFTER / BEFORE of the shares\n"
 	"      --absolute          with --ratio: of the raw weights instead\n"
-	"      --no-python         all frames instead of the Python view\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"what to compare (as pytop report; default --python --sort sym --no-children):\n";
@@ -101,8 +100,6 @@ int cmd_diff(int argc, char **argv)
 			dopts.absolute = true;
 		} else if (cli_query_option("diff", argc, argv, &i, &o, &rc)) {
 			/* sort, children, view, filters: query_opts.c */
-		} else if (OPT(NULL, "--no-python", false)) {
-			o.python = false;
 		} else if (!rc) {
 			if (a[0] == '-' && a[1]) {
 				cli_error("diff: unknown option '%s' (see 'pytop diff --help')", a);

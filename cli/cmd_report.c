@@ -195,6 +195,10 @@ int cmd_report(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
+	/* a Python profile opens in the Python view (the exports to other
+	 * tools keep every frame unless asked) */
+	if (!o.python_set && mode != OUT_PPROF && mode != OUT_SPEEDSCOPE)
+		o.python = profile_has_python(p);
 	switch (mode) {
 	case OUT_FOLDED:
 		rc = report_print_folded(out, p, &o, err, sizeof(err));

@@ -24,7 +24,9 @@ const char cli_query_usage[] =
 	"      --max-stack N       keep the innermost N frames of each stack (the cut\n"
 	"                          ones start at [truncated]; default all)\n"
 	"      --hierarchy         nest the sort keys: comm -> dso -> sym\n"
-	"      --python            Python view: fold interpreter frames between py:: frames\n"
+	"      --python            Python view: Python functions with their own time as\n"
+	"                          Self, C calls by name (default with Python frames)\n"
+	"      --no-python         all frames, the interpreter's own included\n"
 	"  -v, --verbose           full paths for DSOs and Python files\n"
 	"  -n, --show-nr-samples   a Samples column (sample counts)\n"
 	"      --comm LIST         keep samples of these commands\n"
@@ -130,7 +132,10 @@ int cli_query_option(const char *cmd, int argc, char **argv, int *i, struct repo
 	} else if (OPT(NULL, "--hierarchy", false)) {
 		o->hierarchy = true;
 	} else if (OPT(NULL, "--python", false)) {
-		o->python = true;
+		o->python = o->python_set = true;
+	} else if (OPT(NULL, "--no-python", false)) {
+		o->python = false;
+		o->python_set = true;
 	} else if (OPT("-v", "--verbose", false)) {
 		o->verbose = true;
 	} else if (OPT("-n", "--show-nr-samples", false)) {

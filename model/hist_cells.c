@@ -145,6 +145,12 @@ enum profile_class hist_node_class(const struct hist *h, uint32_t node)
 	return node < h->v->nnodes ? (enum profile_class)h->v->cls[node] : CLASS_UNKNOWN;
 }
 
+enum profile_class hist_sym_class(const struct hist *h, uint32_t sym)
+{
+	return sym < h->p->nsyms ? (enum profile_class)view_sym_classes(h->p, h->v)[sym]
+				 : CLASS_UNKNOWN;
+}
+
 enum profile_class profile_classes_biggest(const struct profile_classes *c)
 {
 	enum profile_class best = CLASS_COUNT;

@@ -63,7 +63,9 @@ static void sym_hash_grow(struct profile *p)
 	}
 }
 
-/* Python display names: "py::qual:/path/file.py" -> "qual (file.py)". */
+/* Python names: "py::qual:/path/file.py" -> function "qual", file
+ * "/path/file.py", long name "qual (/path/file.py)"; the short name waits
+ * for every file to be known (python_short_names). */
 static void python_names(struct profile *p, struct psym *s)
 {
 	const char *q = s->raw + 4, *colon = strchr(q, ':');
@@ -71,17 +73,16 @@ static void python_names(struct profile *p, struct psym *s)
 	char *buf;
 	if (!colon || !colon[1]) {
 		s->shortn = s->longn = arena_strndup(&p->arena, q, strlen(q));
+		s->func = s->shortn;
 		return;
 	}
 	qlen = (size_t)(colon - q);
+	s->func = arena_strndup(&p->arena, q, qlen);
+	s->file = colon + 1;
 	n = qlen + strlen(colon + 1) + 4;
 	buf = arena_alloc(&p->arena, n);
 	snprintf(buf, n, "%.*s (%s)", (int)qlen, q, colon + 1);
-	s->longn = buf;
-	n = qlen + strlen(base_name(colon + 1)) + 4;
-	buf = arena_alloc(&p->arena, n);
-	snprintf(buf, n, "%.*s (%s)", (int)qlen, q, base_name(colon + 1));
-	s->shortn = buf;
+	s->longn = s->shortn = buf;
 }
 
 static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, uint32_t dso,
@@ -114,6 +115,10 @@ static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, ui
 		raw = buf;
 	}
 	s->raw = s->shortn = s->longn = raw;
+	s->func = raw; /* native: its name; Python: its qualname (python_names) */
+	s->file = s->file_short = NULL;
+	if (inlined)
+		s->func = name == PROFILE_NONE ? raw : pdata_str(p->pd, name);
 	if (kind == FRAME_PYTHON && !strncmp(raw, "py::", 4))
 		python_names(p, s);
 	p->sym_slots[slot] = (uint32_t)p->nsyms + 1;
@@ -165,6 +170,7 @@ static void build_symbols(struct profile *p)
 				    false);
 	p->sym_trunc = intern_sym(p, PROFILE_NONE, "[truncated]", p->dso_unknown, FRAME_UNKNOWN,
 				  false);
+	python_short_names(p);
 	free(mapping_dso);
 	free(path_dso);
 }
@@ -325,6 +331,14 @@ const struct profile_info *profile_info(const struct profile *p)
 	return &p->info;
 }
 
+bool profile_has_python(const struct profile *p)
+{
+	for (size_t i = 0; i < p->nsyms; i++)
+		if (p->syms[i].kind == FRAME_PYTHON)
+			return true;
+	return false;
+}
+
 const struct pdata *profile_pdata(const struct profile *p)
 {
 	return p->pd;
@@ -344,6 +358,18 @@ const char *profile_sym_name(const struct profile *p, uint32_t sym, unsigned fla
 	if (flags & PNAME_RAW)
 		return s->raw;
 	return flags & PNAME_VERBOSE ? s->longn : s->shortn;
+}
+
+const char *profile_sym_function(const struct profile *p, uint32_t sym)
+{
+	return sym < p->nsyms ? p->syms[sym].func : "[unknown]";
+}
+
+const char *profile_sym_file(const struct profile *p, uint32_t sym, bool verbose)
+{
+	if (sym >= p->nsyms || !p->syms[sym].file)
+		return NULL;
+	return verbose ? p->syms[sym].file : p->syms[sym].file_short;
 }
 
 enum frame_kind profile_sym_kind(const struct profile *p, uint32_t sym)

@@ -17,6 +17,8 @@ struct psym {
 	const char *raw;    /* stored name ("name (inlined)" for inlined calls) */
 	const char *shortn; /* Python view name: "qual (file.py)" */
 	const char *longn;  /* with the full path */
+	const char *func;   /* function: qualname, or the symbol without "(inlined)" */
+	const char *file, *file_short; /* Python file: path, short form; NULL for others */
 };
 
 struct pdso {
@@ -67,6 +69,7 @@ struct view {
 	 * entry": PROFILE_NONE when it is not in one) */
 	uint8_t *cls;
 	uint32_t *entry;
+	uint8_t *sym_cls;   /* per symbol: the class of its first node (view_sym_classes) */
 	/* per-node (weight, samples) scratch sums for hist queries, all zero
 	 * between uses */
 	uint64_t *scratch;
@@ -88,6 +91,7 @@ struct profile {
 	size_t ndsos, cap_dsos;
 	uint32_t *frame_sym;   /* pdata frame -> sym */
 	uint32_t dso_python, dso_unknown;
+	const char *script, *script_dir; /* the command line's script, its directory */
 	uint32_t sym_interp, sym_unknown;
 	uint32_t sym_trunc;    /* "[truncated]": the root of stacks that miss their outer frames */
 	/* samples aggregated by (thread, pdata stack, flags) */
@@ -103,6 +107,11 @@ struct profile {
 	uint32_t cut_depth[2];
 	uint64_t *thread_weight, *thread_samples; /* per thread */
 };
+
+/* The short display names of the Python symbols (pynames.c): "qual
+ * (file)" with files named so that two never look alike.  Fills
+ * psym.file_short and psym.shortn; run once, after every symbol exists. */
+void python_short_names(struct profile *p);
 
 /* A (thread, leaf) pair before merging; leaf is a node id of the view
  * under construction. */
@@ -121,6 +130,9 @@ void view_finish(const struct profile *p, struct view *v, struct rawrec *raw, si
 /* The classes and native entries of the normal view nv's nodes
  * (view_python.c); nv must be finished. */
 void view_classify(const struct profile *p, struct view *nv);
+/* Per symbol, the class of the first node (pre-order) that carries it,
+ * built on first use (view_python.c). */
+const uint8_t *view_sym_classes(const struct profile *p, const struct view *v);
 /* The Python view, from the finished normal view (view_python.c). */
 struct view *build_python_view(const struct profile *p, const struct view *nv);
 

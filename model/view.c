@@ -483,6 +483,7 @@ void view_free(struct view *v)
 	free(v->depth);
 	free(v->cls);
 	free(v->entry);
+	free(v->sym_cls);
 	free(v->end);
 	free(v->slots);
 	free(v->recs);

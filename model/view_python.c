@@ -202,6 +202,23 @@ void view_classify(const struct profile *p, struct view *nv)
 	free(ws);
 }
 
+const uint8_t *view_sym_classes(const struct profile *p, const struct view *v)
+{
+	struct view *mv = (struct view *)v; /* cache fill */
+	if (!v->sym_cls) {
+		uint8_t *sc = xmalloc(p->nsyms ? p->nsyms : 1, 1);
+		memset(sc, CLASS_COUNT, p->nsyms);
+		for (size_t n = 0; n < v->nnodes; n++)
+			if (sc[v->sym[n]] == CLASS_COUNT)
+				sc[v->sym[n]] = v->cls[n];
+		for (size_t s = 0; s < p->nsyms; s++)
+			if (sc[s] == CLASS_COUNT)
+				sc[s] = (uint8_t)profile_sym_class(p, (uint32_t)s);
+		mv->sym_cls = sc;
+	}
+	return v->sym_cls;
+}
+
 struct view *build_python_view(const struct profile *p, const struct view *nv)
 {
 	struct view *v = xcalloc(1, sizeof(*v));

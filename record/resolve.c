@@ -98,6 +98,11 @@ static bool resolve_one(struct resolver *rs, const struct rec_frame *f)
 		uint64_t vaddr = f->b;
 		size_t n = d->is_file ? symbolizer_resolve(rs->sy, dso, d->path, f->b, sf, 16, &vaddr)
 				      : 0;
+		if (!d->is_file && !strcmp(d->path, "[vdso]") &&
+		    (sf[0].name = symbolizer_vdso(rs->sy, f->b, &sf[0].addr))) {
+			sf[0].inlined = false;
+			n = 1;
+		}
 		for (size_t i = 0; i < n; i++)
 			push(rs, sf[i].name, mapping, sf[i].addr, kind, sf[i].inlined);
 		if (n)

@@ -10,6 +10,7 @@
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 #include <ctype.h>
+#include <sys/auxv.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -47,6 +48,10 @@ struct ksym {
 
 struct symbolizer {
 	struct sym_file *files; /* indexed by key */
+	struct fsym *vsyms;     /* the vDSO's functions by address (names in arena) */
+	size_t nvsyms;
+	uint64_t vbias;         /* the vDSO's link address of its first byte */
+	bool vtried;
 	size_t nfiles;
 	struct arena arena;     /* names we own (kernel, DWARF copies) */
 	struct ksym *ksyms;
@@ -83,6 +88,7 @@ void symbolizer_free(struct symbolizer *s)
 	}
 	free(s->files);
 	free(s->ksyms);
+	free(s->vsyms);
 	arena_free(&s->arena);
 	free(s);
 }
@@ -377,4 +383,89 @@ const char *symbolizer_kernel(struct symbolizer *s, uint64_t addr, uint64_t *sta
 		return NULL;
 	*start = s->ksyms[lo - 1].addr;
 	return s->ksyms[lo - 1].name;
+}
+
+/* ---- vDSO ----
+ * The kernel maps the same vDSO image into every process: read the
+ * recorder's own (no file to open), its dynamic symbol table through
+ * libelf. */
+
+static void load_vdso(struct symbolizer *s)
+{
+	unsigned long base = getauxval(AT_SYSINFO_EHDR), lo, hi, size = 0;
+	char line[256];
+	FILE *maps;
+	unsigned char *img;
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	size_t cap = 0;
+
+	s->vtried = true;
+	if (!base || !(maps = fopen("/proc/self/maps", "re")))
+		return;
+	while (fgets(line, sizeof(line), maps))
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo == base && strstr(line, "[vdso]"))
+			size = hi - lo;
+	fclose(maps);
+	if (!size)
+		return;
+	img = xmalloc(size, 1); /* libelf wants an image it may own */
+	memcpy(img, (const void *)base, size);
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)img, size);
+	if (elf) {
+		size_t nph = 0;
+		GElf_Phdr ph;
+		if (elf_getphdrnum(elf, &nph) == 0)
+			for (size_t i = 0; i < nph; i++)
+				if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD &&
+				    ph.p_offset == 0) {
+					s->vbias = ph.p_vaddr;
+					break;
+				}
+	}
+	while (elf && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNSYM || !sh.sh_entsize ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *name;
+			if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+			    sym.st_shndx == SHN_UNDEF ||
+			    !(name = elf_strptr(elf, sh.sh_link, sym.st_name)) || !*name)
+				continue;
+			xgrow(&s->vsyms, &cap, s->nvsyms + 1, sizeof(*s->vsyms));
+			s->vsyms[s->nvsyms++] = (struct fsym){
+				.addr = sym.st_value, .size = sym.st_size,
+				.name = arena_strndup(&s->arena, name, strlen(name)),
+				/* __vdso_clock_gettime (global) over its weak alias */
+				.global = GELF_ST_BIND(sym.st_info) == STB_GLOBAL };
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	free(img);
+	if (s->nvsyms)
+		qsort(s->vsyms, s->nvsyms, sizeof(*s->vsyms), cmp_fsym);
+}
+
+const char *symbolizer_vdso(struct symbolizer *s, uint64_t off, uint64_t *start)
+{
+	if (!s->vtried)
+		load_vdso(s);
+	/* the vDSO is mapped whole from its first byte */
+	uint64_t addr = off + s->vbias;
+	for (size_t i = s->nvsyms; i-- > 0;) { /* a handful of symbols */
+		const struct fsym *sy = &s->vsyms[i];
+		if (sy->addr <= addr && (addr < sy->addr + sy->size || !sy->size)) {
+			while (i > 0 && s->vsyms[i - 1].addr == sy->addr) /* the best alias */
+				sy = &s->vsyms[--i];
+			*start = sy->addr - s->vbias;
+			return sy->name;
+		}
+	}
+	return NULL;
 }

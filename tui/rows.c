@@ -387,15 +387,36 @@ static enum hist_col key_col(const struct rows *r)
 	return has_sym ? HCOL_SYM : c;
 }
 
+/* Keys of symbol entries name the symbol, not its text: the Python view
+ * prints the same symbol differently (P keeps the cursor on it). */
+#define SYM_KEY "\001sym:"
+
 void rows_entry_key(struct rows *r, tnode n, char *buf, size_t len)
 {
 	const char *cell;
+	size_t row;
 	buf[0] = '\0';
 	if (!r->h || n == TNODE_ROOT)
 		return;
-	cell = hist_cell(r->h, n & CG_TAG ? (size_t)((n & ~CG_TAG) >> 32) : (size_t)n - 1,
-			 key_col(r), r->cell, sizeof(r->cell));
+	row = n & CG_TAG ? (size_t)((n & ~CG_TAG) >> 32) : (size_t)n - 1;
+	if (key_col(r) == HCOL_SYM && hist_row(r->h, row) &&
+	    hist_row(r->h, row)->sym != PROFILE_NONE) {
+		snprintf(buf, len, SYM_KEY "%u", hist_row(r->h, row)->sym);
+		return;
+	}
+	cell = hist_cell(r->h, row, key_col(r), r->cell, sizeof(r->cell));
 	snprintf(buf, len, "%s", cell);
+}
+
+static size_t find_sym_entry(struct rows *r, const char *key, size_t hint)
+{
+	unsigned long sym = strtoul(key + strlen(SYM_KEY), NULL, 10);
+	if (hint < r->nrows && hist_row(r->h, hint)->sym == sym)
+		return hint;
+	for (size_t i = 0; i < r->nrows; i++)
+		if (hist_row(r->h, i)->sym == sym)
+			return i;
+	return SIZE_MAX;
 }
 
 size_t rows_find_entry(struct rows *r, const char *key, size_t hint)
@@ -406,6 +427,8 @@ size_t rows_find_entry(struct rows *r, const char *key, size_t hint)
 
 	if (!r->h || r->hierarchy || !key[0])
 		return SIZE_MAX;
+	if (!strncmp(key, SYM_KEY, strlen(SYM_KEY)))
+		return find_sym_entry(r, key, hint);
 	c = key_col(r);
 	if (hint < r->nrows && !strcmp(hist_cell(r->h, hint, c, r->cell, sizeof(r->cell)), key))
 		return hint;

@@ -78,8 +78,8 @@ struct rows_title {
 };
 void rows_title(struct rows *r, struct rows_title *out);
 void rows_summary(struct rows *r, char *buf, size_t len);
-/* The identity of node n's histogram entry that survives a new query: its
- * symbol cell (or last key cell), into buf. */
+/* The identity of node n's histogram entry that survives a new query (the
+ * Python view included): its symbol (or last key cell), into buf. */
 void rows_entry_key(struct rows *r, tnode n, char *buf, size_t len);
 /* Index among the top-level lines of the entry whose key is `key` (from
  * rows_entry_key before a rebuild), or SIZE_MAX; flat mode only.  The

@@ -156,9 +156,27 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 
 /* ---- JSON ---- */
 
+/* The fields that say what a symbol is: "function", "file" and "line"
+ * (null when unknown), "kind", "class". */
+static void json_sym_fields(FILE *out, const struct hist *h, uint32_t sym)
+{
+	const struct profile *p = hist_profile(h);
+	const char *file = profile_sym_file(p, sym, hist_opts(h)->verbose);
+	fputs(", \"function\": ", out);
+	esc_json(out, profile_sym_function(p, sym));
+	fputs(", \"file\": ", out);
+	if (file)
+		esc_json(out, file);
+	else
+		fputs("null", out);
+	fprintf(out, ", \"line\": null, \"kind\": \"%s\", \"class\": \"%s\"",
+		frame_kind_name(profile_sym_kind(p, sym)),
+		profile_class_name(hist_sym_class(h, sym)));
+}
+
 /* A call-graph node and its visible children, on one line (a deep graph
  * would otherwise cost its depth in indentation on every line). */
-static void json_graph(FILE *out, struct callgraph *g, uint32_t id)
+static void json_graph(FILE *out, const struct hist *h, struct callgraph *g, uint32_t id)
 {
 	const uint32_t *ids;
 	size_t n = callgraph_children(g, id, &ids);
@@ -167,9 +185,13 @@ static void json_graph(FILE *out, struct callgraph *g, uint32_t id)
 
 	fprintf(out, "{\"name\": ");
 	esc_json(out, callgraph_name(g, id));
-	fprintf(out, ", \"kind\": \"%s\", \"percent\": %.2f, \"weight\": %" PRIu64
+	if (node->sym != PROFILE_NONE && node->sym < profile_nsyms(hist_profile(h)))
+		json_sym_fields(out, h, node->sym);
+	else
+		fprintf(out, ", \"kind\": \"%s\"", frame_kind_name(callgraph_kind(g, id)));
+	fprintf(out, ", \"percent\": %.2f, \"weight\": %" PRIu64
 		", \"samples\": %" PRIu64 ", \"hidden\": %u, \"children\": [",
-		frame_kind_name(callgraph_kind(g, id)), callgraph_percent(g, id), node->weight,
+		callgraph_percent(g, id), node->weight,
 		node->samples, node->nhidden);
 	if (n && callgraph_node(g, ids[0])->depth > CALLGRAPH_MAX_DEPTH) {
 		fputs("], \"cut\": true}", out);
@@ -181,7 +203,7 @@ static void json_graph(FILE *out, struct callgraph *g, uint32_t id)
 	}
 	for (size_t k = 0; k < n; k++) {
 		fputs(k ? ", " : "", out);
-		json_graph(out, g, kids[k]);
+		json_graph(out, h, g, kids[k]);
 	}
 	fputs("]}", out);
 	free(kids);
@@ -270,7 +292,7 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 		if (row->sym != PROFILE_NONE) {
 			fputs(", \"sym\": ", out);
 			esc_json(out, hist_sym_name(h, row->sym));
-			fprintf(out, ", \"kind\": \"%s\"", frame_kind_name((enum frame_kind)row->kind));
+			json_sym_fields(out, h, row->sym);
 		}
 		fprintf(out, ", \"children\": %.2f, \"self\": %.2f, \"children_weight\": %" PRIu64
 			", \"self_weight\": %" PRIu64 ", \"children_samples\": %" PRIu64
@@ -279,7 +301,7 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 			row->self, row->children_samples, row->self_samples);
 		if (in->has_callchains && ho->graph != GRAPH_NONE && (g = callgraph_new(h, r))) {
 			fputs(",\n     \"callgraph\": ", out);
-			json_graph(out, g, callgraph_root(g));
+			json_graph(out, h, g, callgraph_root(g));
 			callgraph_free(g);
 		}
 		fputc('}', out);

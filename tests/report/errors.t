@@ -10,7 +10,7 @@ fixture basic
 
 golden empty.stdio empty --stdio
 golden empty.hierarchy empty --stdio --hierarchy
-golden truncated.stdio truncated --stdio
+golden truncated.stdio truncated --stdio --no-python
 for fmt in --folded "--format json"; do
 	# shellcheck disable=SC2086
 	out=$("$PYTOP_SAN" report -i "$T/empty.data" $fmt 2>&1); rc=$?
@@ -58,7 +58,7 @@ done
 out=$("$PYTOP" report --help); rc=$?
 check_eq "--help exits 0" "$rc" 0
 for o in --input --stdio --folded --format --sort --order --children --no-children --inverted \
-	--call-graph --percent-limit --hierarchy --python --verbose --comm --pid --tid --dso \
+	--call-graph --percent-limit --hierarchy --python --no-python --verbose --comm --pid --tid --dso \
 	--symbol-filter --percentage --show-nr-samples --help; do
 	grep -q -- "$o" <<<"$out" || not_ok "--help lists $o"
 done

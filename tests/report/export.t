@@ -12,11 +12,11 @@ fixture python
 golden basic.folded basic --folded
 golden python.folded python --folded --python
 golden multi.folded-filtered multi --folded --comm python3
-golden python.folded-raw python --folded
+golden python.folded-raw python --folded --no-python
 # truncated stacks start at a [truncated] frame, not at a false root
 fixture truncated
-golden truncated.folded truncated --folded
-"$PYTOP" report -i "$T/truncated.data" --format json >"$T/trunc.json" 2>"$T/err"
+golden truncated.folded truncated --folded --no-python
+"$PYTOP" report -i "$T/truncated.data" --format json --no-python >"$T/trunc.json" 2>"$T/err"
 check "json: truncated stacks under [truncated]" python3 - "$T/trunc.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

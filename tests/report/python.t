@@ -9,7 +9,7 @@ source "$ROOT/tests/report/golden.sh"
 fixture python
 fixture truncated
 
-golden python.normal python --stdio -g none
+golden python.normal python --stdio -g none --no-python
 golden python.view python --stdio --python
 golden python.verbose python --stdio --python --verbose -g none --no-children
 golden python.hierarchy python --stdio --python --hierarchy -g none

@@ -5,7 +5,7 @@ source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/tui/lib_tui.sh"
 
 tui_fixture small
-tui_start 100 30 -i "$T/small.data"
+tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait '^\+ +80\.00% +40\.00% .*_PyEval_EvalFrameDefault' "first screen"
 tui_keys Enter
 tui_wait '^- +80\.00% +40\.00% .*_PyEval_EvalFrameDefault' "Enter: marker turns to -"

@@ -5,7 +5,7 @@ source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/tui/lib_tui.sh"
 
 tui_fixture small
-TUI_ENV=NO_COLOR=1 tui_start 100 30 -i "$T/small.data"
+TUI_ENV=NO_COLOR=1 tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait 'py::main' "first screen"
 tui_keys /
 tui_wait '^filter:' "/ opens the filter prompt on the bottom line"

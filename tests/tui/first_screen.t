@@ -6,7 +6,7 @@ source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/tui/lib_tui.sh"
 
 tui_fixture small
-tui_start 100 30 -i "$T/small.data"
+tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait 'Samples: 100 of cpu-clock@999Hz' "title: sample count, event and frequency"
 tui_has 'lost: 3, truncated: 0' "title: lost and truncated counts"
 tui_has 'cmd: python3 -X perf app.py' "title: the profiled command"
@@ -18,7 +18,7 @@ tui_has '^\+ +80\.00% +40\.00% +python3 +python3\.12 +\[\.\] _PyEval_EvalFrameDe
 tui_has '^ +20\.00% +20\.00% +worker +libc\.so\.6 +\[\.\] regex_match' "worker thread entry: a leaf, no + marker"
 tui_has '\? help +q quit' "bottom line: key hints"
 # the same numbers as --stdio
-"$PYTOP" report --stdio -i "$T/small.data" >"$T/stdio.txt" 2>&1
+"$PYTOP" report --stdio -i "$T/small.data" --no-python >"$T/stdio.txt" 2>&1
 class=$(sed -n 's/^# Classes: //p' "$T/stdio.txt" | cut -c1-90)
 check_eq "--stdio agrees on the classification" "$(sed -n 2p "$T/screen" | cut -c1-90)" "$class"
 check_grep "--stdio agrees on the first entry" \

@@ -5,7 +5,7 @@ source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/tui/lib_tui.sh"
 
 tui_fixture small
-TUI_ENV=NO_COLOR=1 tui_start 100 30 -i "$T/small.data"
+TUI_ENV=NO_COLOR=1 tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait 'view: all,' "callee graphs by default"
 tui_keys / ; tui_type 'memcpy'; tui_keys Enter
 tui_wait "filter: 'memcpy'" "filter to memcpy's stacks"

@@ -27,7 +27,7 @@ fg_lines() {
 	}' "$T/esc"
 }
 
-TUI_ENV=TERM=screen-256color tui_start 100 30 -i "$T/small.data"
+TUI_ENV=TERM=screen-256color tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait '^  Children' "colour terminal: up"
 colors
 fg_lines >"$T/fg"
@@ -38,7 +38,7 @@ check_grep "colour: kernel frames in red" '^31\|.*\[k\] ksys_write' "$T/fg"
 tui_keys q
 tui_wait '^EXIT=0' "quit"
 
-TUI_ENV="TERM=screen-256color NO_COLOR=1" tui_start 100 30 -i "$T/small.data"
+TUI_ENV="TERM=screen-256color NO_COLOR=1" tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait '^  Children' "NO_COLOR: up"
 colors
 if grep -Eq "${esc}\[[0-9;]*(3[0-7]|4[0-7]|38;5;[0-9]+)m" "$T/esc"; then
@@ -48,19 +48,19 @@ check_grep "NO_COLOR: the cursor line is still reverse video" "${esc}\[[0-9;]*7m
 tui_keys q
 tui_wait '^EXIT=0' "quit"
 
-TUI_ENV=TERM=vt100 tui_start 100 30 -i "$T/small.data"
+TUI_ENV=TERM=vt100 tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait '^  Children' "monochrome vt100: up"
 tui_keys E
 tui_wait '^ +25\.00% memcpy$' "monochrome: expands"
 tui_keys q
 tui_wait '^EXIT=0' "monochrome: quits"
 
-tui_start 40 10 -i "$T/small.data"
+tui_start 40 10 -i "$T/small.data" --no-python
 tui_wait '^Samples: 100 of cpu-clock@999Hz, view: …$' "UTF-8 locale: an ellipsis marks cut lines"
 tui_keys q
 tui_wait '^EXIT=0' "quit"
 
-TUI_LANG=C tui_start 40 10 -i "$T/small.data"
+TUI_LANG=C tui_start 40 10 -i "$T/small.data" --no-python
 tui_wait '^Samples: 100 of cpu-clock@999Hz, view: ~$' "C locale: ASCII ~ instead"
 tui_keys d
 tui_wait 'zoom: ~$' "zoom in: ASCII ~ too"

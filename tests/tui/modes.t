@@ -4,7 +4,7 @@ source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/tui/lib_tui.sh"
 
 tui_fixture small
-tui_start 100 30 -i "$T/small.data"
+tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait '^  Children' "first screen"
 tui_keys H
 tui_wait '^  +Overhead +Command / Shared Object / Symbol' "H: hierarchy header"

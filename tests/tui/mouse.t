@@ -5,7 +5,7 @@ source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/tui/lib_tui.sh"
 
 tui_fixture small
-TUI_ENV=NO_COLOR=1 tui_start 100 30 -i "$T/small.data"
+TUI_ENV=NO_COLOR=1 tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait '^  Children' "first screen"
 tui_wait_cursor '\[\.\] _PyEval_EvalFrameDefault' "cursor on the first entry"
 wheel() { tmux -L "$TUI_SOCK" send-keys -t main -l $'\e[M'"$1"'**'; }

@@ -6,7 +6,7 @@ source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/tui/lib_tui.sh"
 
 tui_fixture small
-tui_start 100 30 -i "$T/small.data"
+tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait 'cmd: python3 -X perf app\.py' "100x30: full title"
 tui_keys E
 tui_wait '^ +25\.00% memcpy$' "expanded before the resize"

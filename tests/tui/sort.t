@@ -5,7 +5,7 @@ source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/tui/lib_tui.sh"
 
 tui_fixture small
-tui_start 100 30 -i "$T/small.data"
+tui_start 100 30 -i "$T/small.data" --no-python
 tui_wait '^  Children +Self +Command +Shared Object +Symbol' "default columns comm,dso,sym"
 tui_keys s
 tui_wait 'sort keys \(comm,pid,tid,dso,sym\) \[comm,dso,sym\]:' "s prompts for the keys"

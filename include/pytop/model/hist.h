@@ -105,6 +105,11 @@ const char *hist_classes_advice(const struct hist *h, char *buf, size_t len);
 /* The class of view node `node` as a frame where it sits: the class a
  * sample whose leaf it is has (a flame graph colours frames by it). */
 enum profile_class hist_node_class(const struct hist *h, uint32_t node);
+/* The class of symbol sym in this query's view: that of the first node
+ * carrying it (a Python function: python; a C function called from Python:
+ * native; the eval loop under a Python frame: python...).  For entries and
+ * call-graph nodes, which name symbols. */
+enum profile_class hist_sym_class(const struct hist *h, uint32_t sym);
 
 /* The columns to show, in order; returns how many (<= HCOL_COUNT). */
 size_t hist_columns(const struct hist *h, enum hist_col *cols);

@@ -57,6 +57,9 @@ void profile_free(struct profile *p);
 void profile_prepare(const struct profile *p);
 
 const struct profile_info *profile_info(const struct profile *p);
+/* Does some frame of the profile belong to a Python function?  (A report
+ * then opens in the Python view.) */
+bool profile_has_python(const struct profile *p);
 const struct pdata *profile_pdata(const struct profile *p);
 
 /* Kind of a frame from its name and DSO path (dso may be NULL), by the rules
@@ -75,9 +78,19 @@ enum {
 size_t profile_nsyms(const struct profile *p);
 /* Display name of sym: Python frames print "qualname (file.py)", with
  * PNAME_VERBOSE "qualname (/full/path/file.py)", with PNAME_RAW unchanged.
- * Returns a string valid for the profile's lifetime. */
+ * Returns a string valid for the profile's lifetime.  The short file name
+ * never makes two files look alike: relative to the site-packages or
+ * stdlib directory it came from ("json/__init__.py"), the script as the
+ * command line gave it, other files of the script's directory relative to
+ * it, any other file with its full path. */
 const char *profile_sym_name(const struct profile *p, uint32_t sym, unsigned flags);
 enum frame_kind profile_sym_kind(const struct profile *p, uint32_t sym);
+/* The function of sym: a Python frame's qualname, a native symbol's name
+ * (without "(inlined)"). */
+const char *profile_sym_function(const struct profile *p, uint32_t sym);
+/* The Python file of sym (NULL when it is not a Python frame): the short
+ * form of the display names, or with verbose the full path. */
+const char *profile_sym_file(const struct profile *p, uint32_t sym, bool verbose);
 uint32_t profile_sym_dso(const struct profile *p, uint32_t sym); /* PROFILE_NONE if none */
 
 size_t profile_ndsos(const struct profile *p);

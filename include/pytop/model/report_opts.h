@@ -64,6 +64,8 @@ struct report_opts {
 	bool inverted;   /* -G: call graphs show callers instead of callees */
 	bool hierarchy;  /* nested levels by the sort keys (self weights) */
 	bool python;     /* the Python view: fold interpreter frames */
+	bool python_set; /* --python or --no-python given (else: the Python view
+			    when the profile has Python frames) */
 	bool verbose;    /* full paths for DSOs and Python files */
 	enum graph_mode graph;
 	enum percentage_mode percentage;

@@ -39,4 +39,9 @@ const char *symbolizer_build_id(struct symbolizer *s, uint32_t key, const char *
  * *start gets the symbol address. */
 const char *symbolizer_kernel(struct symbolizer *s, uint64_t addr, uint64_t *start);
 
+/* The vDSO function containing offset `off` of the "[vdso]" mapping (the
+ * kernel's image, read from the recorder's own), or NULL.  *start gets the
+ * function's offset. */
+const char *symbolizer_vdso(struct symbolizer *s, uint64_t off, uint64_t *start);
+
 #endif
