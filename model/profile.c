@@ -1,5 +1,5 @@
 /* profile: load a pytop.data, classify frames, intern symbols and DSOs,
- * aggregate samples per (thread, stack), and build the stack views. */
+ * take the reader's per-(thread, stack) records, and build the stack views. */
 #include "profile_int.h"
 #include "pyroles_int.h"
 #include "pytop/model/classes.h"
@@ -175,73 +175,23 @@ static void build_symbols(struct profile *p)
 	free(path_dso);
 }
 
-/* ---- samples -> (thread, stack) records ---- */
+/* ---- the file's (thread, stack) records ---- */
 
-static void aggregate_samples(struct profile *p)
+/* The reader aggregated the samples while decoding (pdata.h): the profile
+ * works from those records and never sees a sample. */
+static void use_aggregate(struct profile *p)
 {
 	const struct pdata *pd = p->pd;
-	size_t cap = 0, mask = 1023;
-	uint32_t *slots;
 
-	while (mask < pd->nsamples / 2 + 16 && mask < (1u << 26))
-		mask = mask * 2 + 1;
-	slots = xcalloc(mask + 1, sizeof(uint32_t));
-	for (size_t i = 0; i < pd->nsamples; i++) {
-		const struct pdata_sample *s = &pd->samples[i];
-		uint8_t flags = s->flags & SAMPLE_F_TRUNCATED;
-		uint64_t h = hmap_mix64(((uint64_t)s->thread << 32) | s->stack) ^ flags;
-		size_t slot = h & mask;
-		struct brec *r = NULL;
-
-		p->info.total_weight += s->weight;
-		if (s->stack == PDATA_NONE)
-			p->info.empty++;
-		else if (!p->info.has_callchains && pd->stacks[s->stack].parent != PDATA_NONE)
+	p->brecs = pd->aggs;
+	p->nbrecs = pd->naggs;
+	p->info.total_weight = pd->total_weight;
+	for (size_t i = 0; i < pd->naggs; i++) {
+		const struct pdata_agg *r = &pd->aggs[i];
+		if (r->stack == PDATA_NONE)
+			p->info.empty += r->samples;
+		else if (pd->stacks[r->stack].parent != PDATA_NONE)
 			p->info.has_callchains = true;
-		while (slots[slot]) {
-			r = &p->brecs[slots[slot] - 1];
-			if (r->thread == s->thread && r->stack == s->stack && r->flags == flags)
-				break;
-			r = NULL;
-			slot = (slot + 1) & mask;
-		}
-		if (!r) {
-			if ((p->nbrecs + 1) * 2 > mask) {
-				/* rehash */
-				size_t nmask = mask * 2 + 1;
-				uint32_t *ns = xcalloc(nmask + 1, sizeof(uint32_t));
-				for (size_t j = 0; j < p->nbrecs; j++) {
-					uint64_t hh = hmap_mix64(((uint64_t)p->brecs[j].thread << 32) |
-							    p->brecs[j].stack) ^ p->brecs[j].flags;
-					size_t q = hh & nmask;
-					while (ns[q])
-						q = (q + 1) & nmask;
-					ns[q] = (uint32_t)j + 1;
-				}
-				free(slots);
-				slots = ns;
-				mask = nmask;
-				slot = h & mask;
-				while (slots[slot])
-					slot = (slot + 1) & mask;
-			}
-			xgrow(&p->brecs, &cap, p->nbrecs + 1, sizeof(*p->brecs));
-			r = &p->brecs[p->nbrecs];
-			r->thread = s->thread;
-			r->stack = s->stack;
-			r->flags = flags;
-			r->weight = r->samples = 0;
-			slots[slot] = (uint32_t)++p->nbrecs;
-		}
-		r->weight += s->weight;
-		r->samples++;
-	}
-	free(slots);
-	p->thread_weight = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(uint64_t));
-	p->thread_samples = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(uint64_t));
-	for (size_t i = 0; i < p->nbrecs; i++) {
-		p->thread_weight[p->brecs[i].thread] += p->brecs[i].weight;
-		p->thread_samples[p->brecs[i].thread] += p->brecs[i].samples;
 	}
 }
 
@@ -282,7 +232,7 @@ struct profile *profile_from_pdata(struct pdata *pd)
 	arena_init(&p->arena);
 	fill_info(p);
 	build_symbols(p);
-	aggregate_samples(p);
+	use_aggregate(p);
 	return p;
 }
 
@@ -300,9 +250,6 @@ void profile_free(struct profile *p)
 	view_free(p->views[1]);
 	view_free(p->cut[0]);
 	view_free(p->cut[1]);
-	free(p->brecs);
-	free(p->thread_weight);
-	free(p->thread_samples);
 	free(p->frame_sym);
 	free(p->syms);
 	free(p->sym_slots);
@@ -416,12 +363,12 @@ uint32_t profile_thread_tid(const struct profile *p, uint32_t thread)
 
 uint64_t profile_thread_weight(const struct profile *p, uint32_t thread)
 {
-	return thread < p->pd->nthreads ? p->thread_weight[thread] : 0;
+	return thread < p->pd->nthreads ? p->pd->threads[thread].weight : 0;
 }
 
 uint64_t profile_thread_samples(const struct profile *p, uint32_t thread)
 {
-	return thread < p->pd->nthreads ? p->thread_samples[thread] : 0;
+	return thread < p->pd->nthreads ? p->pd->threads[thread].nsamples : 0;
 }
 
 void profile_pid_totals(const struct profile *p, uint32_t pid, uint64_t *weight,
@@ -430,7 +377,7 @@ void profile_pid_totals(const struct profile *p, uint32_t pid, uint64_t *weight,
 	*weight = *samples = 0;
 	for (size_t t = 0; t < p->pd->nthreads; t++)
 		if (p->pd->threads[t].pid == pid) {
-			*weight += p->thread_weight[t];
-			*samples += p->thread_samples[t];
+			*weight += p->pd->threads[t].weight;
+			*samples += p->pd->threads[t].nsamples;
 		}
 }

@@ -94,18 +94,13 @@ struct profile {
 	const char *script, *script_dir; /* the command line's script, its directory */
 	uint32_t sym_interp, sym_unknown;
 	uint32_t sym_trunc;    /* "[truncated]": the root of stacks that miss their outer frames */
-	/* samples aggregated by (thread, pdata stack, flags) */
-	struct brec {
-		uint32_t thread, stack;
-		uint64_t weight, samples;
-		uint8_t flags; /* enum sample_flags (SAMPLE_F_TRUNCATED) */
-	} *brecs;
+	/* samples aggregated by (thread, pdata stack, flags): pd's aggregate */
+	const struct pdata_agg *brecs;
 	size_t nbrecs;
 	struct view *views[2]; /* [0] normal, [1] Python view; built on demand */
 	/* the last --max-stack view of each (cut[python], cut_depth[python]) */
 	struct view *cut[2];
 	uint32_t cut_depth[2];
-	uint64_t *thread_weight, *thread_samples; /* per thread */
 };
 
 /* The short display names of the Python symbols (pynames.c): "qual

@@ -231,7 +231,7 @@ static struct view *build_normal_view(const struct profile *p)
 		}
 	}
 	for (size_t i = 0; i < p->nbrecs; i++) {
-		const struct brec *b = &p->brecs[i];
+		const struct pdata_agg *b = &p->brecs[i];
 		uint32_t leaf;
 		if (b->stack == PDATA_NONE) {
 			if (!v->slots)

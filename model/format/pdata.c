@@ -1,6 +1,7 @@
 /* pdata: in-memory tables of a profile and the builder that interns them. */
 #include "pytop/base/hmap.h"
 #include "pytop/format/pdata.h"
+#include "pdata_format.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,8 @@ void pdata_free(struct pdata *pd)
 	free(pd->stacks);
 	free(pd->threads);
 	free(pd->samples);
+	free(pd->aggs);
+	free(pd->h_aggs.slots);
 	free(pd->h_strings.slots);
 	free(pd->h_frames.slots);
 	free(pd->h_stacks.slots);
@@ -114,6 +117,17 @@ static uint64_t hash_thread(const struct pdata *pd, uint32_t i)
 {
 	const struct pdata_thread *t = &pd->threads[i];
 	return hash_thread_v(t->pid, t->tid, t->comm);
+}
+
+static uint64_t hash_agg_v(uint32_t thread, uint32_t stack, uint8_t flags)
+{
+	return hmap_mix64((((uint64_t)stack << 32) | thread) ^ ((uint64_t)flags << 56));
+}
+
+static uint64_t hash_agg(const struct pdata *pd, uint32_t i)
+{
+	const struct pdata_agg *a = &pd->aggs[i];
+	return hash_agg_v(a->thread, a->stack, a->flags);
 }
 
 typedef uint64_t (*hash_fn)(const struct pdata *, uint32_t);
@@ -235,18 +249,114 @@ uint32_t pdata_intern_thread(struct pdata *pd, uint32_t pid, uint32_t tid, const
 			return h->slots[i] - 1;
 	}
 	xgrow(&pd->threads, &pd->cap_threads, pd->nthreads + 1, sizeof(*pd->threads));
-	pd->threads[pd->nthreads].pid = pid;
-	pd->threads[pd->nthreads].tid = tid;
-	pd->threads[pd->nthreads].comm = c;
+	pd->threads[pd->nthreads] = (struct pdata_thread){ .pid = pid, .tid = tid, .comm = c };
 	h->slots[i] = (uint32_t)pd->nthreads + 1;
 	h->used++;
 	return (uint32_t)pd->nthreads++;
 }
 
+/* Room for `room` more entries in the aggregate's index. */
+static void agg_index_prepare(struct pdata *pd, size_t room)
+{
+	struct pdata_agg_index *h = &pd->h_aggs;
+	size_t want = 1024;
+
+	if (h->mask && (h->used + room) * 2 <= h->mask + 1)
+		return;
+	while (want < (pd->naggs + room) * 2)
+		want *= 2;
+	free(h->slots);
+	h->slots = xcalloc(want, sizeof(*h->slots));
+	h->mask = want - 1;
+	h->used = pd->naggs;
+	for (size_t k = 0; k < pd->naggs; k++) {
+		uint64_t hv = hash_agg(pd, (uint32_t)k);
+		size_t i = hv & h->mask;
+		while (h->slots[i])
+			i = (i + 1) & h->mask;
+		h->slots[i] = (hv & 0xffffffff00000000ULL) | (k + 1);
+	}
+}
+
+/* One sample into the aggregate; the index has room for a new entry. */
+static void agg_one(struct pdata *pd, const struct pdata_sample *s, uint64_t hv)
+{
+	struct pdata_agg_index *h = &pd->h_aggs;
+	struct pdata_thread *t = &pd->threads[s->thread];
+	uint64_t tag = hv & 0xffffffff00000000ULL;
+	struct pdata_agg *a;
+	size_t i;
+
+	for (i = hv & h->mask; h->slots[i]; i = (i + 1) & h->mask) {
+		if ((h->slots[i] & 0xffffffff00000000ULL) != tag)
+			continue;
+		a = &pd->aggs[(uint32_t)h->slots[i] - 1];
+		if (a->stack == s->stack && a->thread == s->thread && a->flags == s->flags)
+			goto found;
+	}
+	xgrow(&pd->aggs, &pd->cap_aggs, pd->naggs + 1, sizeof(*pd->aggs));
+	a = &pd->aggs[pd->naggs];
+	*a = (struct pdata_agg){ .thread = s->thread, .stack = s->stack, .flags = s->flags };
+	h->slots[i] = tag | (pd->naggs + 1);
+	h->used++;
+	pd->naggs++;
+found:
+	a->weight += s->weight;
+	a->samples++;
+	if (!t->nsamples || s->time < t->first_time)
+		t->first_time = s->time;
+	if (!t->nsamples || s->time > t->last_time)
+		t->last_time = s->time;
+	t->nsamples++;
+	t->weight += s->weight;
+	pd->nsamples++;
+	pd->total_weight += s->weight;
+	if (s->flags & SAMPLE_F_TRUNCATED)
+		pd->ntruncated++;
+}
+
+void pdata_agg_sample(struct pdata *pd, const struct pdata_sample *s)
+{
+	agg_index_prepare(pd, 1);
+	agg_one(pd, s, hash_agg_v(s->thread, s->stack, s->flags));
+}
+
+/* The lookups of a batch are independent: their cache misses (the index
+ * and the records outgrow the caches on big profiles) overlap when the
+ * slots and then the records are prefetched first, instead of costing one
+ * full miss after another. */
+void pdata_agg_samples(struct pdata *pd, const struct pdata_sample *s, size_t n)
+{
+	struct pdata_agg_index *h = &pd->h_aggs;
+	uint64_t hv[PDATA_AGG_BATCH];
+
+	for (size_t off = 0; off < n; off += PDATA_AGG_BATCH) {
+		size_t m = n - off < PDATA_AGG_BATCH ? n - off : PDATA_AGG_BATCH;
+		const struct pdata_sample *b = s + off;
+
+		agg_index_prepare(pd, m);
+		for (size_t i = 0; i < m; i++) {
+			hv[i] = hash_agg_v(b[i].thread, b[i].stack, b[i].flags);
+			__builtin_prefetch(&h->slots[hv[i] & h->mask]);
+		}
+		for (size_t i = 0; i < m; i++) {
+			uint64_t tag = hv[i] & 0xffffffff00000000ULL;
+			for (size_t k = hv[i] & h->mask; h->slots[k]; k = (k + 1) & h->mask)
+				if ((h->slots[k] & 0xffffffff00000000ULL) == tag) {
+					__builtin_prefetch(&pd->aggs[(uint32_t)h->slots[k] - 1]);
+					break;
+				}
+		}
+		for (size_t i = 0; i < m; i++)
+			agg_one(pd, &b[i], hv[i]);
+	}
+}
+
 void pdata_add_sample(struct pdata *pd, const struct pdata_sample *s)
 {
-	xgrow(&pd->samples, &pd->cap_samples, pd->nsamples + 1, sizeof(*pd->samples));
-	pd->samples[pd->nsamples++] = *s;
+	xgrow(&pd->samples, &pd->cap_samples, (size_t)pd->nsamples + 1, sizeof(*pd->samples));
+	pd->samples[pd->nsamples] = *s;
+	pdata_agg_sample(pd, s);
 	if (s->flags & SAMPLE_F_TRUNCATED)
 		pd->meta.truncated++;
 }

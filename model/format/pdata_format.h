@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pytop/format/pdata.h"
+
 #define PDATA_MAGIC "PYTOPDAT"
 #define PDATA_BOM 0x01020304u
 #define PDATA_HEADER_SIZE 16
@@ -41,6 +43,14 @@ struct meta_field {
 	size_t offset; /* in struct pdata_meta */
 	const char *name;
 };
+
+/* Adds one sample to pd's aggregate, its thread's totals and span, and
+ * pd's sample, weight and truncated counts (not meta.truncated).  The
+ * caller has checked s's thread and stack indexes. */
+void pdata_agg_sample(struct pdata *pd, const struct pdata_sample *s);
+/* The same for n samples, faster (see pdata.c). */
+#define PDATA_AGG_BATCH 256
+void pdata_agg_samples(struct pdata *pd, const struct pdata_sample *s, size_t n);
 
 extern const struct meta_field pdata_meta_fields[];
 extern const size_t pdata_meta_nfields;

@@ -4,16 +4,20 @@
  * takes at least one byte), so no allocation is sized by an unchecked field;
  * every index is checked against the table it points into; sections must
  * come in the writer's order, each known one exactly once; unknown section
- * types are skipped; the END section must close the file exactly. */
+ * types are skipped; the END section must close the file exactly.  Samples
+ * are aggregated as they are decoded (no per-sample array unless asked),
+ * and numbers that must agree are cross-checked at the end. */
 #include "pytop/format/codec.h"
 #include "pytop/format/pdata.h"
 #include "pdata_format.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -147,20 +151,56 @@ static void dec_threads(struct pdata *pd, struct cursor *c)
 	}
 }
 
-/* Mirrors enc_samples() in pdata_write.c, time prediction included. */
-static void dec_samples(struct pdata *pd, struct cursor *c)
+/* Decoding state beyond one section: what the caller asked for and, for a
+ * file mapping, how much of it has been handed back to the kernel. */
+struct dec {
+	struct pdata *pd;
+	unsigned flags;                /* enum pdata_read_flags */
+	bool mapped;                   /* data is a private read-only file mapping */
+	const unsigned char *released; /* mapped bytes before this are dropped */
+	uint64_t samples_at, meta_at;  /* section offsets, for cross-check errors */
+};
+
+/* Drop the mapped pages wholly before `upto` from the process (they stay in
+ * the page cache; touching them again reads them back), so a report's RSS
+ * does not follow the file's size. */
+static void release_to(struct dec *d, const unsigned char *upto)
 {
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = (uintptr_t)d->released, to = (uintptr_t)upto & ~(page - 1);
+
+	if (!d->mapped || to <= from)
+		return;
+	(void)madvise((void *)from, to - from, MADV_DONTNEED);
+	d->released = (const unsigned char *)to;
+}
+
+/* Bytes of samples decoded between checksum updates and page releases. */
+#define SAMPLE_CHUNK (1u << 20)
+
+/* Mirrors enc_samples() in pdata_write.c, time prediction included.  Each
+ * sample goes straight into the aggregate (and into pd->samples only with
+ * PDATA_KEEP_SAMPLES).  The section's checksum is computed as it is decoded
+ * (one pass over the bytes, which may be most of the file) and returned in
+ * *crc; the caller compares it. */
+static void dec_samples(struct dec *d, struct cursor *c, uint32_t *crc)
+{
+	struct pdata *pd = d->pd;
+	struct pdata_sample batch[PDATA_AGG_BATCH], *b = batch;
 	uint64_t time = 0, weight = 0, *last;
 	uint32_t thread = 0;
-	size_t n = dec_count(c, 2);
+	uint64_t total = 0;
+	size_t n = dec_count(c, 2), crc_pos = 0, nb = 0;
 
+	*crc = 0;
 	if (c->failed)
 		return;
-	pd->samples = xcalloc(n ? n : 1, sizeof(*pd->samples));
-	pd->cap_samples = n;
+	if (d->flags & PDATA_KEEP_SAMPLES) {
+		pd->samples = xcalloc(n ? n : 1, sizeof(*pd->samples));
+		pd->cap_samples = n;
+	}
 	last = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(*last));
 	for (size_t i = 0; i < n && !c->failed; i++) {
-		struct pdata_sample *s = &pd->samples[i];
 		size_t at = c->pos;
 		uint64_t head = cursor_varint(c);
 		uint64_t stack1 = head >> SAMPLE_SHIFT;
@@ -182,16 +222,38 @@ static void dec_samples(struct pdata *pd, struct cursor *c)
 			weight += (uint64_t)cursor_svarint(c);
 		if (c->failed)
 			break;
+		/* the event count must not wrap: refuse a total of 2^63 or more */
+		if (weight > (uint64_t)INT64_MAX - total) {
+			c->pos = at;
+			cursor_fail(c, "sample weights add up to 2^63 or more");
+			break;
+		}
 		time = (last[thread] ? last[thread] + weight : time) + (uint64_t)cursor_svarint(c);
 		if (c->failed)
 			break;
 		last[thread] = time ? time : 1;
-		s->stack = stack1 ? (uint32_t)(stack1 - 1) : PDATA_NONE;
-		s->flags = (head & SAMPLE_BIT_TRUNCATED) ? SAMPLE_F_TRUNCATED : 0;
-		s->time = time;
-		s->thread = thread;
-		s->weight = weight;
-		pd->nsamples = i + 1;
+		total += weight;
+		if (pd->samples && nb == 0)
+			b = pd->samples + i; /* the kept records are the batch */
+		b[nb++] = (struct pdata_sample){
+			.time = time, .weight = weight, .thread = thread,
+			.stack = stack1 ? (uint32_t)(stack1 - 1) : PDATA_NONE,
+			.flags = (head & SAMPLE_BIT_TRUNCATED) ? SAMPLE_F_TRUNCATED : 0,
+		};
+		if (nb == PDATA_AGG_BATCH) {
+			pdata_agg_samples(pd, b, nb);
+			nb = 0;
+		}
+		if (c->pos - crc_pos >= SAMPLE_CHUNK) {
+			*crc = crc32_update(*crc, c->data + crc_pos, c->pos - crc_pos);
+			crc_pos = c->pos;
+			release_to(d, c->data + crc_pos);
+		}
+	}
+	pdata_agg_samples(pd, b, nb);
+	if (!c->failed) {
+		*crc = crc32_update(*crc, c->data + crc_pos, c->len - crc_pos);
+		release_to(d, c->data + c->len);
 	}
 	free(last);
 }
@@ -241,7 +303,7 @@ static void dec_meta(struct pdata *pd, struct cursor *c)
 typedef void (*decoder_fn)(struct pdata *, struct cursor *);
 
 static const struct {
-	decoder_fn fn;
+	decoder_fn fn; /* NULL for samples: dec_samples() */
 	const char *name;
 } sections[] = {
 	[SEC_STRINGS] = { dec_strings, "strings" },
@@ -249,11 +311,56 @@ static const struct {
 	[SEC_FRAMES] = { dec_frames, "frames" },
 	[SEC_STACKS] = { dec_stacks, "stacks" },
 	[SEC_THREADS] = { dec_threads, "threads" },
-	[SEC_SAMPLES] = { dec_samples, "samples" },
+	[SEC_SAMPLES] = { NULL, "samples" },
 	[SEC_META] = { dec_meta, "metadata" },
 };
 
-struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err)
+/* Numbers that only make sense together, checked once every section is
+ * in: the header's counts against what the samples say. */
+static bool cross_check(const struct dec *d, struct pdata_error *err)
+{
+	const struct pdata *pd = d->pd;
+	const struct pdata_meta *m = &pd->meta;
+	uint64_t why = 0;
+	char msg[160];
+
+	if (pd->nsamples && !pd->total_weight) {
+		snprintf(msg, sizeof(msg), "%" PRIu64 " samples but every weight is zero",
+			 pd->nsamples);
+		corrupt(err, msg, d->samples_at);
+		return false;
+	}
+	if (m->truncated > pd->nsamples) {
+		snprintf(msg, sizeof(msg),
+			 "truncated count %" PRIu64 " is larger than the sample count %" PRIu64,
+			 m->truncated, pd->nsamples);
+		corrupt(err, msg, d->meta_at);
+		return false;
+	}
+	for (int k = 0; k < TRUNC_COUNT; k++)
+		why = m->truncated_why[k] > UINT64_MAX - why ? UINT64_MAX : why + m->truncated_why[k];
+	if (why > m->truncated) {
+		snprintf(msg, sizeof(msg),
+			 "truncation reasons add up to more than the truncated count %" PRIu64,
+			 m->truncated);
+		corrupt(err, msg, d->meta_at);
+		return false;
+	}
+	return true;
+}
+
+static void init_meta(struct pdata_meta *m)
+{
+	*m = (struct pdata_meta){
+		.cmdline = PDATA_NONE, .event = PDATA_NONE, .callchain = PDATA_NONE,
+		.callchain_reason = PDATA_NONE, .python_path = PDATA_NONE,
+		.python_version = PDATA_NONE, .hostname = PDATA_NONE,
+		.os_release = PDATA_NONE, .arch = PDATA_NONE, .pytop_version = PDATA_NONE,
+		.exit_status = -1,
+	};
+}
+
+static struct pdata *decode(struct dec *d, const void *data, size_t len, struct pdata_error *err)
 {
 	const unsigned char *p = data;
 	struct cursor c;
@@ -287,17 +394,12 @@ struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err
 	}
 
 	pd = xcalloc(1, sizeof(*pd));
+	d->pd = pd;
 	arena_init(&pd->arena);
-	pd->meta = (struct pdata_meta){
-		.cmdline = PDATA_NONE, .event = PDATA_NONE, .callchain = PDATA_NONE,
-		.callchain_reason = PDATA_NONE, .python_path = PDATA_NONE,
-		.python_version = PDATA_NONE, .hostname = PDATA_NONE,
-		.os_release = PDATA_NONE, .arch = PDATA_NONE, .pytop_version = PDATA_NONE,
-		.exit_status = -1,
-	};
+	init_meta(&pd->meta);
 	for (;;) {
 		uint64_t at = c.pos, slen;
-		uint32_t type, crc;
+		uint32_t type, crc, got = 0;
 		struct cursor sc;
 
 		if (cursor_left(&c) == 0) {
@@ -315,7 +417,8 @@ struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err
 			corrupt(err, "section runs past the end of the file (truncated?)", at);
 			goto fail;
 		}
-		if (crc32_update(0, p + c.pos, (size_t)slen) != crc) {
+		/* samples are checksummed as they are decoded (dec_samples) */
+		if (type != SEC_SAMPLES && crc32_update(0, p + c.pos, (size_t)slen) != crc) {
 			corrupt(err, "section checksum mismatch", at);
 			goto fail;
 		}
@@ -348,31 +451,83 @@ struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err
 				goto fail;
 			}
 			cursor_init(&sc, p + c.pos, (size_t)slen, c.pos);
-			sections[type].fn(pd, &sc);
+			if (type == SEC_SAMPLES) {
+				d->samples_at = at;
+				dec_samples(d, &sc, &got);
+			} else {
+				if (type == SEC_META)
+					d->meta_at = at;
+				sections[type].fn(pd, &sc);
+			}
 			if (!sc.failed && cursor_left(&sc) != 0)
 				cursor_fail(&sc, "unused bytes at the end of a section");
 			if (sc.failed) {
 				corrupt(err, sc.why, sc.why_offset);
 				goto fail;
 			}
+			if (type == SEC_SAMPLES && got != crc) {
+				corrupt(err, "section checksum mismatch", at);
+				goto fail;
+			}
 			next++;
 		}
 		c.pos += (size_t)slen; /* unknown types are skipped */
+		release_to(d, p + c.pos);
 	}
+	if (!cross_check(d, err))
+		goto fail;
 	return pd;
 fail:
 	pdata_free(pd);
 	return NULL;
 }
 
-struct pdata *pdata_read(const char *path, struct pdata_error *err)
+struct pdata *pdata_decode_ex(const void *data, size_t len, unsigned flags,
+			      struct pdata_error *err)
 {
-	struct stat st;
-	unsigned char *data;
-	size_t len = 0;
-	struct pdata *pd;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct dec d = { .flags = flags };
+	return decode(&d, data, len, err);
+}
 
+struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err)
+{
+	return pdata_decode_ex(data, len, 0, err);
+}
+
+static const char *file_type(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "is a directory";
+	if (S_ISFIFO(mode))
+		return "not a regular file (a FIFO)";
+	if (S_ISSOCK(mode))
+		return "not a regular file (a socket)";
+	return "not a regular file";
+}
+
+static void size_text(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes >= (1ULL << 30))
+		snprintf(buf, len, "%.1f GiB", (double)bytes / (double)(1ULL << 30));
+	else
+		snprintf(buf, len, "%.1f MiB", (double)bytes / (double)(1ULL << 20));
+}
+
+struct pdata *pdata_read_ex(const char *path, unsigned flags, struct pdata_error *err)
+{
+	struct dec d = { .flags = flags };
+	struct stat st;
+	struct pdata *pd;
+	void *map;
+	int fd;
+
+	/* the type first: open() of a FIFO would wait for a writer */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err->msg, sizeof(err->msg), "cannot read: %s", file_type(st.st_mode));
+		return NULL;
+	}
+	/* O_NONBLOCK: if it became a FIFO since, open still returns at once */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		snprintf(err->msg, sizeof(err->msg), "cannot open: %s", strerror(errno));
 		return NULL;
@@ -380,28 +535,41 @@ struct pdata *pdata_read(const char *path, struct pdata_error *err)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		int e = errno;
 		snprintf(err->msg, sizeof(err->msg), "cannot read: %s",
-			 fstat(fd, &st) < 0 ? strerror(e)
-			 : S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+			 fstat(fd, &st) < 0 ? strerror(e) : file_type(st.st_mode));
 		close(fd);
 		return NULL;
 	}
-	data = xmalloc((size_t)st.st_size ? (size_t)st.st_size : 1, 1);
-	while (len < (size_t)st.st_size) {
-		ssize_t r = read(fd, data + len, (size_t)st.st_size - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(errno));
-			free(data);
-			close(fd);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
+	if ((uint64_t)st.st_size > PDATA_MAX_FILE_SIZE) {
+		char have[32], max[32];
+		size_text((uint64_t)st.st_size, have, sizeof(have));
+		size_text(PDATA_MAX_FILE_SIZE, max, sizeof(max));
+		snprintf(err->msg, sizeof(err->msg),
+			 "file too large to be a sample file (%s; pytop reads at most %s)", have, max);
+		close(fd);
+		return NULL;
 	}
+	if (st.st_size == 0) {
+		close(fd);
+		return decode(&d, "", 0, err);
+	}
+	/* mapped, not read: no allocation follows the file's size, and pages
+	 * are released as they are decoded (release_to).  pytop replaces files
+	 * by rename, never truncates one in place, so the mapping stays whole. */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	pd = pdata_decode(data, len, err);
-	free(data);
+	if (map == MAP_FAILED) {
+		snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	(void)madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	d.mapped = true;
+	d.released = map;
+	pd = decode(&d, map, (size_t)st.st_size, err);
+	munmap(map, (size_t)st.st_size);
 	return pd;
+}
+
+struct pdata *pdata_read(const char *path, struct pdata_error *err)
+{
+	return pdata_read_ex(path, 0, err);
 }

@@ -123,10 +123,11 @@ static bool sample_enc_put(struct sample_enc *e, const struct pdata_sample *s, s
 static void enc_samples(const struct pdata *pd, struct buf *b)
 {
 	struct sample_enc e;
+	size_t n = pd->samples ? (size_t)pd->nsamples : 0; /* aggregate-only: none */
 
 	sample_enc_init(&e, pd->nthreads);
-	buf_put_varint(b, pd->nsamples);
-	for (size_t i = 0; i < pd->nsamples; i++)
+	buf_put_varint(b, n);
+	for (size_t i = 0; i < n; i++)
 		sample_enc_put(&e, &pd->samples[i], b);
 	free(e.last);
 }

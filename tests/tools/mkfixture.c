@@ -10,7 +10,9 @@
  * Description lines ('#' starts a comment):
  *   meta KEY VALUE...        KEY is a field of struct pdata_meta (cmdline,
  *                            event, freq, python_version, lost, ...;
- *                            truncated_why.N for reason N of enum pdata_trunc)
+ *                            truncated_why.N for reason N of enum pdata_trunc;
+ *                            truncated, after the samples, replaces the count
+ *                            of their trunc flags: for inconsistent files)
  *   mapping PATH [BUILD_ID]  declare a mapping's build-id
  *   sample COMM PID/TID COUNT [w=WEIGHT] [t=TIME_NS] [trunc] : FRAME;FRAME;...
  *                            COUNT samples of one stack, root first.
@@ -109,6 +111,7 @@ static void set_meta(struct pdata *pd, char *key, char *val, long line)
 		{ "duration", NULL, &pd->meta.duration },
 		{ "lost", NULL, &pd->meta.lost },
 		{ "throttled", NULL, &pd->meta.throttled },
+		{ "truncated", NULL, &pd->meta.truncated }, /* after the samples: overrides their count */
 		{ "nr_cpus", NULL, &pd->meta.nr_cpus },
 	};
 	for (int k = 0; k < TRUNC_COUNT; k++) {
@@ -314,7 +317,7 @@ int main(int argc, char **argv)
 	FILE *f = stdin;
 
 	if (argc == 3 && !strcmp(argv[1], "--dump")) {
-		pd = pdata_read(argv[2], &err);
+		pd = pdata_read_ex(argv[2], PDATA_KEEP_SAMPLES, &err);
 		if (!pd) {
 			fprintf(stderr, "mkfixture: %s: %s\n", argv[2], err.msg);
 			return 1;

@@ -72,17 +72,18 @@ static int cmp_key(const void *a, const void *b)
 	return x->stack < y->stack ? -1 : x->stack > y->stack;
 }
 
+/* From the reader's aggregate: records differing only in flags merge. */
 static void print_folded(const struct pdata *pd, uint32_t *path, const struct fmt *f)
 {
-	struct key *k = xmalloc(pd->nsamples + 1, sizeof(*k));
+	struct key *k = xmalloc(pd->naggs + 1, sizeof(*k));
 	size_t n = 0;
 
-	for (size_t s = 0; s < pd->nsamples; s++)
-		k[s] = (struct key){ pd->samples[s].thread, pd->samples[s].stack, 1 };
-	qsort(k, pd->nsamples, sizeof(*k), cmp_key);
-	for (size_t s = 0; s < pd->nsamples; s++) {
+	for (size_t s = 0; s < pd->naggs; s++)
+		k[s] = (struct key){ pd->aggs[s].thread, pd->aggs[s].stack, pd->aggs[s].samples };
+	qsort(k, pd->naggs, sizeof(*k), cmp_key);
+	for (size_t s = 0; s < pd->naggs; s++) {
 		if (n && k[n - 1].thread == k[s].thread && k[n - 1].stack == k[s].stack)
-			k[n - 1].count++;
+			k[n - 1].count += k[s].count;
 		else
 			k[n++] = k[s];
 	}
@@ -99,7 +100,7 @@ static void print_folded(const struct pdata *pd, uint32_t *path, const struct fm
 
 static void print_samples(const struct pdata *pd, uint32_t *path, const struct fmt *f)
 {
-	printf("# callchain=%s reason=%s stack_bytes=%" PRIu64 " truncated=%" PRIu64 " samples=%zu lost=%" PRIu64 "\n",
+	printf("# callchain=%s reason=%s stack_bytes=%" PRIu64 " truncated=%" PRIu64 " samples=%" PRIu64 " lost=%" PRIu64 "\n",
 	       pdata_str(pd, pd->meta.callchain), pdata_str(pd, pd->meta.callchain_reason),
 	       pd->meta.stack_bytes, pd->meta.truncated, pd->nsamples, pd->meta.lost);
 	for (size_t i = 0; i < pd->nsamples; i++) {
@@ -135,7 +136,7 @@ int main(int argc, char **argv)
 				"       pdatastacks --samples [-k] FILE\n");
 		return 2;
 	}
-	pd = pdata_read(argv[i], &err);
+	pd = pdata_read_ex(argv[i], samples ? PDATA_KEEP_SAMPLES : 0, &err);
 	if (!pd) {
 		fprintf(stderr, "pdatastacks: %s: %s\n", argv[i], err.msg);
 		return 1;

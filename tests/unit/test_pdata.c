@@ -6,7 +6,9 @@
 #include "../../model/format/pdata_format.h"
 #include "tap.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static struct pdata *sample_profile(void)
@@ -115,6 +117,26 @@ static int same_tables(const struct pdata *a, const struct pdata *b)
 	return memcmp(&a->meta, &b->meta, sizeof(a->meta)) == 0;
 }
 
+static int same_aggregate(const struct pdata *a, const struct pdata *b)
+{
+	if (a->naggs != b->naggs || a->nsamples != b->nsamples || a->nthreads != b->nthreads ||
+	    a->total_weight != b->total_weight || a->ntruncated != b->ntruncated)
+		return 0;
+	for (size_t i = 0; i < a->naggs; i++) {
+		const struct pdata_agg *x = &a->aggs[i], *y = &b->aggs[i];
+		if (x->thread != y->thread || x->stack != y->stack || x->flags != y->flags ||
+		    x->weight != y->weight || x->samples != y->samples)
+			return 0;
+	}
+	for (size_t i = 0; i < a->nthreads; i++) {
+		const struct pdata_thread *x = &a->threads[i], *y = &b->threads[i];
+		if (x->nsamples != y->nsamples || x->weight != y->weight ||
+		    x->first_time != y->first_time || x->last_time != y->last_time)
+			return 0;
+	}
+	return 1;
+}
+
 static void test_builder(void)
 {
 	struct pdata *pd = pdata_new();
@@ -151,9 +173,14 @@ static void test_round_trip(void)
 	char old[64];
 
 	pdata_encode(pd, &img, &len);
-	back = pdata_decode(img, len, &err);
+	back = pdata_decode_ex(img, len, PDATA_KEEP_SAMPLES, &err);
 	CHECK(back != NULL, "a written profile decodes (%s)", err.msg);
 	CHECK(back && same_tables(pd, back), "every table and metadata field survives a round trip");
+	CHECK(back && same_aggregate(pd, back), "the reader's aggregate is the builder's");
+	pdata_free(back);
+	back = pdata_decode(img, len, &err);
+	CHECK(back && !back->samples && back->nsamples == 50 && same_aggregate(pd, back),
+	      "a plain decode keeps the aggregate, no per-sample records");
 	CHECK(back && back->meta.truncated == 5, "truncated samples are counted (got %llu)",
 	      back ? (unsigned long long)back->meta.truncated : 0ULL);
 	pdata_free(back);
@@ -162,8 +189,11 @@ static void test_round_trip(void)
 	CHECK(pdata_write(pd, path, true, &err) == 0, "pdata_write succeeds (%s)", err.msg);
 	snprintf(old, sizeof(old), "%s.old", path);
 	CHECK(access(old, F_OK) == 0, "an existing file is kept as FILE.old");
-	back = pdata_read(path, &err);
+	back = pdata_read_ex(path, PDATA_KEEP_SAMPLES, &err);
 	CHECK(back && same_tables(pd, back), "pdata_read returns what pdata_write wrote");
+	pdata_free(back);
+	back = pdata_read(path, &err);
+	CHECK(back && !back->samples && same_aggregate(pd, back), "pdata_read aggregates");
 	pdata_free(back);
 	unlink(path);
 	unlink(old);
@@ -314,7 +344,7 @@ static void test_hostile(void)
 		buf_put_le64(&b, 5);
 		buf_put(&b, "hello", 5);
 		buf_put(&b, img + s1, len - s1);
-		x = pdata_decode(b.data, b.len, &err);
+		x = pdata_decode_ex(b.data, b.len, PDATA_KEEP_SAMPLES, &err);
 		CHECK(x && same_tables(pd, x), "an unknown section type is skipped");
 		pdata_free(x);
 		buf_free(&b);
@@ -330,6 +360,175 @@ static void test_hostile(void)
 	free(copy);
 	free(img);
 	pdata_free(pd);
+}
+
+/* Samples are aggregated per (thread, stack, flags) while decoding, with
+ * each thread's count, weight and time span. */
+static void test_aggregate(void)
+{
+	struct pdata *pd = pdata_new(), *back;
+	struct pdata_frame f = { .name = pdata_intern_cstr(pd, "main"), .mapping = PDATA_NONE };
+	struct pdata_error err = { "" };
+	uint32_t st, st2, t0, t1;
+	unsigned char *img;
+	size_t len;
+	/* time, weight, thread (0/1), stack (0 = st, 1 = st2, 2 = none), flags */
+	static const struct { uint64_t time, weight; int th, st; uint8_t flags; } in[] = {
+		{ 5000, 10, 0, 0, 0 }, { 7000, 20, 0, 0, 0 },        /* same stack twice: one record */
+		{ 6000, 30, 1, 0, 0 },                               /* other thread: its own */
+		{ 4000, 40, 0, 0, SAMPLE_F_TRUNCATED },              /* truncated: its own, time earlier */
+		{ 9000, 50, 0, 1, 0 }, { 8000, 60, 1, 2, 0 },
+	};
+
+	st = pdata_intern_stack(pd, PDATA_NONE, pdata_intern_frame(pd, &f));
+	f.name = pdata_intern_cstr(pd, "leaf");
+	st2 = pdata_intern_stack(pd, st, pdata_intern_frame(pd, &f));
+	t0 = pdata_intern_thread(pd, 1, 1, "a");
+	t1 = pdata_intern_thread(pd, 1, 2, "b");
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		struct pdata_sample smp = { .time = in[i].time, .weight = in[i].weight,
+					    .thread = in[i].th ? t1 : t0,
+					    .stack = in[i].st == 0 ? st : in[i].st == 1 ? st2 : PDATA_NONE,
+					    .flags = in[i].flags };
+		pdata_add_sample(pd, &smp);
+	}
+	pdata_encode(pd, &img, &len);
+	back = pdata_decode(img, len, &err);
+	CHECK(back != NULL, "decodes (%s)", err.msg);
+	if (!back)
+		goto out;
+	CHECK(!back->samples, "no per-sample records after a plain decode");
+	CHECK_EQ_U(back->nsamples, 6, "six samples counted");
+	CHECK_EQ_U(back->total_weight, 210, "weights summed");
+	CHECK_EQ_U(back->ntruncated, 1, "one truncated sample");
+	CHECK_EQ_U(back->naggs, 5, "five records for six samples");
+	CHECK(back->aggs[0].thread == t0 && back->aggs[0].stack == st && back->aggs[0].flags == 0 &&
+	      back->aggs[0].samples == 2 && back->aggs[0].weight == 30,
+	      "two identical stacks of a thread: one record, 2 samples, weight 30");
+	CHECK(back->aggs[1].thread == t1 && back->aggs[1].stack == st && back->aggs[1].samples == 1,
+	      "the same stack on another thread: its own record");
+	CHECK(back->aggs[2].thread == t0 && back->aggs[2].stack == st &&
+	      back->aggs[2].flags == SAMPLE_F_TRUNCATED && back->aggs[2].weight == 40,
+	      "the truncated flag is kept: its own record");
+	CHECK(back->aggs[4].stack == PDATA_NONE && back->aggs[4].samples == 1, "empty stack kept");
+	CHECK(back->threads[t0].first_time == 4000 && back->threads[t0].last_time == 9000,
+	      "thread a spans 4000..9000 (got %llu..%llu)",
+	      (unsigned long long)back->threads[t0].first_time,
+	      (unsigned long long)back->threads[t0].last_time);
+	CHECK(back->threads[t1].first_time == 6000 && back->threads[t1].last_time == 8000,
+	      "thread b spans 6000..8000");
+	CHECK(back->threads[t0].nsamples == 4 && back->threads[t0].weight == 120 &&
+	      back->threads[t1].nsamples == 2 && back->threads[t1].weight == 90,
+	      "per-thread counts and weights");
+	CHECK(same_aggregate(pd, back), "the builder aggregates the same way");
+	pdata_free(back);
+out:
+	free(img);
+	pdata_free(pd);
+}
+
+/* A one-stack profile of n samples of weight w, its metadata then changed
+ * by the caller, encoded. */
+static void numbers_image(uint64_t n, uint64_t w, uint64_t truncated, uint64_t why0,
+			  unsigned char **img, size_t *len)
+{
+	struct pdata *pd = pdata_new();
+	struct pdata_frame f = { .name = pdata_intern_cstr(pd, "main"), .mapping = PDATA_NONE };
+	uint32_t st = pdata_intern_stack(pd, PDATA_NONE, pdata_intern_frame(pd, &f));
+	uint32_t th = pdata_intern_thread(pd, 1, 1, "a");
+	for (uint64_t i = 0; i < n; i++) {
+		struct pdata_sample smp = { .time = 1000 + i, .weight = w, .thread = th, .stack = st };
+		pdata_add_sample(pd, &smp);
+	}
+	pd->meta.truncated = truncated;
+	pd->meta.truncated_why[0] = why0;
+	pdata_encode(pd, img, len);
+	pdata_free(pd);
+}
+
+static void expect_numbers(uint64_t n, uint64_t w, uint64_t tr, uint64_t why0, const char *want,
+			   const char *name)
+{
+	unsigned char *img;
+	size_t len;
+	numbers_image(n, w, tr, why0, &img, &len);
+	if (want)
+		CHECK(expect_corrupt(img, len, want), "%s: refused", name);
+	else {
+		struct pdata_error err = { "" };
+		struct pdata *pd = pdata_decode(img, len, &err);
+		CHECK(pd != NULL, "%s: accepted (%s)", name, err.msg);
+		pdata_free(pd);
+	}
+	free(img);
+}
+
+/* Numbers that must agree are cross-checked when reading. */
+static void test_numbers(void)
+{
+	expect_numbers(2, 1ULL << 62, 0, 0, "sample weights add up to 2^63 or more",
+		       "two weights of 2^62 (the event count would reach 2^63)");
+	expect_numbers(3, (1ULL << 63) - 5, 0, 0, "sample weights add up to 2^63 or more",
+		       "weights near 2^63 (the event count would wrap)");
+	expect_numbers(2, (1ULL << 62) - 1, 0, 0, NULL, "two weights just under 2^62");
+	expect_numbers(10, 1, UINT64_MAX, 0,
+		       "truncated count 18446744073709551615 is larger than the sample count 10",
+		       "a truncated count above the sample count");
+	expect_numbers(10, 1, 11, 0, "truncated count 11 is larger than the sample count 10",
+		       "one more truncated than samples");
+	expect_numbers(10, 1, 10, 10, NULL, "all samples truncated, all with a reason");
+	expect_numbers(10, 1, 3, 4, "truncation reasons add up to more than the truncated count 3",
+		       "more truncation reasons than truncated samples");
+	expect_numbers(10, 0, 0, 0, "10 samples but every weight is zero", "all-zero weights");
+	expect_numbers(0, 0, 0, 0, NULL, "no samples, no weight");
+}
+
+/* pdata_read on what is not a plain profile: a FIFO (must not block in
+ * open), a sparse file beyond the limit, a large sparse file of zeros
+ * (refused from its first bytes, never read or allocated whole). */
+static void test_files(void)
+{
+	char dir[] = "/tmp/pytop-files-XXXXXX", path[128];
+	struct pdata_error err = { "" };
+	struct pdata *pd;
+	int fd;
+
+	if (!mkdtemp(dir)) {
+		CHECK(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	CHECK(mkfifo(path, 0600) == 0, "mkfifo");
+	pd = pdata_read(path, &err);
+	CHECK(!pd && !strcmp(err.msg, "cannot read: not a regular file (a FIFO)"),
+	      "a FIFO is refused without blocking: %s", err.msg);
+	unlink(path);
+
+	snprintf(path, sizeof(path), "%s/huge", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	CHECK(fd >= 0 && ftruncate(fd, 100LL << 30) == 0, "a 100 GiB sparse file");
+	close(fd);
+	pd = pdata_read(path, &err);
+	CHECK(!pd && strstr(err.msg, "file too large to be a sample file (100.0 GiB; pytop reads at most 64.0 GiB)"),
+	      "100 GiB: %s", err.msg);
+	unlink(path);
+
+	snprintf(path, sizeof(path), "%s/zeros", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	CHECK(fd >= 0 && ftruncate(fd, 8LL << 30) == 0, "an 8 GiB sparse file");
+	close(fd);
+	pd = pdata_read(path, &err);
+	CHECK(!pd && !strcmp(err.msg, "corrupt sample file: bad magic, not a pytop sample file (offset 0)"),
+	      "8 GiB of zeros: refused from its header, not read whole: %s", err.msg);
+	unlink(path);
+
+	snprintf(path, sizeof(path), "%s/empty", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	pd = pdata_read(path, &err);
+	CHECK(!pd && strstr(err.msg, "file too short for a header"), "an empty file: %s", err.msg);
+	unlink(path);
+	rmdir(dir);
 }
 
 static void test_empty(void)
@@ -390,5 +589,8 @@ int main(void)
 	test_hostile();
 	test_empty();
 	test_size();
+	test_aggregate();
+	test_numbers();
+	test_files();
 	return tap_done();
 }

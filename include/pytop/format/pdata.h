@@ -5,6 +5,13 @@
  * metadata.  The recorder and the fixture tool fill one through the
  * pdata_intern_* / pdata_add_* builder calls and write it with pdata_write();
  * the report reads one with pdata_read(), which trusts nothing in the file.
+ *
+ * Samples are held two ways: the aggregate (one struct pdata_agg per
+ * distinct (thread, stack, flags), plus each thread's span and totals),
+ * which every report works from, and the per-sample array, which only the
+ * builder (to write a file) and pdata_read_ex(PDATA_KEEP_SAMPLES) keep.  A
+ * plain pdata_read() never holds per-sample records, so a report's memory
+ * follows unique stacks and threads, not the recording's length.
  * The on-disk layout is documented in man/pytop-data.5. */
 #ifndef PYTOP_PDATA_H
 #define PYTOP_PDATA_H
@@ -78,6 +85,11 @@ struct pdata_stack {
 struct pdata_thread {
 	uint32_t pid, tid;
 	uint32_t comm; /* string id */
+	/* from its samples, not stored in the file's thread table: how many,
+	 * their summed weight and the times of the first and last one (all 0
+	 * when the thread has no sample) */
+	uint64_t nsamples, weight;
+	uint64_t first_time, last_time;
 };
 
 struct pdata_sample {
@@ -85,6 +97,15 @@ struct pdata_sample {
 	uint64_t weight; /* event period (ns for cpu-clock) */
 	uint32_t thread; /* thread index */
 	uint32_t stack;  /* leaf stack node or PDATA_NONE for an empty stack */
+	uint8_t flags;   /* enum sample_flags */
+};
+
+/* The samples of one (thread, stack, flags): how many and their summed
+ * weight.  The report's unit of work (DESIGN.md "aggregate once"). */
+struct pdata_agg {
+	uint64_t weight, samples;
+	uint32_t thread; /* thread index */
+	uint32_t stack;  /* leaf stack node or PDATA_NONE */
 	uint8_t flags;   /* enum sample_flags */
 };
 
@@ -119,6 +140,14 @@ struct pdata_hash {
 	size_t used;
 };
 
+/* The aggregate's index: agg index + 1 in the low 32 bits (0 = empty), the
+ * key's hash's high 32 bits above, so a probe rarely touches a record that
+ * is not the one it looks for. */
+struct pdata_agg_index {
+	uint64_t *slots;
+	size_t mask, used;
+};
+
 struct pdata {
 	struct arena arena; /* owns the string bytes */
 	struct pdata_string *strings;
@@ -126,12 +155,21 @@ struct pdata {
 	struct pdata_frame *frames;
 	struct pdata_stack *stacks;
 	struct pdata_thread *threads;
+	/* per-sample records in file order: filled by pdata_add_sample() and
+	 * by pdata_read_ex(PDATA_KEEP_SAMPLES), NULL after a plain read (then
+	 * nsamples still counts them) */
 	struct pdata_sample *samples;
-	size_t nstrings, nmappings, nframes, nstacks, nthreads, nsamples;
+	struct pdata_agg *aggs; /* every sample, aggregated; first-seen order */
+	size_t nstrings, nmappings, nframes, nstacks, nthreads, naggs;
+	uint64_t nsamples;      /* samples in the profile (sum of aggs' samples) */
+	uint64_t total_weight;  /* sum of every sample's weight (< 2^63) */
+	uint64_t ntruncated;    /* samples flagged SAMPLE_F_TRUNCATED */
 	size_t cap_strings, cap_mappings, cap_frames, cap_stacks, cap_threads, cap_samples;
+	size_t cap_aggs;
 	struct pdata_meta meta;
 	/* builder indexes, built on first use */
 	struct pdata_hash h_strings, h_frames, h_stacks, h_threads;
+	struct pdata_agg_index h_aggs;
 };
 
 /* An empty profile with string 0 = "" and every meta string absent.
@@ -151,7 +189,10 @@ uint32_t pdata_intern_frame(struct pdata *pd, const struct pdata_frame *f);
 /* parent is a stack index or PDATA_NONE for a root frame. */
 uint32_t pdata_intern_stack(struct pdata *pd, uint32_t parent, uint32_t frame);
 uint32_t pdata_intern_thread(struct pdata *pd, uint32_t pid, uint32_t tid, const char *comm);
-/* Appends a sample; counts truncated samples in meta.truncated. */
+/* Appends a sample (kept for pdata_write) and adds it to the aggregate
+ * and its thread's totals and span; counts truncated samples in
+ * meta.truncated.  s->thread must be a valid thread index, s->stack a
+ * valid stack index or PDATA_NONE. */
 void pdata_add_sample(struct pdata *pd, const struct pdata_sample *s);
 
 /* Number of frames from node `stack` up to its root (0 for PDATA_NONE). */
@@ -163,7 +204,13 @@ struct pdata_error {
 	char msg[512]; /* "corrupt sample file: WHAT (offset N)", no path, no newline */
 };
 
-/* Serialise pd into a heap buffer (caller frees *out with free()). */
+/* The largest file pdata_read() accepts (64 GiB, some 20 billion samples:
+ * days of recording); larger is refused before anything is read. */
+#define PDATA_MAX_FILE_SIZE (64ULL << 30)
+
+/* Serialise pd into a heap buffer (caller frees *out with free()).  pd must
+ * hold its per-sample records (a builder, or a read with
+ * PDATA_KEEP_SAMPLES); an aggregate-only pdata encodes no samples. */
 void pdata_encode(const struct pdata *pd, unsigned char **out, size_t *len);
 
 /* Write pd to `path` through a temporary file in the same directory and an
@@ -194,14 +241,32 @@ struct pdata_sample_src {
 int pdata_write_fd(const struct pdata *pd, const struct pdata_sample_src *src, int fd,
 		   uint64_t *nbytes, struct pdata_error *err);
 
-/* Decode a file image.  Returns a new pdata, or NULL with err filled.
- * Every count, length, index and offset is checked; allocations are bounded
- * by the input size. */
-struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err);
+enum pdata_read_flags {
+	/* also keep the per-sample records in pd->samples (tools that print
+	 * samples in file order, round-trip tests); memory grows with samples */
+	PDATA_KEEP_SAMPLES = 1u << 0,
+};
 
-/* Read and decode `path`.  Returns NULL with err filled on any I/O or format
- * error ("cannot open: No such file or directory", "corrupt sample file: ..."). */
+/* Decode a file image into tables and the sample aggregate (no per-sample
+ * records).  Returns a new pdata, or NULL with err filled.  Every count,
+ * length, index and offset is checked; allocations are bounded by the
+ * input size.  Numbers are cross-checked: a total weight of 2^63 or more,
+ * samples whose weights are all zero, a truncated count above the sample
+ * count or below its reasons' sum are refused as corrupt. */
+struct pdata *pdata_decode(const void *data, size_t len, struct pdata_error *err);
+/* pdata_decode() with enum pdata_read_flags. */
+struct pdata *pdata_decode_ex(const void *data, size_t len, unsigned flags,
+			      struct pdata_error *err);
+
+/* Read and decode `path` (mapped read-only, its pages released as they are
+ * decoded, so memory does not follow the file's size).  Refuses what is
+ * not a regular file before any blocking open ("not a regular file (a
+ * FIFO)"), and a file over PDATA_MAX_FILE_SIZE ("file too large to be a
+ * sample file").  Returns NULL with err filled on any I/O or format error
+ * ("cannot open: No such file or directory", "corrupt sample file: ..."). */
 struct pdata *pdata_read(const char *path, struct pdata_error *err);
+/* pdata_read() with enum pdata_read_flags. */
+struct pdata *pdata_read_ex(const char *path, unsigned flags, struct pdata_error *err);
 
 /* Words for a truncation reason: "stack copy too small", "no unwind info", ... */
 const char *pdata_trunc_name(enum pdata_trunc why);
