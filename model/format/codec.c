@@ -153,6 +153,9 @@ uint64_t cursor_varint(struct cursor *c)
 {
 	uint64_t v = 0;
 	size_t start = c->pos;
+
+	if (!c->failed && c->pos < c->len && c->data[c->pos] < 0x80)
+		return c->data[c->pos++]; /* one byte: most varints of a file */
 	for (int shift = 0; shift < 64; shift += 7) {
 		const unsigned char *p = take(c, 1);
 		if (!p)
@@ -202,7 +205,9 @@ const unsigned char *cursor_bytes(struct cursor *c, size_t *n)
 
 /* ---- crc32 ---- */
 
-static uint32_t crc_table[256];
+/* Slicing-by-8 (eight bytes per step through eight tables): the sample
+ * section is most of a file, and its checksum is read on every report. */
+static uint32_t crc_table[8][256];
 
 static void crc_init(void)
 {
@@ -210,17 +215,33 @@ static void crc_init(void)
 		uint32_t c = i;
 		for (int k = 0; k < 8; k++)
 			c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		crc_table[i] = c;
+		crc_table[0][i] = c;
 	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int k = 1; k < 8; k++)
+			crc_table[k][i] = (crc_table[k - 1][i] >> 8) ^
+					  crc_table[0][crc_table[k - 1][i] & 0xff];
+}
+
+static uint32_t le32_at(const unsigned char *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 uint32_t crc32_update(uint32_t crc, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	if (!crc_table[1])
+	if (!crc_table[0][1])
 		crc_init();
 	crc = ~crc;
+	for (; len >= 8; p += 8, len -= 8) {
+		uint32_t lo = crc ^ le32_at(p), hi = le32_at(p + 4);
+		crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		      crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+		      crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+		      crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+	}
 	while (len--)
-		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+		crc = crc_table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }

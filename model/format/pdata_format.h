@@ -44,12 +44,8 @@ struct meta_field {
 	const char *name;
 };
 
-/* Adds one sample to pd's aggregate, its thread's totals and span, and
- * pd's sample, weight and truncated counts (not meta.truncated).  The
- * caller has checked s's thread and stack indexes. */
-void pdata_agg_sample(struct pdata *pd, const struct pdata_sample *s);
-/* The same for n samples, faster (see pdata.c). */
-#define PDATA_AGG_BATCH 256
+/* pdata_agg_sample() for n samples, faster (see pdata.c). */
+#define PDATA_AGG_BATCH 64
 void pdata_agg_samples(struct pdata *pd, const struct pdata_sample *s, size_t n);
 
 extern const struct meta_field pdata_meta_fields[];

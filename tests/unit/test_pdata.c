@@ -531,6 +531,30 @@ static void test_files(void)
 	rmdir(dir);
 }
 
+/* The checksum is zlib's CRC-32, byte for byte, however it is split. */
+static void test_crc(void)
+{
+	unsigned char buf[1000];
+	uint32_t ref = 0xffffffffu, split;
+	int bad = 0;
+
+	CHECK(crc32_update(0, "123456789", 9) == 0xcbf43926u, "CRC-32 of \"123456789\"");
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 131 + (i >> 3));
+	for (size_t i = 0; i < sizeof(buf); i++) { /* bit by bit, the definition */
+		ref ^= buf[i];
+		for (int k = 0; k < 8; k++)
+			ref = (ref & 1) ? 0xedb88320u ^ (ref >> 1) : ref >> 1;
+	}
+	ref = ~ref;
+	for (size_t cut = 0; cut <= sizeof(buf); cut += 7) {
+		split = crc32_update(crc32_update(0, buf, cut), buf + cut, sizeof(buf) - cut);
+		bad += split != ref;
+	}
+	CHECK(crc32_update(0, buf, sizeof(buf)) == ref && bad == 0,
+	      "1000 bytes, whole and split at every 7th byte, match the bitwise definition");
+}
+
 static void test_empty(void)
 {
 	struct pdata *pd = pdata_new(), *back;
@@ -590,6 +614,7 @@ int main(void)
 	test_empty();
 	test_size();
 	test_aggregate();
+	test_crc();
 	test_numbers();
 	test_files();
 	return tap_done();

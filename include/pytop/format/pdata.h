@@ -194,6 +194,11 @@ uint32_t pdata_intern_thread(struct pdata *pd, uint32_t pid, uint32_t tid, const
  * meta.truncated.  s->thread must be a valid thread index, s->stack a
  * valid stack index or PDATA_NONE. */
 void pdata_add_sample(struct pdata *pd, const struct pdata_sample *s);
+/* Adds a sample to the aggregate and its thread's totals and span only (no
+ * per-sample record, meta.truncated unchanged): for importers that build a
+ * profile to show, not to write.  Same preconditions; do not mix the two
+ * on one profile. */
+void pdata_agg_sample(struct pdata *pd, const struct pdata_sample *s);
 
 /* Number of frames from node `stack` up to its root (0 for PDATA_NONE). */
 size_t pdata_stack_depth(const struct pdata *pd, uint32_t stack);
