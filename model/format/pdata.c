@@ -354,7 +354,7 @@ void pdata_agg_samples(struct pdata *pd, const struct pdata_sample *s, size_t n)
 
 void pdata_add_sample(struct pdata *pd, const struct pdata_sample *s)
 {
-	xgrow(&pd->samples, &pd->cap_samples, (size_t)pd->nsamples + 1, sizeof(*pd->samples));
+	xgrow(&pd->samples, &pd->cap_samples, pd->nsamples + 1, sizeof(*pd->samples));
 	pd->samples[pd->nsamples] = *s;
 	pdata_agg_sample(pd, s);
 	if (s->flags & SAMPLE_F_TRUNCATED)

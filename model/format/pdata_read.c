@@ -326,14 +326,14 @@ static bool cross_check(const struct dec *d, struct pdata_error *err)
 
 	if (pd->nsamples && !pd->total_weight) {
 		snprintf(msg, sizeof(msg), "%" PRIu64 " samples but every weight is zero",
-			 pd->nsamples);
+			 (uint64_t)pd->nsamples);
 		corrupt(err, msg, d->samples_at);
 		return false;
 	}
 	if (m->truncated > pd->nsamples) {
 		snprintf(msg, sizeof(msg),
 			 "truncated count %" PRIu64 " is larger than the sample count %" PRIu64,
-			 m->truncated, pd->nsamples);
+			 m->truncated, (uint64_t)pd->nsamples);
 		corrupt(err, msg, d->meta_at);
 		return false;
 	}

@@ -100,7 +100,7 @@ static void print_folded(const struct pdata *pd, uint32_t *path, const struct fm
 
 static void print_samples(const struct pdata *pd, uint32_t *path, const struct fmt *f)
 {
-	printf("# callchain=%s reason=%s stack_bytes=%" PRIu64 " truncated=%" PRIu64 " samples=%" PRIu64 " lost=%" PRIu64 "\n",
+	printf("# callchain=%s reason=%s stack_bytes=%" PRIu64 " truncated=%" PRIu64 " samples=%zu lost=%" PRIu64 "\n",
 	       pdata_str(pd, pd->meta.callchain), pdata_str(pd, pd->meta.callchain_reason),
 	       pd->meta.stack_bytes, pd->meta.truncated, pd->nsamples, pd->meta.lost);
 	for (size_t i = 0; i < pd->nsamples; i++) {

@@ -161,7 +161,7 @@ struct pdata {
 	struct pdata_sample *samples;
 	struct pdata_agg *aggs; /* every sample, aggregated; first-seen order */
 	size_t nstrings, nmappings, nframes, nstacks, nthreads, naggs;
-	uint64_t nsamples;      /* samples in the profile (sum of aggs' samples) */
+	size_t nsamples;        /* samples in the profile (sum of aggs' samples) */
 	uint64_t total_weight;  /* sum of every sample's weight (< 2^63) */
 	uint64_t ntruncated;    /* samples flagged SAMPLE_F_TRUNCATED */
 	size_t cap_strings, cap_mappings, cap_frames, cap_stacks, cap_threads, cap_samples;
