@@ -11,13 +11,13 @@ need python3 "apt-get install python3"
 fixture hostile
 esc=$'\e'
 
-golden hostile.stdio hostile --stdio
-golden hostile.folded hostile --folded
+golden hostile.stdio hostile --stdio --no-python
+golden hostile.folded hostile --folded --no-python
 golden hostile.folded-python hostile --folded --python
 # the filter echo quotes what was asked for (not through golden: its test
 # name would carry the raw sequences to the terminal running the tests)
 for bin in "$PYTOP" "$PYTOP_SAN"; do
-	got=$("$bin" report -i "$T/hostile.data" --stdio -g none --comm $'ev\e]0;OWNED\ail' \
+	got=$("$bin" report -i "$T/hostile.data" --stdio --no-python -g none --comm $'ev\e]0;OWNED\ail' \
 		--dso $'pr\e[2Jog' 2>&1)
 	check_eq "filter echo escapes the names asked for ($(basename "$bin"))" "$got" \
 		"$(cat "$F/hostile.filter.out")"
@@ -32,7 +32,7 @@ for bin in "$PYTOP" "$PYTOP_SAN"; do
 			not_ok "$args: no raw control or invalid byte ($b)" "$(grep -c "$esc" "$T/out") lines with ESC"
 		else ok "$args: no raw control or invalid byte ($b)"; fi
 	done
-	"$bin" report -i "$T/hostile.data" --format json >"$T/h.json" 2>"$T/err"
+	"$bin" report -i "$T/hostile.data" --format json --no-python >"$T/h.json" 2>"$T/err"
 	check "json: valid UTF-8, names given back ($b)" python3 - "$T/h.json" <<'PY'
 import json, sys
 raw = open(sys.argv[1], "rb").read()

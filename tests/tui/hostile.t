@@ -9,7 +9,7 @@ source "$ROOT/tests/tui/lib_tui.sh"
 	{ not_ok "fixture hostile" "mkfixture failed"; done_testing; exit 1; }
 title() { tmux -L "$TUI_SOCK" display-message -p -t main '#{pane_title}'; }
 
-tui_start 160 30 -i "$T/hostile.data"
+tui_start 160 30 -i "$T/hostile.data" --no-python
 tui_wait '^  Children' "up"
 before=$(title)
 tui_has 'ev\\x1b\]0;OWNED\\x07il' "thread name: OSC 0 shown escaped"
