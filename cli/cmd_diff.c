@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char diff_usage[] =
 	"usage: pytop diff [OPTIONS] BEFORE.data AFTER.data\n"
@@ -24,6 +25,8 @@ static const char diff_usage[] =
 	"\n"
 	"      --stdio             text output even on a terminal\n"
 	"      --format FMT        text (default) or json\n"
+	"      --svg FILE          differential flame graph (- for stdout): AFTER's\n"
+	"                          widths, red where a frame grew, blue where it shrank\n"
 	"      --ratio             a Ratio column: AFTER / BEFORE of the shares\n"
 	"      --absolute          with --ratio: of the raw weights instead\n"
 	"  -h, --help              this help\n"
@@ -35,9 +38,44 @@ static const char diff_examples[] =
 	"examples:\n"
 	"  pytop diff before.data after.data\n"
 	"  pytop diff --stdio --ratio --sort dso,sym before.data after.data\n"
-	"  pytop diff --format json --percent-limit 1 before.data after.data\n";
+	"  pytop diff --format json --percent-limit 1 before.data after.data\n"
+	"  pytop diff --svg diff.svg --children before.data after.data\n";
 
-enum out_mode { OUT_AUTO, OUT_STDIO, OUT_JSON };
+enum out_mode { OUT_AUTO, OUT_STDIO, OUT_JSON, OUT_SVG };
+
+/* --svg FILE: written whole to FILE.tmp, then renamed, so a failed run
+ * never leaves half a file; "-" writes to stdout.  Returns an exit status. */
+static int write_svg(const char *path, const struct diff *d, const char *paths[2])
+{
+	char tmp[4096];
+	FILE *f;
+	int rc = EXIT_OK;
+
+	if (!strcmp(path, "-")) {
+		report_diff_svg(stdout, d, paths[0], paths[1]);
+		return EXIT_OK;
+	}
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		cli_error("diff: --svg: path too long");
+		return EXIT_USAGE;
+	}
+	f = fopen(tmp, "w");
+	if (!f) {
+		cli_error("diff: cannot write '%s': %s", tmp, strerror(errno));
+		return EXIT_FAIL;
+	}
+	report_diff_svg(f, d, paths[0], paths[1]);
+	if (ferror(f) | (fclose(f) != 0)) {
+		cli_error("diff: write error on '%s': %s", tmp, strerror(errno));
+		rc = EXIT_FAIL;
+	} else if (rename(tmp, path) < 0) {
+		cli_error("diff: cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		rc = EXIT_FAIL;
+	}
+	if (rc != EXIT_OK)
+		unlink(tmp);
+	return rc;
+}
 
 static int run_tui(const struct diff *d, const char *paths[2])
 {
@@ -56,7 +94,7 @@ static int run_tui(const struct diff *d, const char *paths[2])
 
 int cmd_diff(int argc, char **argv)
 {
-	const char *paths[2] = { NULL, NULL };
+	const char *paths[2] = { NULL, NULL }, *svg_path = NULL;
 	size_t npaths = 0;
 	enum out_mode mode = OUT_AUTO;
 	struct report_opts o;
@@ -94,6 +132,9 @@ int cmd_diff(int argc, char **argv)
 				cli_error("diff: --format: unknown format '%s' (use text or json)", v);
 				rc = EXIT_USAGE;
 			}
+		} else if (OPT(NULL, "--svg", true)) {
+			mode = OUT_SVG;
+			svg_path = v;
 		} else if (OPT(NULL, "--ratio", false)) {
 			dopts.ratio = true;
 		} else if (OPT(NULL, "--absolute", false)) {
@@ -147,6 +188,9 @@ int cmd_diff(int argc, char **argv)
 		break;
 	case OUT_STDIO:
 		report_diff_stdio(stdout, d, paths[0], paths[1]);
+		break;
+	case OUT_SVG:
+		rc = write_svg(svg_path, d, paths);
 		break;
 	case OUT_AUTO:
 		rc = run_tui(d, paths);

@@ -3,8 +3,12 @@
 #include "pytop/report/report_diff.h"
 
 #include "pytop/base/esc.h"
+#include "pytop/model/diff_flame.h"
+#include "pytop/report/report_print.h"
 
 #include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- stdio ---- */
@@ -191,4 +195,55 @@ void report_diff_json(FILE *out, const struct diff *d, const char *before_path,
 		fputc('}', out);
 	}
 	fputs("\n ]}\n", out);
+}
+
+/* ---- differential flame graph ---- */
+
+/* Growth red, shrink blue, the more the change the deeper (linear up to
+ * DIFF_SVG_FULL points); no change light grey, as FlameGraph's
+ * difffolded colours. */
+static void diff_paint(void *ctx, uint32_t node, char *fill, size_t flen, char *note, size_t nlen)
+{
+	struct diff_flame *df = ctx;
+	double dl = diff_flame_delta(df, node), k = fabs(dl) / DIFF_SVG_FULL;
+	int c;
+
+	if (k > 1)
+		k = 1;
+	c = (int)(225.0 - 185.0 * k);
+	if (fabs(dl) < 0.005)
+		snprintf(fill, flen, "#e1e1e1");
+	else if (dl > 0)
+		snprintf(fill, flen, "#ff%02x%02x", c, c);
+	else
+		snprintf(fill, flen, "#%02x%02xff", c, c);
+	if (diff_flame_is_new(df, node))
+		snprintf(note, nlen, "new in AFTER (%+.2f points)", dl);
+	else
+		snprintf(note, nlen, "%s%.2f points against BEFORE", fabs(dl) < 0.005 ? "" : dl > 0 ? "+" : "",
+			 fabs(dl) < 0.005 ? 0.0 : dl);
+}
+
+void report_diff_svg(FILE *out, const struct diff *d, const char *before_path,
+		     const char *after_path)
+{
+	struct diff_flame *df = diff_flame_new(d);
+	char sub[1024], legend[256];
+	const struct report_opts *o = diff_report_opts(d);
+	struct svg_paint paint = {
+		.title = "Differential flame graph",
+		.subtitle = sub,
+		.legend = legend,
+		.paint = diff_paint,
+		.ctx = df,
+	};
+
+	snprintf(sub, sizeof(sub), "%s -> %s: widths of AFTER (%" PRIu64 " samples), %s view",
+		 before_path, after_path, hist_kept_samples(diff_hist(d, DIFF_AFTER)),
+		 o->python ? "Python" : "all frames");
+	snprintf(legend, sizeof(legend),
+		 "colour: the frame's change of share, red grew, blue shrank (full at %.0f points), grey unchanged",
+		 DIFF_SVG_FULL);
+	report_svg_flame(out, diff_flame_after(df), &paint);
+	diff_flame_free(df);
 }

@@ -101,7 +101,7 @@ static const char svg_script[] =
 	"function place(f,x,w){f.r.setAttribute('x',x.toFixed(2));f.r.setAttribute('width',w.toFixed(2));\n"
 	" if(f.t){f.t.setAttribute('x',(x+3).toFixed(2));f.t.textContent=label(f,w);}}\n"
 	"function pct(f){return (100*f.w/(W-2*P)).toFixed(2)+'%';}\n"
-	"function show(f){$('details').textContent=f.n+(f.f?'  ['+f.f+']':'')+'  '+f.s+' samples, '+pct(f);}\n"
+	"function show(f){$('details').textContent=f.n+(f.f?'  ['+f.f+']':'')+'  '+f.s+' samples, '+pct(f)+(f.dx?', '+f.dx:'');}\n"
 	"function zoom(z){zoomed=z;var s=(W-2*P)/z.w;\n"
 	" F.forEach(function(f){var inside=f.x>=z.x-1e-6&&f.x+f.w<=z.x+z.w+1e-6&&f.d>=z.d;\n"
 	"  var anc=f.d<z.d&&f.x<=z.x+1e-6&&f.x+f.w>=z.x+z.w-1e-6;\n"
@@ -121,7 +121,7 @@ static const char svg_script[] =
 	" for(var i=0;i<gs.length;i++){var g=gs[i],r=g.querySelector('rect');\n"
 	"  var f={g:g,r:r,t:g.querySelector('text'),x:+r.getAttribute('x'),w:+r.getAttribute('width'),\n"
 	"   d:+g.getAttribute('data-d'),n:g.getAttribute('data-n'),f:g.getAttribute('data-f')||'',\n"
-	"   s:g.getAttribute('data-s'),mg:g.hasAttribute('data-mg')};F.push(f);\n"
+	"   s:g.getAttribute('data-s'),mg:g.hasAttribute('data-mg'),dx:g.getAttribute('data-x')||''};F.push(f);\n"
 	"  (function(f){g.addEventListener('mouseover',function(){show(f);});\n"
 	"   g.addEventListener('click',function(){zoom(f);});})(f);}\n"
 	" $('reset').addEventListener('click',reset);\n"
@@ -169,8 +169,10 @@ static void put_legend(FILE *out, double y)
 }
 
 static void put_frame(FILE *out, const struct flame *f, const struct flame_layout *l,
-		      const struct flame_block *b, bool inverted, double height)
+		      const struct flame_block *b, bool inverted, double height,
+		      const struct svg_paint *paint)
 {
+	char fill[32] = "", note[128] = "";
 	double span = SVG_W - 2 * SVG_PAD;
 	/* nothing kept: the root alone, full width */
 	double x = SVG_PAD + (l->base ? span * (double)b->start / (double)l->base : 0);
@@ -209,13 +211,27 @@ static void put_frame(FILE *out, const struct flame *f, const struct flame_layou
 		xml_put(out, where, SIZE_MAX);
 		fputc('"', out);
 	}
+	if (paint && b->node != FLAME_NONE)
+		paint->paint(paint->ctx, b->node, fill, sizeof(fill), note, sizeof(note));
+	if (note[0]) {
+		fputs(" data-x=\"", out);
+		xml_put(out, note, SIZE_MAX);
+		fputc('"', out);
+	}
+	/* a caller's fill is an attribute, below every style rule: the search
+	 * highlight still shows */
 	fprintf(out, "><rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%d\" class=\"",
 		x, y, w, ROW_H - 1);
 	if (b->node == FLAME_NONE)
 		fputs("mg", out);
+	else if (fill[0])
+		fputs("pt", out);
 	else
 		put_class(out, flame_node_class(f, b->node));
-	fputs("\"/>", out);
+	fputc('"', out);
+	if (fill[0])
+		fprintf(out, " fill=\"%s\"", fill);
+	fputs("/>", out);
 	/* the label, cut as the script cuts it on zoom */
 	fprintf(out, "<text x=\"%.2f\" y=\"%.0f\">", x + 3, y + ROW_H - 4);
 	nlen = utf8_chars(name);
@@ -230,20 +246,16 @@ static void put_frame(FILE *out, const struct flame *f, const struct flame_layou
 	fputs("</text></g>\n", out);
 }
 
-int report_print_svg(FILE *out, const struct profile *p, const struct report_opts *o,
-		     char *err, size_t errlen)
+int report_svg_flame(FILE *out, const struct flame *f, const struct svg_paint *paint)
 {
-	struct hist *h = hist_new(p, o, err, errlen);
-	const struct profile_info *in = profile_info(p);
-	struct flame *f;
+	const struct hist *h = flame_hist(f);
+	const struct report_opts *o = hist_opts(h);
+	const struct profile_info *in = profile_info(hist_profile(h));
 	struct flame_layout l = { 0 };
 	bool inverted = o->inverted;
 	double height;
 	char title[256];
 
-	if (!h)
-		return -1;
-	f = flame_new(h);
 	flame_layout(f, 0, MIN_FRAC, UINT32_MAX, &l);
 	height = TOP_H + (double)(l.nrows ? l.nrows : 1) * ROW_H + BOTTOM_H;
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
@@ -255,7 +267,7 @@ int report_print_svg(FILE *out, const struct profile *p, const struct report_opt
 	fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#f8f8f4\"/>\n",
 		SVG_W, height);
 	fprintf(out, "<text id=\"title\" x=\"%.0f\" y=\"20\">%s: ", SVG_W / 2,
-		inverted ? "Icicle graph of callers" : "Flame graph");
+		paint ? paint->title : inverted ? "Icicle graph of callers" : "Flame graph");
 	xml_put(out, *in->cmdline ? in->cmdline : "pytop.data", 120);
 	fputs("</text>\n", out);
 	snprintf(title, sizeof(title), "%" PRIu64 " samples of '%s', %s view%s%s",
@@ -263,7 +275,7 @@ int report_print_svg(FILE *out, const struct profile *p, const struct report_opt
 		 o->python ? "Python" : "all frames", inverted ? ", callers" : "",
 		 report_filter_active(&o->filter) ? ", filtered" : "");
 	fprintf(out, "<text x=\"%.0f\" y=\"38\">", SVG_PAD);
-	xml_put(out, title, SIZE_MAX);
+	xml_put(out, paint ? paint->subtitle : title, SIZE_MAX);
 	fputs("</text>\n", out);
 	fprintf(out, "<text id=\"reset\" class=\"btn\" x=\"%.0f\" y=\"38\" style=\"display:none\">"
 		"Reset zoom</text>\n", SVG_W - 200);
@@ -271,16 +283,35 @@ int report_print_svg(FILE *out, const struct profile *p, const struct report_opt
 		"<input xmlns=\"http://www.w3.org/1999/xhtml\" id=\"search\" type=\"search\" "
 		"placeholder=\"search\" style=\"width:180px;font:12px monospace\"/>"
 		"</foreignObject>\n", SVG_W - 200);
-	put_legend(out, 56);
+	if (paint) {
+		fprintf(out, "<text id=\"legend\" x=\"%.0f\" y=\"56\">", SVG_PAD);
+		xml_put(out, paint->legend, SIZE_MAX);
+		fputs("</text>\n", out);
+	} else {
+		put_legend(out, 56);
+	}
 	fprintf(out, "<text id=\"details\" x=\"%.0f\" y=\"%.0f\"> </text>\n", SVG_PAD,
 		height - 5);
 	fprintf(out, "<text id=\"matched\" x=\"%.0f\" y=\"%.0f\" style=\"text-anchor:end\"></text>\n",
 		SVG_W - SVG_PAD, height - 5);
 	fputs("<g id=\"frames\">\n", out);
 	for (size_t i = 0; i < l.nblocks; i++)
-		put_frame(out, f, &l, &l.blocks[i], inverted, height);
+		put_frame(out, f, &l, &l.blocks[i], inverted, height, paint);
 	fputs("</g>\n</svg>\n", out);
 	flame_layout_free(&l);
+	return 0;
+}
+
+int report_print_svg(FILE *out, const struct profile *p, const struct report_opts *o,
+		     char *err, size_t errlen)
+{
+	struct hist *h = hist_new(p, o, err, errlen);
+	struct flame *f;
+
+	if (!h)
+		return -1;
+	f = flame_new(h);
+	report_svg_flame(out, f, NULL);
 	flame_free(f);
 	hist_free(h);
 	return 0;

@@ -56,6 +56,11 @@ awk '$1 == "changed" { exit !($2 > 10) }' check.out && ok "changed: Delta over +
 awk '$1 == "sibling" { exit !($2 < -5) }' check.out && ok "sibling: Delta under -5 points" ||
 	not_ok "sibling: Delta under -5 points" "$(cat check.out)"
 
+# the differential flame graph: changed red, sibling blue
+"$PYTOP" diff --svg diff.svg --children before.data after.data
+check_grep "--svg: changed grew, red" 'data-n="changed \(diffwork\.py\)".*fill="#ff[0-9a-f]{4}"' diff.svg
+check_grep "--svg: sibling shrank, blue" 'data-n="sibling \(diffwork\.py\)".*fill="#[0-9a-f]{4}ff"' diff.svg
+
 # a recording against itself: nothing moved
 "$PYTOP" diff --stdio after.data after.data >self.out
 awk '/^#/ || !NF { next } { n++ } $2 != "0.00%" { bad++ } END { exit !(n > 5 && bad == 0) }' self.out &&

@@ -13,5 +13,11 @@ void report_diff_stdio(FILE *out, const struct diff *d, const char *before_path,
 		       const char *after_path);
 void report_diff_json(FILE *out, const struct diff *d, const char *before_path,
 		      const char *after_path);
+/* The differential flame graph (diff_flame.h) as report_print_svg's
+ * interactive SVG: AFTER's frames and widths, red where a frame's share
+ * grew, blue where it shrank (full colour at DIFF_SVG_FULL points). */
+#define DIFF_SVG_FULL 5.0
+void report_diff_svg(FILE *out, const struct diff *d, const char *before_path,
+		     const char *after_path);
 
 #endif

@@ -30,6 +30,21 @@ int report_print_speedscope(FILE *out, const struct profile *p, const struct rep
 int report_print_svg(FILE *out, const struct profile *p, const struct report_opts *o,
 		     char *err, size_t errlen);
 
+/* The colours and captions of a flame graph chosen by the caller (pytop
+ * diff's differential flame graph); NULL paints frames by class. */
+struct svg_paint {
+	const char *title;    /* "Differential flame graph" (the command line follows) */
+	const char *subtitle; /* the line under the title */
+	const char *legend;   /* one line instead of the class legend */
+	/* node n's fill ("#rrggbb", "" keeps the class colour) and a note for
+	 * the details line shown on hover ("" for none) */
+	void (*paint)(void *ctx, uint32_t node, char *fill, size_t flen, char *note, size_t nlen);
+	void *ctx;
+};
+struct flame;
+/* The SVG of flame f (its hist's query says the view and direction). */
+int report_svg_flame(FILE *out, const struct flame *f, const struct svg_paint *paint);
+
 /* Pieces, for callers that print their own way. */
 /* The '#' header block, classification line included. */
 void report_print_header(FILE *out, const struct hist *h);
