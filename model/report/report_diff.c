@@ -70,9 +70,15 @@ void report_diff_stdio(FILE *out, const struct diff *d, const char *before_path,
 	side_header(out, d, DIFF_AFTER, after_path);
 	if (diff_report_opts(d)->python)
 		fputs("# View: Python (interpreter frames folded)\n", out);
-	fprintf(out, "# Classes: %s\n", diff_classes_line(d, buf, sizeof(buf)));
-	for (size_t i = 0; (note = diff_note(d, i)); i++)
-		fprintf(out, "# Note: %s\n", note);
+	/* both can quote names from the profiles (top entries, events) */
+	fputs("# Classes: ", out);
+	esc_fputs(out, diff_classes_line(d, buf, sizeof(buf)), 0);
+	fputc('\n', out);
+	for (size_t i = 0; (note = diff_note(d, i)); i++) {
+		fputs("# Note: ", out);
+		esc_fputs(out, note, 0);
+		fputc('\n', out);
+	}
 	fprintf(out, "# Baseline: share of BEFORE; Delta: AFTER - BEFORE in points%s\n#\n",
 		diff_opts(d)->ratio ? (diff_opts(d)->absolute ? "; Ratio: AFTER / BEFORE weights"
 							      : "; Ratio: AFTER / BEFORE shares")

@@ -119,4 +119,12 @@ check_grep "pytop --help lists diff" '^  diff ' <("$PYTOP" --help)
 check_grep "diff --help: the diff options" '^      --ratio ' help.out
 check_grep "diff --help: the query options" '^  -s, --sort KEYS' help.out
 
+# names from the profiles (entries, notes that quote events) never reach the
+# terminal raw
+"$MKFIXTURE" -o hostile.data "$ROOT/tests/report/fixtures/hostile.txt"
+"$PYTOP" diff --stdio --no-python hostile.data hostile.data >hostile.out 2>&1
+if LC_ALL=C grep -q $'[\e\x07\x9b\xff]' hostile.out; then
+	not_ok "diff --stdio: no raw control or invalid byte from hostile names" "$(LC_ALL=C grep -c $'\e' hostile.out) lines with ESC"
+else ok "diff --stdio: no raw control or invalid byte from hostile names"; fi
+
 done_testing
