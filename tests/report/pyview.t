@@ -119,7 +119,7 @@ PY
 	else not_ok "$v: the Python view's checks" "$(grep -v '^ok' check-$v.out)"; fi
 
 	# --stdio and the TUI name the two __init__.py apart too
-	"$PYTOP" report -i jsonre-$v.data --stdio --no-children -g none --percent-limit 0 >jsonre-$v.stdio
+	"$PYTOP" report -i jsonre-$v.data --stdio --children -g none --percent-limit 0 >jsonre-$v.stdio
 	check_grep "$v --stdio: loads (json/__init__.py)" '\[\.\] loads \(json/__init__\.py\)$' jsonre-$v.stdio
 	check_grep "$v --stdio: compile (re/__init__.py)" '\[\.\] compile \(re/__init__\.py\)$' jsonre-$v.stdio
 	"$PYTOP" report -i time-$v.data --stdio --no-python --no-children -g none >time-$v.all
