@@ -197,10 +197,14 @@ static void thousands(uint64_t v, char *buf, size_t len)
 static void summary(const struct record_opts *o, const struct record_result *r)
 {
 	char samples[32], extra[64] = "";
-	if (o->python_path)
-		fprintf(stderr, "[ pytop record: python %s (%s), call graph %s (%s) ]\n",
-			o->python_version, o->python_path, r->callchain, r->callchain_reason);
-	else
+	if (o->python_path) {
+		/* the path may come from the target's "#!" line or PATH: escape it */
+		fputs("[ pytop record: python ", stderr);
+		esc_fputs(stderr, o->python_version, 0);
+		fputs(" (", stderr);
+		esc_fputs(stderr, o->python_path, 0);
+		fprintf(stderr, "), call graph %s (%s) ]\n", r->callchain, r->callchain_reason);
+	} else
 		fprintf(stderr, "[ pytop record: call graph %s (%s) ]\n", r->callchain,
 			r->callchain_reason);
 	if (r->truncated) {

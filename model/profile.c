@@ -20,16 +20,12 @@ static const char *base_name(const char *path)
 
 enum frame_kind profile_classify_frame(const char *name, const char *dso)
 {
-	const char *b;
 	if (name && !strncmp(name, "py::", 4))
 		return FRAME_PYTHON;
 	if (dso && *dso) {
 		if (!strncmp(dso, "[kernel", 7))
 			return FRAME_KERNEL;
-		b = base_name(dso);
-		if (!strncmp(b, "libpython", 9) || !strncmp(b, "python", 6))
-			return FRAME_INTERPRETER;
-		return FRAME_NATIVE;
+		return pdata_dso_is_interpreter(dso) ? FRAME_INTERPRETER : FRAME_NATIVE;
 	}
 	if (!name || !*name || name[0] == '[' || !strncmp(name, "0x", 2))
 		return FRAME_UNKNOWN;

@@ -2,6 +2,7 @@
 #include "pytop/base/bisect.h"
 #include "pytop/base/hmap.h"
 #include "pytop/base/xalloc.h"
+#include "pytop/format/pdata.h"
 #include "pytop/record/procmap.h"
 
 #include <errno.h>
@@ -82,8 +83,7 @@ static uint32_t dso_intern(struct procmap *pm, const char *path)
 	{
 		const char *base = strrchr(path, '/');
 		base = base ? base + 1 : path;
-		pm->dsos[n].interp = pm->dsos[n].is_file && (!strncmp(base, "libpython", 9) ||
-							     !strncmp(base, "python", 6));
+		pm->dsos[n].interp = pm->dsos[n].is_file && pdata_dso_is_interpreter(path);
 		pm->dsos[n].jitdump = !strncmp(base, "jit-", 4) && strstr(base, ".dump") != NULL;
 	}
 	pm->dso_next[n] = id; /* chain in front of the previous head */

@@ -25,11 +25,7 @@ struct resolver {
 
 static enum frame_kind dso_kind(const char *path)
 {
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	if (!strncmp(base, "libpython", 9) || !strncmp(base, "python", 6))
-		return FRAME_INTERPRETER;
-	return FRAME_NATIVE;
+	return pdata_dso_is_interpreter(path) ? FRAME_INTERPRETER : FRAME_NATIVE;
 }
 
 static void push(struct resolver *rs, const char *name, uint32_t mapping, uint64_t addr,

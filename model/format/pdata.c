@@ -19,6 +19,22 @@ const char *frame_kind_name(enum frame_kind kind)
 	return (unsigned)kind < FRAME_KIND_COUNT ? kind_names[kind] : "unknown";
 }
 
+bool pdata_dso_is_interpreter(const char *path)
+{
+	const char *base, *rest;
+	if (!path)
+		return false;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (!strncmp(base, "libpython", 9))
+		rest = base + 9;
+	else if (!strncmp(base, "python", 6))
+		rest = base + 6;
+	else
+		return false;
+	return !*rest || *rest == '.' || (*rest >= '0' && *rest <= '9');
+}
+
 const char *pdata_trunc_name(enum pdata_trunc why)
 {
 	static const char *const names[TRUNC_COUNT] = {

@@ -60,6 +60,18 @@ check_eq "#!/usr/bin/python3.11: message" "$err" \
 	"pytop: ./oldtool: its interpreter /usr/bin/python3.11: Python $(/usr/bin/python3.11 -c 'import platform; print(platform.python_version())') cannot be profiled: pytop needs CPython 3.12 or newer built with the perf trampoline (PY_HAVE_PERF_TRAMPOLINE); name another with --python PATH"
 check "#!/usr/bin/python3.11: no file" test ! -e pytop.data
 
+# an interpreter whose path holds a terminal escape (a "#!" line or PATH
+# is the target's to choose): the summary shows it escaped, never raw
+evil=$(printf 'ev\033]0;owned\007il')
+mkdir -p "$evil"; ln -sf "$PY312" "$evil/python3"
+{ echo "#!$PWD/$evil/python3"; cat profile_perf.py; } >eviltool; chmod +x eviltool
+"$PYTOP" record -o evil.data ./eviltool 100000 >/dev/null 2>evil.err; rc=$?
+check_eq "escape in the interpreter's path: exit 0" "$rc" 0
+check_grep "escape in the interpreter's path: the summary escapes it" \
+	"^\\[ pytop record: python 3\\.12\\.[0-9]+ \\(/.*/ev\\\\x1b\\]0;owned\\\\x07il/python3\\), call graph" evil.err
+check_eq "escape in the interpreter's path: no raw ESC or BEL on stderr" \
+	"$(grep -c $'[\x1b\x07]' evil.err)" 0
+
 # a shell script stays a native program
 printf '#!/bin/sh\nexec "%s" 20\n' "$WORKLOADS/heavy" >shtool; chmod +x shtool
 "$PYTOP" record -o sh.data ./shtool >/dev/null 2>sh.err; rc=$?

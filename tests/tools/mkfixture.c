@@ -42,18 +42,13 @@ static void die(const char *fmt, const char *a, long line)
 
 static enum frame_kind infer_kind(const char *name, const char *dso)
 {
-	const char *base;
 	if (!strncmp(name, "py::", 4))
 		return FRAME_PYTHON;
 	if (!dso)
 		return name[0] == '[' ? FRAME_UNKNOWN : FRAME_NATIVE;
 	if (!strcmp(dso, "[kernel.kallsyms]"))
 		return FRAME_KERNEL;
-	base = strrchr(dso, '/');
-	base = base ? base + 1 : dso;
-	if (!strncmp(base, "libpython", 9) || !strncmp(base, "python", 6))
-		return FRAME_INTERPRETER;
-	return FRAME_NATIVE;
+	return pdata_dso_is_interpreter(dso) ? FRAME_INTERPRETER : FRAME_NATIVE;
 }
 
 /* Decode \xHH in place (any other backslash stays as it is). */

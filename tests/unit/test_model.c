@@ -137,6 +137,14 @@ int main(void)
 	CHECK_EQ_U(profile_classify_frame("x", "[kernel.kallsyms]"), FRAME_KERNEL, "kernel");
 	CHECK_EQ_U(profile_classify_frame("[unknown]", NULL), FRAME_UNKNOWN, "unknown");
 	CHECK_EQ_U(profile_classify_frame("f", "/usr/lib/libm.so.6"), FRAME_NATIVE, "native");
+	/* one rule with the recorder (pdata_dso_is_interpreter) */
+	CHECK_EQ_U(profile_classify_frame("f", "/usr/bin/python3.12"), FRAME_INTERPRETER,
+		   "python3.12 is interpreter");
+	CHECK_EQ_U(profile_classify_frame("f", "python"), FRAME_INTERPRETER, "bare python");
+	CHECK_EQ_U(profile_classify_frame("f", "/opt/lib/pythonista.so"), FRAME_NATIVE,
+		   "pythonista.so is a native library, not the interpreter");
+	CHECK_EQ_U(profile_classify_frame("f", "/opt/libpythonize.so"), FRAME_NATIVE,
+		   "libpythonize.so is native");
 
 	report_opts_init(&o);
 	h = hist_new(p, &o, err, sizeof(err));

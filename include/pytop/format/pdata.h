@@ -279,4 +279,11 @@ const char *pdata_trunc_name(enum pdata_trunc why);
 /* Name of a frame kind: "python", "interpreter", "native", "kernel", "unknown". */
 const char *frame_kind_name(enum frame_kind kind);
 
+/* THE rule for a DSO that belongs to the interpreter (frame kind
+ * FRAME_INTERPRETER): its base name starts with "python" or "libpython"
+ * followed by the end, a digit or '.' ("python3.12", "libpython3.12.so.1.0",
+ * "python"; not "pythonista.so").  The recorder, the model and the tools all
+ * ask here.  path may be NULL (false). */
+bool pdata_dso_is_interpreter(const char *path);
+
 #endif

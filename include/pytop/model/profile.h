@@ -64,7 +64,8 @@ const struct pdata *profile_pdata(const struct profile *p);
 
 /* Kind of a frame from its name and DSO path (dso may be NULL), by the rules
  * of DESIGN.md: py:: -> python; [kernel.kallsyms] or a kernel address name
- * -> kernel; libpython* / python* DSO -> interpreter; other DSO -> native;
+ * -> kernel; an interpreter DSO (pdata_dso_is_interpreter) -> interpreter;
+ * other DSO -> native;
  * no DSO and a "[...]" or hex name -> unknown. */
 enum frame_kind profile_classify_frame(const char *name, const char *dso);
 
