@@ -1,0 +1,102 @@
+# pystack.t: record/python reads a running CPython from outside (the user
+# space of the BPF frame reader): on every supported interpreter installed
+# here, build/tools/pystack finds _PyRuntime (pyenv's shared libpython,
+# Debian's stripped /usr/bin/python3.11 by its dynamic symbols), the thread
+# states, and walks each thread's frames; the stacks (qualname, file, line)
+# must equal what the script reports of itself, including a thread blocked
+# in time.sleep with the GIL released (3.12+: _Py_tss_tstate is NULL then).
+# The eval-loop entry frames (for the native-stack merge) are where CPython
+# puts them.  Freed code objects are flagged, never named.  Unsupported
+# versions and non-Pythons are refused with one line.
+source "$ROOT/tests/lib.sh"
+
+PYSTACK=$BUILD/tools/pystack
+if [ ! -x "$PYSTACK" ]; then
+	not_ok "prerequisite $PYSTACK" "run 'make tests-build'"
+	done_testing; exit 1
+fi
+PYTHONS="/root/.pyenv/versions/3.8.18/bin/python3 /root/.pyenv/versions/3.9.18/bin/python3
+/root/.pyenv/versions/3.10.13/bin/python3 /root/.pyenv/versions/3.11.7/bin/python3
+/root/.pyenv/versions/3.12.1/bin/python3 /root/.pyenv/versions/3.13.0/bin/python3
+/usr/bin/python3.11"
+
+# start PY SCRIPT: runs it with stdin on a fifo we hold open; sets $pid and
+# waits for "READY" in out.txt (the script is blocked from then on)
+start() {
+	rm -f fifo out.txt; mkfifo fifo
+	"$1" "$2" <fifo >out.txt 2>err.txt & pid=$!
+	exec 3>fifo
+	for _ in $(seq 200); do
+		grep -q '^READY' out.txt 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+stop() { exec 3>&-; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+
+# stacks in the script's format: "STACK TID" then frames, without markers
+norm_tool() { sed -n 's/^thread /STACK /p; s/ \[entry\]$//; /^  /p' | sed 's/ \[entry\]$//'; }
+norm_script() { sed -n 's/^STACK [a-z]* /STACK /p; /^  /p'; }
+# per-thread blocks sorted by thread id, so the order of the list does not matter
+by_tid() { awk '/^STACK/ { k = $2 } { b[k] = b[k] $0 "|" } END { for (k in b) print k "\t" b[k] }' |
+	sort -n | cut -f2- | tr '|' '\n' | sed '/^$/d'; }
+
+for py in $PYTHONS; do
+	if [ ! -x "$py" ]; then
+		not_ok "$py installed" "install it (pyenv install X.Y.Z, or apt-get install python3.11)"
+		continue
+	fi
+	v=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	if ! start "$py" "$ROOT/tests/workloads/pyblocked.py"; then
+		not_ok "$v ($py): the script blocks" "$(cat out.txt err.txt)"; stop; continue
+	fi
+	"$PYSTACK" "$pid" >tool.txt 2>tool.err; rc=$?
+	check_eq "$v ($py): pystack exits 0" "$rc 	$(cat tool.err)" "0 	"
+	got=$(norm_tool <tool.txt | by_tid); want=$(norm_script <out.txt | by_tid)
+	check_eq "$v ($py): every thread's stack, qualnames and lines, as the script sees it" \
+		"$got" "$want"
+	sleeper=$(sed -n 's/^STACK sleeper //p' out.txt)
+	check_grep "$v: the sleeping thread (GIL released) is found by its tid $sleeper" \
+		"^thread $sleeper\$" tool.txt
+	# entry frames: one per C call of the eval loop
+	entries=$(grep -o '^  [^ ]*.*\[entry\]$' tool.txt | awk '{ print $1 }' | tr '\n' ' ')
+	case $v in
+	3.8|3.9|3.10) want="inner nap run _bootstrap_inner _bootstrap deep deep deep deep main <module> " ;;
+	*) want="Sleeper.nap Thread._bootstrap <module> " ;;
+	esac
+	# the list puts the newest thread first: compare as sets per thread order
+	check_eq "$v: eval-loop entry frames" "$(echo "$entries" | tr ' ' '\n' | sort | tr '\n' ' ')" \
+		"$(echo "$want" | tr ' ' '\n' | sort | tr '\n' ' ')"
+	stop
+
+	if ! start "$py" "$ROOT/tests/workloads/pyfreed.py"; then
+		not_ok "$v: pyfreed.py blocks" "$(cat out.txt err.txt)"; stop; continue
+	fi
+	freed=$(sed -n 's/^FREED //p' out.txt); live=$(sed -n 's/^LIVE //p' out.txt)
+	"$PYSTACK" -c "$freed" "$pid" >freed.txt 2>&1
+	check_eq "$v: 80 freed code objects are all flagged stale" \
+		"$(sort freed.txt | uniq -c | sed 's/^ *//')" "80 STALE"
+	check_grep "$v: a live code object resolves" "^OK live_fn .*pyfreed.py 6\$" \
+		<("$PYSTACK" -c "$live" "$pid" 2>&1)
+	stop
+done
+
+# refusals: one line, non-zero exit
+py37=/root/.pyenv/versions/3.7.16/bin/python3
+if [ -x "$py37" ] && start "$py37" "$ROOT/tests/workloads/pyfreed.py"; then
+	out=$("$PYSTACK" "$pid" 2>&1); rc=$?
+	check_eq "3.7 is refused, not guessed" "$rc $out" \
+		"1 pystack: pid $pid: CPython 3.7 is not supported (3.8-3.13)"
+else
+	not_ok "3.7 ($py37) runs pyfreed.py" "install it: pyenv install 3.7.16"
+fi
+stop
+sleep 30 & sp=$!
+out=$("$PYSTACK" "$sp" 2>&1); rc=$?
+check_eq "not a Python: refused" "$rc $out" \
+	"1 pystack: pid $sp: no CPython interpreter (_PyRuntime) in its mappings"
+kill "$sp"; wait "$sp" 2>/dev/null
+out=$("$PYSTACK" 999999999 2>&1); rc=$?
+check_eq "no such process: one line" "$rc $(echo "$out" | wc -l)" "1 1"
+done_testing
