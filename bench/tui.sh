@@ -82,6 +82,8 @@ replay "flame: move hjkl" "fjllllhhjkkjlhlhkkjj"
 replay "flame: zoom Enter/Esc" "fj<Enter>jl<Enter>j<Enter><Esc><Esc><Esc>j<Enter><Esc>"
 replay "flame: search / n N" "f/func_2_1<BS><Enter>nnnNN/<Enter>"
 replay "flame: P and i inside" "fPPiiq"
+replay "threads: open T / q" "TqTqTqTqTq"
+replay "threads: order s, move" "Tssssssjjkk"
 echo "  (filter/sort rows include the cheap prompt keystrokes; max is the rebuild)"
 echo "  (flame rows: the first key f opens the flame graph over the list; q returns)"
 

@@ -708,6 +708,7 @@ void hist_free(struct hist *h)
 	free(h->gtot);
 	free(h->oleaf);
 	free(h->has_graph);
+	free(h->ttimes);
 	report_opts_free(&h->o);
 	free(h);
 }

@@ -32,6 +32,9 @@ struct hist {
 	uint64_t *gtot;            /* prefix (weight, samples) over order (callgraph.c) */
 	uint32_t *oleaf;           /* leaf of each record of order */
 	uint8_t *has_graph;        /* per row: 0 not asked, 1 no graph, 2 graph */
+	/* per-thread times and their sum, built on first use (hist_threads.c) */
+	struct hist_thread_time *ttimes;
+	struct hist_wall wall;
 };
 
 /* Frame key of view node n under fk (0 for FK_NONE). */

@@ -36,20 +36,25 @@ static void appendf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
+void view_query_scope(const struct rows_query *q, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (q->filter[0])
+		appendf(buf, len, ", filter: '%s'", q->filter);
+	for (size_t i = 0; i < q->nzoom; i++)
+		appendf(buf, len, "%s%s%s%s", i ? " " : ", zoom: ", i ? term_glyphs()->arrow : "",
+			i ? " " : "", q->zoom_label[i]);
+}
+
 static int hist_draw_head(struct view *v, int cols)
 {
 	struct rows_query *q = tui_query(v->tui);
 	struct rows *r = tui_rows(v->tui);
-	char title[1024], extra[512];
+	char title[1280], extra[512];
 	struct rows_title rt = { 0 };
 
 	rows_title(r, &rt);
-	extra[0] = '\0';
-	if (q->filter[0])
-		appendf(extra, sizeof(extra), ", filter: '%s'", q->filter);
-	for (size_t i = 0; i < q->nzoom; i++)
-		appendf(extra, sizeof(extra), "%s%s%s%s", i ? " " : ", zoom: ",
-			i ? term_glyphs()->arrow : "", i ? " " : "", q->zoom_label[i]);
+	view_query_scope(q, extra, sizeof(extra));
 	appendf(extra, sizeof(extra), ", view: %s%s%s", q->opts.python ? "python" : "all",
 		q->opts.inverted ? " callers" : "", q->opts.hierarchy ? " hierarchy" : "");
 	if (q->order != ROWS_ORDER_CHILDREN)
@@ -258,6 +263,9 @@ static unsigned hist_request(struct view *v, enum request req)
 		return rows_query_zoom_out(q) ? REBUILD : 0;
 	case REQ_FLAME:
 		tui_push_view(v->tui, &flame_view_ops);
+		return HANDLED;
+	case REQ_THREADS:
+		tui_push_view(v->tui, &threads_view_ops);
 		return HANDLED;
 	case REQ_PERCENT_LIMIT:
 		snprintf(label, sizeof(label), "percent limit [%.1f]: ", q->opts.entry_limit);

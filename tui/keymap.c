@@ -1,4 +1,5 @@
-/* keymap: the key map and help lines derived from REQ_INFO. */
+/* keymap: the key map and help lines derived from REQ_INFO and the
+ * views' own tables (REQ_FLAME_INFO, REQ_THREADS_INFO). */
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +11,7 @@ struct req_entry {
 	const char *name;
 	int keys[3];
 	const char *help; /* for a group banner: its title, req = REQ_NONE */
-	int flame;        /* from REQ_FLAME_INFO */
+	int table;        /* 0 REQ_INFO, 1 REQ_FLAME_INFO, 2 REQ_THREADS_INFO */
 };
 
 static const struct req_entry req_table[] = {
@@ -21,9 +22,15 @@ static const struct req_entry req_table[] = {
 #undef REQ_ROW_
 #undef REQ_ROW_GROUP_
 #define REQ_ROW_(name_, k1, k2, k3, help_) \
-	{ .req = REQ_##name_, .name = #name_, .keys = { k1, k2, k3 }, .help = help_, .flame = 1 },
-#define REQ_ROW_GROUP_(title) { .req = REQ_NONE, .name = "", .help = title, .flame = 1 },
+	{ .req = REQ_##name_, .name = #name_, .keys = { k1, k2, k3 }, .help = help_, .table = 1 },
+#define REQ_ROW_GROUP_(title) { .req = REQ_NONE, .name = "", .help = title, .table = 1 },
 	REQ_FLAME_INFO(REQ_ROW_, REQ_ROW_GROUP_)
+#undef REQ_ROW_
+#undef REQ_ROW_GROUP_
+#define REQ_ROW_(name_, k1, k2, k3, help_) \
+	{ .req = REQ_##name_, .name = #name_, .keys = { k1, k2, k3 }, .help = help_, .table = 2 },
+#define REQ_ROW_GROUP_(title) { .req = REQ_NONE, .name = "", .help = title, .table = 2 },
+	REQ_THREADS_INFO(REQ_ROW_, REQ_ROW_GROUP_)
 #undef REQ_ROW_
 #undef REQ_ROW_GROUP_
 };
@@ -40,14 +47,14 @@ static int normalize_key(int key)
 	return key;
 }
 
-static enum request lookup(int key, int flame)
+static enum request lookup(int key, int table)
 {
 	key = normalize_key(key);
 	if (key == 0)
 		return REQ_NONE;
 	for (size_t i = 0; i < NTABLE; i++)
 		for (int k = 0; k < 3; k++)
-			if (req_table[i].req != REQ_NONE && req_table[i].flame == flame &&
+			if (req_table[i].req != REQ_NONE && req_table[i].table == table &&
 			    req_table[i].keys[k] == key)
 				return req_table[i].req;
 	return REQ_NONE;
@@ -61,6 +68,12 @@ enum request request_of_key(int key)
 enum request request_of_flame_key(int key)
 {
 	enum request r = lookup(key, 1);
+	return r != REQ_NONE ? r : lookup(key, 0);
+}
+
+enum request request_of_threads_key(int key)
+{
+	enum request r = lookup(key, 2);
 	return r != REQ_NONE ? r : lookup(key, 0);
 }
 

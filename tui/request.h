@@ -44,10 +44,18 @@
 	REQ_(ZOOM_OUT,      TUI_KEY_ESC, 0,      0,      "zoom out one level (quits at the top level)") \
 	REQ_(PERCENT_LIMIT, 'L',       0,        0,      "set the percent limit") \
 	REQ_(FLAME,         'f',       0,        0,      "flame graph of the current view") \
+	REQ_(THREADS,       'T',       0,        0,      "threads view: every thread's time as a bar split by class") \
 	REQ_GROUP("Other") \
 	REQ_(HELP,          '?',       'h',      KEY_F(1), "show this help") \
 	REQ_(REDRAW,        TUI_KEY_CTRL('l'), 0, 0,     "redraw the screen") \
 	REQ_(QUIT,          'q',       0,        0,      "quit (or close help)")
+
+/* Keys of the threads view only (looked up before REQ_INFO there). */
+#define REQ_THREADS_INFO(REQ_, REQ_GROUP) \
+	REQ_GROUP("Threads view (T)") \
+	REQ_(THREADS_SORT,  's',       'o',      0,      "cycle the order: time, comm, tid") \
+	REQ_(THREADS_ZOOM,  '\n',      0,        0,      "zoom into the thread: the list shows only its samples") \
+	REQ_(THREADS_CLOSE, 'q',       TUI_KEY_ESC, 'T', "back to the list")
 
 /* Keys of the flame graph view only (looked up before REQ_INFO there). */
 #define REQ_FLAME_INFO(REQ_, REQ_GROUP) \
@@ -69,6 +77,7 @@ enum request {
 #define REQ_ENUM_GROUP_(title)
 	REQ_INFO(REQ_ENUM_, REQ_ENUM_GROUP_)
 	REQ_FLAME_INFO(REQ_ENUM_, REQ_ENUM_GROUP_)
+	REQ_THREADS_INFO(REQ_ENUM_, REQ_ENUM_GROUP_)
 #undef REQ_ENUM_
 #undef REQ_ENUM_GROUP_
 	REQ_MOUSE_UP,   /* wheel events, not bound to keys */
@@ -80,6 +89,8 @@ enum request {
 enum request request_of_key(int key);
 /* The same in the flame graph view: REQ_FLAME_INFO first, then REQ_INFO. */
 enum request request_of_flame_key(int key);
+/* The same in the threads view: REQ_THREADS_INFO first, then REQ_INFO. */
+enum request request_of_threads_key(int key);
 
 /* One line of the help overlay: a group title (keys == NULL) or a request
  * with its key names.  Returns false past the last line.  Texts are static. */

@@ -470,11 +470,15 @@ void rows_title(struct rows *r, struct rows_title *out)
 	if (r->h && hist_kept_samples(r->h) != pi->nsamples)
 		snprintf(shown, sizeof(shown), " (shown %s)",
 			 count_text(hist_kept_samples(r->h), n2, sizeof(n2)));
+	out->duration[0] = '\0';
+	if (r->h)
+		hist_duration_line(r->h, out->duration, sizeof(out->duration));
 	snprintf(out->head, sizeof(out->head), "Samples: %s%s of %s%s",
 		 count_text(pi->nsamples, n1, sizeof(n1)), shown, pi->event[0] ? pi->event : "?", rate);
 	snprintf(out->cmd, sizeof(out->cmd), "%s", pi->cmdline[0] ? pi->cmdline : "?");
-	snprintf(out->tail, sizeof(out->tail), "lost: %llu, truncated: %llu",
-		 (unsigned long long)pi->lost, (unsigned long long)pi->truncated);
+	snprintf(out->tail, sizeof(out->tail), "%s%slost: %llu, truncated: %llu", out->duration,
+		 out->duration[0] ? ", " : "", (unsigned long long)pi->lost,
+		 (unsigned long long)pi->truncated);
 }
 
 void rows_summary(struct rows *r, char *buf, size_t len)
@@ -493,24 +497,39 @@ static size_t row_of(tnode n)
 	return n & CG_TAG ? (size_t)((n & ~CG_TAG) >> 32) : (size_t)n - 1;
 }
 
+/* Open zoom level q->nzoom (< ROWS_ZOOM_MAX): save a deep copy of the
+ * current filter, to put back on zoom out. */
+static void zoom_push(struct rows_query *q)
+{
+	struct report_opts tmp;
+	report_opts_copy(&tmp, &q->opts);
+	q->saved[q->nzoom++] = tmp.filter;
+	memset(&tmp.filter, 0, sizeof(tmp.filter));
+	report_opts_free(&tmp);
+}
+
+bool rows_zoom_tid(struct rows_query *q, uint32_t tid, char *err, size_t errlen)
+{
+	if (q->nzoom == ROWS_ZOOM_MAX) {
+		snprintf(err, errlen, "zoomed in too deep");
+		return false;
+	}
+	snprintf(q->zoom_label[q->nzoom], sizeof(q->zoom_label[0]), "thread %u", tid);
+	zoom_push(q);
+	report_filter_zoom_thread(&q->opts.filter, tid);
+	return true;
+}
+
 bool rows_zoom(struct rows *r, tnode n, bool dso, struct rows_query *q, char *err, size_t errlen)
 {
 	const struct hist_row *hr;
-	struct report_filter copy;
-	struct report_opts tmp;
-	char *label;
+	uint32_t th;
 
 	if (n == TNODE_ROOT || !r->h || q->nzoom == ROWS_ZOOM_MAX) {
 		snprintf(err, errlen, "%s", n == TNODE_ROOT ? "nothing to zoom into" : "zoomed in too deep");
 		return false;
 	}
 	hr = hist_row(r->h, row_of(n));
-	label = q->zoom_label[q->nzoom];
-	/* save a deep copy of the current filter for zoom out */
-	report_opts_copy(&tmp, &q->opts);
-	copy = tmp.filter;
-	memset(&tmp.filter, 0, sizeof(tmp.filter));
-	report_opts_free(&tmp);
 	if (dso) {
 		uint32_t d = PROFILE_NONE;
 		if (n & CG_TAG) {
@@ -521,31 +540,25 @@ bool rows_zoom(struct rows *r, tnode n, bool dso, struct rows_query *q, char *er
 		} else if (hr->sym != PROFILE_NONE) {
 			d = profile_sym_dso(r->p, hr->sym);
 		}
-		if (d == PROFILE_NONE)
-			goto none;
-		report_filter_zoom_dso(&q->opts.filter, profile_dso_name(r->p, d, true));
-		snprintf(label, sizeof(q->zoom_label[0]), "dso %s", profile_dso_name(r->p, d, false));
-	} else {
-		/* the row's thread, or under other keys its heaviest thread */
-		uint32_t tid = hr->tid, th;
-		if (tid == PROFILE_NONE) {
-			th = hist_row_thread(r->h, row_of(n));
-			if (th == PROFILE_NONE)
-				goto none;
-			tid = profile_thread_tid(r->p, th);
+		if (d == PROFILE_NONE) {
+			snprintf(err, errlen, "this line has no DSO to zoom into");
+			return false;
 		}
-		report_filter_zoom_thread(&q->opts.filter, tid);
-		snprintf(label, sizeof(q->zoom_label[0]), "thread %u", tid);
+		snprintf(q->zoom_label[q->nzoom], sizeof(q->zoom_label[0]), "dso %s",
+			 profile_dso_name(r->p, d, false));
+		zoom_push(q);
+		report_filter_zoom_dso(&q->opts.filter, profile_dso_name(r->p, d, true));
+		return true;
 	}
-	q->saved[q->nzoom++] = copy;
-	return true;
-none:
-	report_opts_init(&tmp);
-	tmp.filter = copy;
-	report_opts_free(&tmp);
-	snprintf(err, errlen, dso ? "this line has no DSO to zoom into"
-				  : "this line has no samples of a thread to zoom into");
-	return false;
+	/* the row's thread, or under other keys its heaviest thread */
+	if (hr->tid != PROFILE_NONE)
+		return rows_zoom_tid(q, hr->tid, err, errlen);
+	th = hist_row_thread(r->h, row_of(n));
+	if (th == PROFILE_NONE) {
+		snprintf(err, errlen, "this line has no samples of a thread to zoom into");
+		return false;
+	}
+	return rows_zoom_tid(q, profile_thread_tid(r->p, th), err, errlen);
 }
 
 void rows_query_init(struct rows_query *q, const struct report_opts *o)

@@ -71,10 +71,12 @@ extern const struct tree_ops rows_tree_ops;
 const char *rows_header(struct rows *r);
 /* Text of node n; valid until the next rows_text() call. */
 void rows_text(struct rows *r, tnode n, struct rows_text *out);
-/* Top line facts: head "Samples: 1M of 'cpu-clock' @ 999Hz", the command
- * line, and tail "lost: 0, truncated: 0"; and the classification summary. */
+/* Top line facts: head "Samples: 1M of cpu-clock@999Hz", the command
+ * line, and tail "Duration 3.20 s, lost: 0, truncated: 0"; and the
+ * classification summary. */
 struct rows_title {
-	char head[128], cmd[256], tail[96];
+	char head[128], cmd[256], tail[160];
+	char duration[64];  /* "Duration 3.20 s" (hist_duration_line), also in tail */
 };
 void rows_title(struct rows *r, struct rows_title *out);
 void rows_summary(struct rows *r, char *buf, size_t len);
@@ -98,5 +100,8 @@ size_t rows_find_sym(struct rows *r, uint32_t sym);
 /* Zoom q into node n's DSO (dso = true) or thread; false with a reason in
  * err when n has none. */
 bool rows_zoom(struct rows *r, tnode n, bool dso, struct rows_query *q, char *err, size_t errlen);
+/* Zoom q into the thread `tid` (the threads view's Enter); false with a
+ * reason in err when q is zoomed in too deep. */
+bool rows_zoom_tid(struct rows_query *q, uint32_t tid, char *err, size_t errlen);
 
 #endif

@@ -108,6 +108,12 @@ void diff_ctx_free(struct diff_ctx *c);
 struct diff_ctx *tui_diff(struct tui *t);
 extern const struct view_ops flame_view_ops;
 
+/* The query's scope for a title line: ", filter: 'text', zoom: thread 101
+ * -> dso libc.so.6" ("" without filter and zoom), into buf. */
+void view_query_scope(const struct rows_query *q, char *buf, size_t len);
+
+extern const struct view_ops threads_view_ops;
+
 /* Put the histogram view's cursor on the entry of symbol sym, if it has
  * one (flat mode); the flame graph closes onto its selected function. */
 void hist_view_select_sym(struct view *v, uint32_t sym);

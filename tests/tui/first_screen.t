@@ -6,9 +6,10 @@ source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/tui/lib_tui.sh"
 
 tui_fixture small
-tui_start 100 30 -i "$T/small.data" --no-python
+tui_start 120 30 -i "$T/small.data" --no-python
 tui_wait 'Samples: 100 of cpu-clock@999Hz' "title: sample count, event and frequency"
 tui_has 'lost: 3, truncated: 0' "title: lost and truncated counts"
+tui_has 'view: all, Duration 0\.10 s, lost' "title: the recording's duration"
 tui_has 'cmd: python3 -X perf app.py' "title: the profiled command"
 tui_has 'view: all' "title: the active view"
 tui_has '^python 40\.00%, native 45\.00% \(top: hash_bytes 25\.00%' "second line: classes (the eval loop under py:: frames is Python code)"

@@ -1,13 +1,13 @@
 #!/bin/bash
 # Resizing at any time: down to 40x10 the browser still shows the title,
 # header, entries and key line; below that it says the terminal is too
-# small; back to 100x30 everything returns.
+# small; back to 120x30 everything returns.
 source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/tui/lib_tui.sh"
 
 tui_fixture small
-tui_start 100 30 -i "$T/small.data" --no-python
-tui_wait 'cmd: python3 -X perf app\.py' "100x30: full title"
+tui_start 120 30 -i "$T/small.data" --no-python
+tui_wait 'cmd: python3 -X perf app\.py' "120x30: full title"
 tui_keys E
 tui_wait '^ +25\.00% memcpy$' "expanded before the resize"
 tmux -L "$TUI_SOCK" resize-window -t main -x 40 -y 10
@@ -24,8 +24,8 @@ tui_wait '^ +- +80\.00%|^ +[-+ ] +[0-9.]+% ' "40x10: still moving through the gr
 tmux -L "$TUI_SOCK" resize-window -t main -x 30 -y 8
 tui_wait 'terminal too small' "30x8: says it is too small"
 tui_has '30x8, need 40x10' "30x8: and what it needs"
-tmux -L "$TUI_SOCK" resize-window -t main -x 100 -y 30
-tui_wait 'cmd: python3 -X perf app\.py' "back to 100x30: full title"
+tmux -L "$TUI_SOCK" resize-window -t main -x 120 -y 30
+tui_wait 'cmd: python3 -X perf app\.py' "back to 120x30: full title"
 tui_has '^  Children +Self +Command +Shared Object +Symbol' "full header"
 tui_has '^ +25\.00% memcpy$|^- ' "expansion state kept across resizes"
 tui_keys q

@@ -95,6 +95,47 @@ static void check_unknown_stays_user(void)
 	profile_free(p);
 }
 
+/* Per-thread times of a query (the threads view's numbers): every thread,
+ * its kept weight split by class, the list's filters applied, orders. */
+static void check_thread_times(const struct profile *p)
+{
+	struct report_opts o;
+	struct hist *h;
+	const struct hist_thread_time *tt;
+	uint32_t ord[2];
+	char err[256], buf[64];
+
+	report_opts_init(&o);
+	o.python = true;
+	h = hist_new(p, &o, err, sizeof(err));
+	tt = hist_thread_times(h);
+	CHECK_EQ_U(tt[0].cpu_ns, 900, "thread 100: its kept weight");
+	CHECK(tt[0].class_ns[CLASS_PYTHON] == 700 && tt[0].class_ns[CLASS_KERNEL] == 200,
+	      "thread 100: python 70 + kernel 20 samples (x10)");
+	CHECK(tt[1].cpu_ns == 100 && tt[1].class_ns[CLASS_NATIVE] == 100, "thread 101: native");
+	CHECK(hist_wall(h)->cpu_ns == 1000 && hist_wall(h)->nthreads == 2 && !hist_wall(h)->has_off_cpu,
+	      "the sum over threads");
+	CHECK_EQ_STR(hist_wall_line(h, buf, sizeof(buf)), "", "no off-CPU data: no wall split");
+	CHECK_EQ_STR(hist_duration_line(h, buf, sizeof(buf)), "Duration unknown",
+		     "no duration in the file");
+	hist_thread_order(h, HIST_THREADS_BY_TIME, ord);
+	CHECK(ord[0] == 0 && ord[1] == 1, "by time: the heaviest first");
+	hist_thread_order(h, HIST_THREADS_BY_COMM, ord);
+	CHECK(ord[0] == 0 && ord[1] == 1 && !strcmp(hist_thread_order_name(HIST_THREADS_BY_COMM), "comm"),
+	      "by comm: python3 before worker");
+	CHECK(hist_metric_has_class(h, CLASS_PYTHON), "the cpu metric shows the on-CPU classes");
+	hist_free(h);
+	report_filter_add_tids(&o.filter, "101", err, sizeof(err));
+	h = hist_new(p, &o, err, sizeof(err));
+	tt = hist_thread_times(h);
+	CHECK(tt[0].cpu_ns == 0 && tt[1].cpu_ns == 100, "filters apply: thread 100 has none kept");
+	hist_thread_order(h, HIST_THREADS_BY_TIME, ord);
+	CHECK(ord[0] == 1 && ord[1] == 0, "by time under the filter: 101 first");
+	CHECK_EQ_U(hist_thread_metric_ns(h, 1), 100, "metric time: cpu");
+	hist_free(h);
+	report_opts_free(&o);
+}
+
 static size_t find_row(const struct hist *h, const char *symtext)
 {
 	char buf[256];
@@ -397,6 +438,7 @@ int main(void)
 		report_opts_free(&copy);
 	}
 	report_opts_free(&o);
+	check_thread_times(p);
 	profile_free(p);
 	check_unknown_stays_user();
 	return tap_done();

@@ -144,4 +144,55 @@ uint32_t hist_row_thread(const struct hist *h, size_t row);
  * (+1 / -1), wrapping once.  Returns the row or HIST_NONE. */
 uint32_t hist_search(const struct hist *h, const char *needle, size_t start, int dir);
 
+/* ---- per-thread times and the wall split (hist_threads.c) ---- */
+
+/* A thread's times under the query's filters (ns for time events: the
+ * cpu-clock / task-clock periods). */
+struct hist_thread_time {
+	uint64_t start_ns, end_ns;      /* span relative to the recording's start (0: unknown) */
+	uint64_t wall_ns;               /* end_ns - start_ns (0: unknown) */
+	uint64_t cpu_ns;                /* weight of its kept on-CPU samples */
+	uint64_t off_cpu_ns;            /* its kept off-CPU time */
+	uint64_t class_ns[CLASS_COUNT]; /* kept time by class, under the query's view */
+};
+/* One entry per profile thread (index = profile thread index,
+ * profile_nthreads() entries) from the samples the query's filters keep.
+ * Threads without a kept sample have zero times.  Built on first use;
+ * valid until hist_free(). */
+const struct hist_thread_time *hist_thread_times(const struct hist *h);
+
+/* The threads' times summed. */
+struct hist_wall {
+	uint64_t wall_ns;     /* sum of the threads' wall_ns */
+	uint64_t cpu_ns, off_cpu_ns;
+	uint64_t class_ns[CLASS_COUNT];
+	uint32_t nthreads;    /* threads with a span or a kept sample */
+	bool has_off_cpu;     /* the profile has off-CPU data */
+};
+const struct hist_wall *hist_wall(const struct hist *h);
+/* The header's wall split, no newline: "Wall 3.20 s, 4 threads: on CPU
+ * 1.10 s (34%); waiting 2.10 s: io 0.80 s, ..."; "" when the profile has no
+ * off-CPU data.  Writes buf (NUL-terminated), returns it. */
+const char *hist_wall_line(const struct hist *h, char *buf, size_t len);
+/* "Duration 3.20 s", or "Duration unknown" when the file does not say.
+ * Writes buf (NUL-terminated), returns it. */
+const char *hist_duration_line(const struct hist *h, char *buf, size_t len);
+
+/* Orders of a thread list (the browser's threads view). */
+enum hist_thread_order {
+	HIST_THREADS_BY_TIME = 0, /* most time under the query's metric first */
+	HIST_THREADS_BY_COMM,     /* command name */
+	HIST_THREADS_BY_TID,
+	HIST_THREADS_ORDER_COUNT
+};
+/* "time", "comm", "tid". */
+const char *hist_thread_order_name(enum hist_thread_order o);
+/* Thread t's time under the query's metric (cpu: its on-CPU time). */
+uint64_t hist_thread_metric_ns(const struct hist *h, uint32_t thread);
+/* Does class c count under the query's metric (cpu: the on-CPU classes)? */
+bool hist_metric_has_class(const struct hist *h, enum profile_class c);
+/* Every profile thread index (profile_nthreads() of them) into out, in
+ * order `by`; ties by tid, then index. */
+void hist_thread_order(const struct hist *h, enum hist_thread_order by, uint32_t *out);
+
 #endif
