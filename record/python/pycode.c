@@ -10,8 +10,11 @@
 #include "pytop/base/hmap.h"
 #include "pytop/base/xalloc.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NAME_MAX_CHARS 4096      /* qualname / name: code points */
 #define FILE_MAX_CHARS 16384     /* co_filename */
@@ -135,6 +138,7 @@ struct entry {
 
 struct pycode_cache {
 	struct py_target *t;
+	char cwd[PATH_MAX];  /* the target's working directory when the cache was made */
 	struct hmap index; /* code address -> entry number */
 	struct entry **entries;
 	size_t n, cap;
@@ -144,7 +148,12 @@ struct pycode_cache {
 struct pycode_cache *pycode_cache_new(struct py_target *t)
 {
 	struct pycode_cache *c = xcalloc(1, sizeof(*c));
+	char path[64];
+	ssize_t n;
 	c->t = t;
+	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)t->pid);
+	n = readlink(path, c->cwd, sizeof(c->cwd) - 1);
+	c->cwd[n > 0 ? n : 0] = 0;
 	hmap_init(&c->index);
 	arena_init(&c->arena);
 	return c;
@@ -237,6 +246,26 @@ static enum pycode_status read_str(struct pycode_cache *c, uint64_t addr, size_t
 	return PYCODE_OK;
 }
 
+/* A relative co_filename ("tests/x.py": 3.8 keeps the script as given)
+ * made absolute against the target's working directory, when the file is
+ * there (seen through /proc/PID/root); "<frozen ...>", "<string>" and
+ * absolute names stay. */
+static const char *full_path(struct pycode_cache *c, const char *file)
+{
+	char probe[PATH_MAX * 2 + 32];
+	size_t n;
+	char *abs;
+	if (file[0] == '/' || file[0] == '<' || !file[0] || !c->cwd[0])
+		return file;
+	snprintf(probe, sizeof(probe), "/proc/%d/root%s/%s", (int)c->t->pid, c->cwd, file);
+	if (access(probe, F_OK))
+		return file;
+	n = strlen(c->cwd) + strlen(file) + 2;
+	abs = arena_alloc(&c->arena, n);
+	snprintf(abs, n, "%s/%s", c->cwd, file);
+	return abs;
+}
+
 /* Reads the bytes object at `addr` into the arena. */
 static enum pycode_status read_bytes(struct pycode_cache *c, uint64_t addr, const uint8_t **out,
 				     size_t *len)
@@ -308,6 +337,8 @@ static enum pycode_status read_code(struct pycode_cache *c, uint64_t code,
 	    (st = read_bytes(c, a.linetable, &ci->linetable, &ci->linetable_len)))
 		return st;
 	ci->qualname = name;
+	ci->ident = pyoff_code_ident(a.filename, a.qualname ? a.qualname : a.name);
+	ci->file = full_path(c, ci->file);
 	/* a code object freed (and its memory reused) while we read its
 	 * parts shows as changed fields: the parts may be another's */
 	if ((st = read_fields(c, code, &b)))
@@ -343,6 +374,22 @@ enum pycode_status pycode_symbolize(struct pycode_cache *c, uint64_t code, uint6
 	const struct pycode_info *ci = pycode_resolve(c, code, &st);
 	if (!ci)
 		return st;
+	*qualname = ci->qualname;
+	*file = ci->file;
+	*line = pycode_line(ci, pyoff_instr_offset(&c->t->off, code, instr));
+	return PYCODE_OK;
+}
+
+enum pycode_status pycode_symbolize_ident(struct pycode_cache *c, uint64_t code, uint64_t instr,
+					  uint64_t ident, const char **qualname,
+					  const char **file, int *line)
+{
+	enum pycode_status st;
+	const struct pycode_info *ci = pycode_resolve(c, code, &st);
+	if (!ci)
+		return st;
+	if (ci->ident != ident)
+		return PYCODE_STALE;
 	*qualname = ci->qualname;
 	*file = ci->file;
 	*line = pycode_line(ci, pyoff_instr_offset(&c->t->off, code, instr));

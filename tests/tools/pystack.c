@@ -5,7 +5,8 @@
  *     thread TID
  *       QUALNAME FILE:LINE          (innermost first; "[entry]" marks the
  *                                    first frame of one C eval call)
- * A code object that does not validate prints "<stale 0xADDR>".  The
+ * A code object that does not validate prints "<stale 0xADDR>" and ends
+ * the walk (the frame was freed under us: its links are garbage).  The
  * target should be still (blocked) for a consistent picture.
  * Exit status 0, or 1 with "pystack: WHY" when the target is refused. */
 #include "pytop/python/pycode.h"
@@ -28,7 +29,8 @@ static void flush_line(char *line, bool entry)
 }
 
 /* -c: resolve code objects by address, one line each: "OK QUALNAME FILE
- * FIRSTLINE", "STALE" or "UNREADABLE". */
+ * FIRSTLINE IDENT", "STALE" or "UNREADABLE".  ADDR@IDENT checks the
+ * identity the way a BPF frame's is (pycode_symbolize_ident). */
 static int resolve_codes(const char *addrs, const char *pid)
 {
 	struct py_target t;
@@ -42,11 +44,21 @@ static int resolve_codes(const char *addrs, const char *pid)
 	c = pycode_cache_new(&t);
 	while (*p) {
 		char *end;
-		uint64_t a = strtoull(p, &end, 0);
+		uint64_t a = strtoull(p, &end, 0), ident = 0;
+		bool check = *end == '@';
 		enum pycode_status st;
 		const struct pycode_info *ci = pycode_resolve(c, a, &st);
+		if (check) {
+			const char *q, *file;
+			int line;
+			ident = strtoull(end + 1, &end, 0);
+			st = pycode_symbolize_ident(c, a, 0, ident, &q, &file, &line);
+			if (st != PYCODE_OK)
+				ci = NULL;
+		}
 		if (ci)
-			printf("OK %s %s %d\n", ci->qualname, ci->file, ci->firstlineno);
+			printf("OK %s %s %d 0x%llx\n", ci->qualname, ci->file, ci->firstlineno,
+			       (unsigned long long)ci->ident);
 		else
 			printf("%s\n", st == PYCODE_STALE ? "STALE" : "UNREADABLE");
 		p = *end == ',' ? end + 1 : end;
@@ -112,10 +124,14 @@ int main(int argc, char **argv)
 			if (st == PYCODE_OK)
 				snprintf(pending, sizeof(pending), "  %s %s:%d%s", q, file, line,
 					 fr.entry ? " [entry]" : "");
-			else
+			else {
+				/* a frame whose code does not validate was freed or
+				 * reused under us: what it links to is no chain */
 				snprintf(pending, sizeof(pending), "  <%s 0x%llx>",
 					 st == PYCODE_STALE ? "stale" : "unreadable",
 					 (unsigned long long)fr.code);
+				break;
+			}
 		}
 		flush_line(pending, false);
 	}

@@ -26,11 +26,14 @@ enum pycode_status {
 
 struct pycode_info {
 	const char *qualname; /* UTF-8; co_qualname (3.11+), co_name before */
-	const char *file;     /* co_filename, the full path as the target has it */
+	const char *file;     /* co_filename; a relative one (3.8 keeps the script
+			       * as given) made absolute against the target's
+			       * working directory when the file is there */
 	int firstlineno;
 	const uint8_t *linetable; /* co_lnotab (3.8, 3.9) / co_linetable */
 	size_t linetable_len;
 	uint16_t version;     /* 0x0308 ..: which decoder applies */
+	uint64_t ident;       /* pyoff_code_ident() of the object that was read */
 };
 
 struct pycode_cache;
@@ -62,5 +65,13 @@ int pycode_locations_line(const uint8_t *tab, size_t len, int firstlineno, int64
  * status of pycode_resolve() (strings owned by the cache). */
 enum pycode_status pycode_symbolize(struct pycode_cache *c, uint64_t code, uint64_t instr,
 				    const char **qualname, const char **file, int *line);
+
+/* pycode_symbolize() for a frame whose code identity at the sample was
+ * `ident` (pyoff_code_ident()): PYCODE_STALE when the object read at that
+ * address is another one (the sampled one was freed and its address reused
+ * before it was resolved), never the other's name. */
+enum pycode_status pycode_symbolize_ident(struct pycode_cache *c, uint64_t code, uint64_t instr,
+					  uint64_t ident, const char **qualname,
+					  const char **file, int *line);
 
 #endif

@@ -110,6 +110,16 @@ struct py_offsets {
 	uint16_t unicode_compact_data; /* sizeof(PyCompactUnicodeObject): other compact data */
 };
 
+/* A code object's identity from two of its pointers, co_filename and
+ * co_qualname (co_name before 3.11): the same object keeps them; another
+ * made at its address after it was freed has (almost surely) others.  The
+ * BPF program computes it at the sample, pycode when it reads the object,
+ * so a late read of a reused address is told apart. */
+static inline uint64_t pyoff_code_ident(uint64_t filename, uint64_t qualname)
+{
+	return filename ^ (qualname << 17 | qualname >> 47);
+}
+
 #ifndef __bpf__
 /* The table's entry for CPython major.minor, or NULL when that version is
  * not supported (never a guess from a neighbour). */
