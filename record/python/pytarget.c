@@ -258,7 +258,7 @@ static uint64_t pthread_tid_offset(struct py_target *t)
  * The layout of 3.13.0's struct (Include/internal/pycore_runtime.h): every
  * field a uint64_t, after char cookie[8].  Indexes of the fields we check. */
 enum {
-	DBG_VERSION = 1, DBG_RT_INTERP_HEAD = 5, DBG_IS_NEXT = 8, DBG_IS_THREADS = 9,
+	DBG_VERSION = 1, DBG_FREE_THREADED = 2, DBG_RT_INTERP_HEAD = 5, DBG_IS_NEXT = 8, DBG_IS_THREADS = 9,
 	DBG_TS_NEXT = 21, DBG_TS_INTERP = 22, DBG_TS_FRAME = 23, DBG_TS_THREAD_ID = 24,
 	DBG_TS_NATIVE_ID = 25, DBG_IF_PREVIOUS = 29, DBG_IF_EXECUTABLE = 30, DBG_IF_INSTR = 31,
 	DBG_IF_OWNER = 33, DBG_CO_SIZE = 34, DBG_CO_FILENAME = 35, DBG_CO_NAME = 36,
@@ -308,6 +308,12 @@ static int check_debug_offsets(struct py_target *t, char *why, size_t whylen)
 		return -1;
 	}
 	t->version_hex = w[DBG_VERSION];
+	if (w[DBG_FREE_THREADED]) {
+		/* Py_GIL_DISABLED builds (python3.13t) lay objects out otherwise */
+		snprintf(why, whylen, "pid %d: CPython %u.%u free-threaded build is not supported",
+			 (int)t->pid, t->major, t->minor);
+		return -1;
+	}
 	for (size_t i = 0; i < sizeof(chk) / sizeof(chk[0]); i++) {
 		uint16_t mine;
 		memcpy(&mine, (const char *)o + chk[i].field, sizeof(mine));

@@ -136,6 +136,23 @@ else
 	not_ok "3.7 ($py37) runs pyfreed.py" "install it: pyenv install 3.7.16"
 fi
 stop
+# a fake interpreter (build/workloads/fakepy): what the version and 3.13's
+# _Py_DebugOffsets say decides, and anything we do not know is refused
+FAKE=$WORKLOADS/fakepy
+for m in "ok|0 version 3.13" "v314|1 pystack: pid PID: CPython 3.14 is not supported (3.8-3.13)" \
+	"v37|1 pystack: pid PID: CPython 3.7 is not supported (3.8-3.13)" \
+	"ft|1 pystack: pid PID: CPython 3.13 free-threaded build is not supported" \
+	"moved|1 pystack: pid PID: CPython 3.13 build not supported: _Py_DebugOffsets tstate_native_thread_id is 168, expected 160" \
+	"nocookie|1 pystack: pid PID: CPython 3.13 without _Py_DebugOffsets at _PyRuntime"; do
+	mode=${m%%|*} want=${m#*|}
+	rm -f fake.out; "$FAKE" "$mode" >fake.out & fp=$!
+	for _ in $(seq 100); do grep -q READY fake.out 2>/dev/null && break; sleep 0.05; done
+	out=$("$PYSTACK" "$fp" 2>&1 | head -1 | sed 's/ runtime .*//')
+	"$PYSTACK" "$fp" >/dev/null 2>&1; rc=$?
+	check_eq "fake interpreter ($mode)" "$rc $out" "${want//PID/$fp}"
+	kill "$fp"; wait "$fp" 2>/dev/null
+done
+
 sleep 30 & sp=$!
 out=$("$PYSTACK" "$sp" 2>&1); rc=$?
 check_eq "not a Python: refused" "$rc $out" \
