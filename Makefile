@@ -21,7 +21,8 @@ PKGS       := libdw libelf libunwind-generic ncursesw libprotobuf-c zlib
 # Debian packages the build and the tests need (checked by `make deps`).
 DEB_PKGS   := gcc make pkg-config libdw-dev libelf-dev libunwind-dev libncurses-dev \
               clang libclang-rt-14-dev tmux procps util-linux cppcheck python3 linux-perf time bc \
-              libprotobuf-c-dev protobuf-c-compiler zlib1g-dev golang-go python3-jsonschema chromium
+              libprotobuf-c-dev protobuf-c-compiler zlib1g-dev golang-go python3-jsonschema chromium \
+              gdb
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-D_XOPEN_SOURCE=[0-9]*//')
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
