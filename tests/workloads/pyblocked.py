@@ -1,8 +1,10 @@
 # A script that reports its own stacks (traceback.walk_stack: each frame's
 # code and line) and then blocks with the GIL released: the main thread
-# reading stdin, a second thread in time.sleep.  Prints "STACK TAG TID",
-# then "  QUALNAME FILE:LINE" innermost first (QUALNAME: co_qualname on
-# 3.11+, co_name before, as the interpreter keeps them), "READY" last.
+# reading stdin, a second thread in time.sleep.  The main thread's stack
+# goes through functions named in each kind of str (UCS1, UCS2, UCS4).
+# Prints "STACK TAG TID", then "  QUALNAME FILE:LINE" innermost first
+# (QUALNAME: co_qualname on 3.11+, co_name before, as the interpreter keeps
+# them), "READY" last.
 import os, sys, threading, time, traceback
 
 def report(tag):
@@ -24,12 +26,26 @@ class Sleeper:
 def deep(n, fd):
     if n:
         return deep(n - 1, fd)
-    out.extend(report("main")); print("\n".join(out) + "\nREADY", flush=True); os.read(fd, 1)
+    out.extend(report("main")); say("\n".join(out) + "\nREADY"); os.read(fd, 1)
+
+def say(text):
+    sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
+    sys.stdout.flush()
+
+# names of every str kind: latin-1 (1 byte), BMP (2 bytes), astral (4 bytes)
+def señor(fd):
+    return 日本(fd)
+
+def 日本(fd):
+    return 𠀀(fd)
+
+def 𠀀(fd):
+    return deep(3, fd)
 
 def main():
     t = threading.Thread(target=Sleeper().nap, daemon=True)
     t.start()
     ready.wait()
-    deep(3, 0)
+    señor(0)
 
 main()
