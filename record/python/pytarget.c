@@ -63,16 +63,23 @@ static const char *const sym_names[SYM_COUNT] = {
  * missing (a stripped file has only the latter).  vals[i] = 0 when absent.
  * *vaddr0 gets the p_vaddr of the PT_LOAD at file offset 0, page aligned.
  * Returns 0, or -1 when the file is not a readable ELF. */
-static int elf_lookup(const char *path, const char *const *names, int n, uint64_t *vals,
-		      uint64_t *vaddr0)
+static int elf_lookup(pid_t pid, const char *path, const char *const *names, int n,
+		      uint64_t *vals, uint64_t *vaddr0)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), found = 0, i;
+	char root[PATH_MAX + 32];
+	int fd, found = 0, i;
 	Elf *elf;
 	Elf_Scn *scn;
 	size_t nph = 0;
 	unsigned pass;
 
 	memset(vals, 0, sizeof(*vals) * (size_t)n);
+	/* the file as the target sees it (a container's own root), else as
+	 * we do */
+	snprintf(root, sizeof(root), "/proc/%d/root%s", (int)pid, path);
+	fd = open(root, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	elf_version(EV_CURRENT);
@@ -183,7 +190,7 @@ static int find_runtime(struct py_target *t, uint64_t *syms, char *why, size_t w
 	snprintf(mp, sizeof(mp), "/proc/%d/exe", (int)t->pid);
 	n = readlink(mp, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = 0;
-	if (n > 0 && elf_lookup(exe, sym_names, SYM_COUNT, syms, &vaddr0) == 0 &&
+	if (n > 0 && elf_lookup(t->pid, exe, sym_names, SYM_COUNT, syms, &vaddr0) == 0 &&
 	    syms[SYM_RUNTIME] && map_bias(t->pid, exe, vaddr0, &t->bias) == 0) {
 		snprintf(t->path, sizeof(t->path), "%s", exe);
 		return 0;
@@ -203,7 +210,7 @@ static int find_runtime(struct py_target *t, uint64_t *syms, char *why, size_t w
 		path = line + pos;
 		if (path[0] != '/' || !python_named(path) || !strcmp(path, exe))
 			continue;
-		if (elf_lookup(path, sym_names, SYM_COUNT, syms, &vaddr0) == 0 &&
+		if (elf_lookup(t->pid, path, sym_names, SYM_COUNT, syms, &vaddr0) == 0 &&
 		    syms[SYM_RUNTIME] && map_bias(t->pid, path, vaddr0, &t->bias) == 0) {
 			snprintf(t->path, sizeof(t->path), "%s", path);
 			fclose(f);
@@ -243,7 +250,7 @@ static uint64_t pthread_tid_offset(struct py_target *t)
 		if (!b || strncmp(b + 1, "libc.so", 7))
 			continue;
 		/* thread_db descriptors are OBJECTs in libc's .dynsym */
-		if (elf_lookup(path, name, 1, &val, &vaddr0) || !val ||
+		if (elf_lookup(t->pid, path, name, 1, &val, &vaddr0) || !val ||
 		    map_bias(t->pid, path, vaddr0, &bias) ||
 		    py_target_read(t, bias + val, desc, sizeof(desc)))
 			break;
