@@ -208,7 +208,9 @@ static enum pycode_status read_str(struct pycode_cache *c, uint64_t addr, size_t
 	size_t i, n = 0;
 	char *s;
 
-	if (!addr || py_target_read(c->t, addr, hdr, o->unicode_compact_data))
+	/* PyASCIIObject holds type, length and state; the characters follow
+	 * it (ASCII) or the longer compact header (other kinds) */
+	if (!addr || py_target_read(c->t, addr, hdr, o->unicode_ascii_data))
 		return addr ? PYCODE_UNREADABLE : PYCODE_STALE;
 	memcpy(&type, hdr + o->ob_type, 8);
 	memcpy(&length, hdr + o->unicode_length, 8);
