@@ -87,6 +87,21 @@ for py in $PYTHONS; do
 	stop
 done
 
+# thousands of real code objects (the stdlib's, frozen and immortal ones)
+# resolve to what the interpreter says of them
+for py in $PYTHONS; do
+	[ -x "$py" ] || continue
+	v=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	if ! start "$py" "$ROOT/tests/workloads/pycodes.py"; then
+		not_ok "$v: pycodes.py runs" "$(cat out.txt err.txt)"; stop; continue
+	fi
+	"$PYSTACK" -c "$(sed -n 's/^ADDRS //p' out.txt)" "$pid" 2>&1 | sed 's/^OK //; s/ 0x[0-9a-f]*$//' >codes.txt
+	n=$(grep -c . codes.txt)
+	check_eq "$v: $n code objects resolve to their qualname, file and first line" \
+		"$(cat codes.txt)" "$(sed -n '/^ADDRS /d; /^READY$/q; p' out.txt)"
+	stop
+done
+
 # racing a running target that makes and frees code objects: 100 reads,
 # every frame named consistently (f_N from gen_N.py) or flagged, no crash
 for py in $PYTHONS; do
