@@ -12,6 +12,18 @@
 
 /* ---- widths ---- */
 
+/* The Shared Object cell's text: in the Python view a Python function's
+ * "DSO" is its file (the perf map's "[JIT]" says nothing), named as in its
+ * symbol; else the DSO's name. */
+static const char *dso_text(const struct hist *h, const struct hist_row *r)
+{
+	if (h->o.python && r->sym != PROFILE_NONE && h->p->syms[r->sym].kind == FRAME_PYTHON &&
+	    h->p->syms[r->sym].file)
+		return h->o.verbose || !h->p->syms[r->sym].file_short ? h->p->syms[r->sym].file
+								      : h->p->syms[r->sym].file_short;
+	return profile_dso_name(h->p, r->dso, h->o.verbose);
+}
+
 static int digits(uint64_t v)
 {
 	int n = 1;
@@ -46,7 +58,7 @@ void hist_compute_widths(struct hist *h)
 		if (r->tid != PROFILE_NONE && digits(r->tid) > h->widths[HCOL_TID])
 			h->widths[HCOL_TID] = digits(r->tid);
 		if (r->dso != PROFILE_NONE) {
-			w = (int)esc_len(profile_dso_name(h->p, r->dso, h->o.verbose), 0);
+			w = (int)esc_len(dso_text(h, r), 0);
 			if (w > h->widths[HCOL_DSO])
 				h->widths[HCOL_DSO] = w;
 		}
@@ -270,9 +282,7 @@ const char *hist_cell(const struct hist *h, size_t row, enum hist_col col, char 
 		snprintf(buf, len, "%u", r->tid);
 		return buf;
 	case HCOL_DSO:
-		return r->dso == PROFILE_NONE ? ""
-					       : esc_cell(profile_dso_name(h->p, r->dso, h->o.verbose), buf,
-							  len);
+		return r->dso == PROFILE_NONE ? "" : esc_cell(dso_text(h, r), buf, len);
 	case HCOL_SYM:
 		if (r->sym == PROFILE_NONE || len < 5)
 			return "";

@@ -259,7 +259,18 @@ static void rebuild(struct tui *t, struct view *v)
 		}
 }
 
-static unsigned generic_request(struct tui *t, struct view *v, enum request req)
+/* Esc with nothing left to undo: on a view above the first it closes
+ * that view; on the first it asks (perf does), and Esc again quits. */
+static unsigned esc_request(struct tui *t, bool asked)
+{
+	if (t->nviews > 1 || asked)
+		return QUIT;
+	t->quit_asked = true;
+	tui_message(t, "%s", "quit? Esc again quits (q quits at once); any other key stays");
+	return HANDLED;
+}
+
+static unsigned generic_request(struct tui *t, struct view *v, enum request req, bool asked)
 {
 	struct vstate *vs = &v->vs;
 	size_t page = vs->height > 1 ? vs->height - 1 : 1;
@@ -285,7 +296,7 @@ static unsigned generic_request(struct tui *t, struct view *v, enum request req)
 	case REQ_COLLAPSE_ALL: vstate_collapse_all(vs); return REDRAW;
 	case REQ_HELP: tui_push_view(t, &help_view_ops); return HANDLED;
 	case REQ_REDRAW: clear(); return REDRAW;
-	case REQ_ZOOM_OUT:
+	case REQ_ZOOM_OUT: return esc_request(t, asked);
 	case REQ_QUIT: return QUIT;
 	default: return 0;
 	}
@@ -353,11 +364,13 @@ enum request tui_handle_key(struct tui *t, int key)
 	struct view *v = top_view(t);
 	enum request req;
 	unsigned res;
+	bool asked = t->quit_asked;
 
 	if (key == KEY_RESIZE) {
 		on_resize(t);
 		return REQ_NONE;
 	}
+	t->quit_asked = false; /* any key but Esc answers "stay" */
 	t->message[0] = '\0';
 	if (t->prompt.active) {
 		prompt_key(t, key);
@@ -377,7 +390,7 @@ enum request tui_handle_key(struct tui *t, int key)
 	}
 	res = v->ops->request ? v->ops->request(v, req) : 0;
 	if (!res)
-		res = generic_request(t, v, req);
+		res = generic_request(t, v, req, asked);
 	apply_result(t, v, res);
 	return req;
 }

@@ -27,6 +27,7 @@ struct tui {
 	int nviews;
 	int cols, lines;
 	bool quit, too_small;
+	bool quit_asked;           /* Esc at the top level asked; Esc again quits */
 	struct view *rebuild_view; /* the query changed: rebuild before drawing */
 	char message[256];
 	struct {

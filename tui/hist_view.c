@@ -46,13 +46,34 @@ void view_query_scope(const struct rows_query *q, char *buf, size_t len)
 			i ? " " : "", q->zoom_label[i]);
 }
 
+/* Text at row y with its first `fixed` bytes (numbers) kept in place and
+ * the rest scrolled by hscroll (Right moves names, not percentages). */
+static void put_scrolled(int y, const char *text, size_t fixed, size_t hscroll, int cols, int attr)
+{
+	char head[256];
+	int used;
+	if (!hscroll || fixed >= sizeof(head) || (int)fixed >= cols) {
+		put_text(y, 0, text, hscroll, cols, attr, true);
+		return;
+	}
+	while (text[fixed] == ' ' && fixed + 1 < sizeof(head))
+		fixed++; /* and the gap after them */
+	memcpy(head, text, fixed);
+	head[fixed] = '\0';
+	used = put_text(y, 0, head, 0, cols, attr, false);
+	put_text(y, used, text + fixed, hscroll, cols - used, attr, true);
+}
+
 static int hist_draw_head(struct view *v, int cols)
 {
 	struct rows_query *q = tui_query(v->tui);
 	struct rows *r = tui_rows(v->tui);
 	char title[1280], extra[512];
 	struct rows_title rt = { 0 };
+	size_t fixed;
 
+	if (rows_set_width(r, cols, term_glyphs()->ellipsis))
+		v->dirty = true;
 	rows_title(r, &rt);
 	view_query_scope(q, extra, sizeof(extra));
 	appendf(extra, sizeof(extra), ", view: %s%s%s", q->opts.python ? "python" : "all",
@@ -72,8 +93,8 @@ static int hist_draw_head(struct view *v, int cols)
 	put_text(1, 0, title, 0, cols, 0, true);
 
 	fill_line(2, 0, cols, term_attr(ROLE_HEADER));
-	snprintf(title, sizeof(title), "  %s", rows_header(r));
-	put_text(2, 0, title, v->vs.hscroll, cols, term_attr(ROLE_HEADER), true);
+	snprintf(title, sizeof(title), "  %s", rows_header(r, &fixed));
+	put_scrolled(2, title, 2 + fixed, v->vs.hscroll, cols, term_attr(ROLE_HEADER));
 	return 3;
 }
 
@@ -96,7 +117,7 @@ static void hist_draw_line(struct view *v, const struct vline *line, int y, int 
 	snprintf(buf, sizeof(buf), "%*s%c %s", (int)indent, "", marker, rt.text);
 	attr = line->selected ? term_attr(ROLE_CURSOR) : term_attr(term_role_of_kind(rt.kind));
 	fill_line(y, 0, cols, line->selected ? attr : 0);
-	put_text(y, 0, buf, v->vs.hscroll, cols, attr, true);
+	put_scrolled(y, buf, indent + 2 + rt.fixed, v->vs.hscroll, cols, attr);
 }
 
 static const char *hist_hint(struct view *v)
@@ -109,7 +130,7 @@ static const char *hist_hint(struct view *v)
 
 	snprintf(hs->hint, sizeof(hs->hint), "%s%s%s/ filter  s sort  o order  P python  i %s  "
 		 "d/t zoom  f flame  ? help  q quit",
-		 toggle, q->nzoom ? "Esc zoom out  " : "", q->filter[0] ? "n/N match  " : "",
+		 toggle, q->nundo ? "Esc undo  " : "", q->filter[0] ? "n/N match  " : "",
 		 q->opts.inverted ? "callees" : "callers");
 	return hs->hint;
 }
@@ -119,9 +140,11 @@ static const char *hist_hint(struct view *v)
 static unsigned filter_changed(struct view *v, const char *text, bool final, bool cancel)
 {
 	struct hist_state *hs = v->priv;
-	(void)final;
-	return rows_query_set_filter(tui_query(v->tui), cancel ? hs->saved_filter : text)
-		       ? REBUILD : HANDLED;
+	struct rows_query *q = tui_query(v->tui);
+	unsigned res = rows_query_set_filter(q, cancel ? hs->saved_filter : text) ? REBUILD : HANDLED;
+	if (final)
+		rows_query_filter_kept(q, hs->saved_filter); /* Esc undoes it */
+	return res;
 }
 
 static unsigned sort_changed(struct view *v, const char *text, bool final, bool cancel)
@@ -259,8 +282,8 @@ static unsigned hist_request(struct view *v, enum request req)
 			return 0;
 		return rows_query_zoom_out(q) ? REBUILD : 0;
 	case REQ_ZOOM_OUT:
-		/* at the top level Esc quits (the generic driver) */
-		return rows_query_zoom_out(q) ? REBUILD : 0;
+		/* the last filter or zoom; with none the driver asks to quit */
+		return rows_query_undo(q) ? REBUILD : 0;
 	case REQ_FLAME:
 		tui_push_view(v->tui, &flame_view_ops);
 		return HANDLED;
@@ -324,7 +347,8 @@ const struct view_ops hist_view_ops = {
 	.tree_ctx = hist_ctx,
 	.draw_head = hist_draw_head,
 	.draw_line = hist_draw_line,
-	.empty_text = "  no entries: / then Enter clears the filter, Esc zooms out, L 0 lifts the limit",
+	.empty_text = "  no entries: Esc undoes the last filter or zoom, / then Enter clears the filter, "
+		      "L 0 lifts the limit",
 	.hint = hist_hint,
 	.rebuild = hist_rebuild,
 	.request = hist_request,

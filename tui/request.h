@@ -35,13 +35,13 @@
 	REQ_(FILTER,        '/',       0,        0,      "filter by symbol (Enter keeps, Esc cancels, empty clears)") \
 	REQ_(FIND_NEXT,     'n',       0,        0,      "next line matching the filter") \
 	REQ_(FIND_PREV,     'N',       0,        0,      "previous line matching the filter") \
-	REQ_(SORT,          's',       0,        0,      "cycle sort keys (comm, pid, tid, dso, sym)") \
+	REQ_(SORT,          's',       0,        0,      "set the sort keys (a prompt: e.g. dso,sym)") \
 	REQ_(ORDER,         'o',       0,        0,      "cycle order: children, self, name") \
 	REQ_(PYTHON,        'P',       0,        0,      "toggle the Python view") \
 	REQ_(HIERARCHY,     'H',       0,        0,      "toggle hierarchy mode") \
 	REQ_(ZOOM_DSO,      'd',       0,        0,      "zoom into the current entry's DSO") \
 	REQ_(ZOOM_THREAD,   't',       0,        0,      "zoom into the current entry's thread") \
-	REQ_(ZOOM_OUT,      TUI_KEY_ESC, 0,      0,      "zoom out one level (quits at the top level)") \
+	REQ_(ZOOM_OUT,      TUI_KEY_ESC, 0,      0,      "undo the last filter or zoom; with none, ask to quit") \
 	REQ_(PERCENT_LIMIT, 'L',       0,        0,      "set the percent limit") \
 	REQ_(FLAME,         'f',       0,        0,      "flame graph of the current view") \
 	REQ_(THREADS,       'T',       0,        0,      "threads view: every thread's time as a bar split by class") \

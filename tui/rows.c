@@ -30,6 +30,9 @@ struct rows {
 	int widths[HCOL_COUNT];
 	size_t ncols;
 	bool hierarchy;            /* rows show only their level's key */
+	int screen;                /* columns to fit in, 0: none (rows_set_width) */
+	char ellipsis[8];
+	size_t header_fixed;       /* bytes of the header's numeric titles */
 	char header[512];
 	char line[1024], cell[512];
 };
@@ -78,11 +81,60 @@ static void text_keep(struct rows_query *q)
 	rows_query_set_filter(q, text);
 }
 
+static void undo_push(struct rows_query *q, char kind, const char *text)
+{
+	if (q->nundo == ROWS_UNDO_MAX) { /* forget the oldest */
+		memmove(q->undo, q->undo + 1, ROWS_UNDO_MAX - 1);
+		memmove(q->undo_text, q->undo_text + 1, sizeof(q->undo_text[0]) * (ROWS_UNDO_MAX - 1));
+		q->nundo--;
+	}
+	q->undo[q->nundo] = kind;
+	snprintf(q->undo_text[q->nundo], sizeof(q->undo_text[0]), "%s", text);
+	q->nundo++;
+}
+
+/* Forget the last step of kind (all of them with all). */
+static void undo_drop(struct rows_query *q, char kind, bool all)
+{
+	for (size_t i = q->nundo; i-- > 0;) {
+		if (q->undo[i] != kind)
+			continue;
+		memmove(q->undo + i, q->undo + i + 1, q->nundo - i - 1);
+		memmove(q->undo_text + i, q->undo_text + i + 1,
+			sizeof(q->undo_text[0]) * (q->nundo - i - 1));
+		q->nundo--;
+		if (!all)
+			return;
+	}
+}
+
+void rows_query_filter_kept(struct rows_query *q, const char *before)
+{
+	if (!strcmp(before, q->filter))
+		return;
+	if (q->filter[0])
+		undo_push(q, 'f', before);
+	else
+		undo_drop(q, 'f', true);
+}
+
+bool rows_query_undo(struct rows_query *q)
+{
+	if (!q->nundo)
+		return false;
+	if (q->undo[q->nundo - 1] == 'z')
+		return rows_query_zoom_out(q);
+	q->nundo--;
+	rows_query_set_filter(q, q->undo_text[q->nundo]);
+	return true;
+}
+
 bool rows_query_zoom_out(struct rows_query *q)
 {
 	struct report_opts tmp;
 	if (!q->nzoom)
 		return false;
+	undo_drop(q, 'z', false);
 	/* put the saved filter back and free the zoomed one */
 	report_opts_init(&tmp);
 	tmp.filter = q->saved[--q->nzoom];
@@ -156,6 +208,66 @@ static enum hist_col level_col(uint8_t key)
 	return key < SORT_KEY_COUNT ? cols[key] : HCOL_SYM;
 }
 
+/* Display columns of UTF-8 text (one per character: names are escaped). */
+static int ucols(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Byte offset of character `col` of s (or its end). */
+static size_t ubytes(const char *s, int col)
+{
+	size_t i = 0;
+	for (int c = 0; s[i] && c <= col; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && c++ == col)
+			return i;
+	return i;
+}
+
+/* The key columns (not numbers, not the symbol) that share the line with
+ * the symbol: narrow the widest until the symbol gets 3/5 of what the
+ * numbers leave, or its whole width when that is less; never below a
+ * column's title. */
+static void fit_columns(struct rows *r)
+{
+	int names = r->screen - 2, keys = 0, want;
+	bool has_sym = false;
+
+	for (size_t i = 0; i < r->ncols; i++) {
+		enum hist_col c = r->cols[i];
+		int w = r->widths[c] + (i ? 2 : 0);
+		if (is_num_col(c))
+			names -= w;
+		else if (c == HCOL_SYM)
+			has_sym = true;
+		else
+			keys += w;
+	}
+	if (!has_sym || names <= 0)
+		return;
+	want = names * 3 / 5;
+	if (r->widths[HCOL_SYM] + 2 < want)
+		want = r->widths[HCOL_SYM] + 2;
+	while (keys > names - want) {
+		enum hist_col widest = HCOL_COUNT;
+		for (size_t i = 0; i < r->ncols; i++) {
+			enum hist_col c = r->cols[i];
+			if (is_num_col(c) || c == HCOL_SYM ||
+			    r->widths[c] <= (int)strlen(hist_col_title(r->h, c)))
+				continue;
+			if (widest == HCOL_COUNT || r->widths[c] > r->widths[widest])
+				widest = c;
+		}
+		if (widest == HCOL_COUNT)
+			break;
+		r->widths[widest]--;
+		keys--;
+	}
+}
+
 static void build_header(struct rows *r)
 {
 	size_t len = 0;
@@ -163,12 +275,16 @@ static void build_header(struct rows *r)
 	r->ncols = hist_columns(r->h, r->cols);
 	r->hierarchy = hist_opts(r->h)->hierarchy;
 	r->header[0] = '\0';
+	r->header_fixed = 0;
+	for (size_t i = 0; i < r->ncols; i++)
+		r->widths[r->cols[i]] = hist_col_width(r->h, r->cols[i]);
+	if (r->screen > 0 && !r->hierarchy)
+		fit_columns(r);
 	for (size_t i = 0; i < r->ncols && len + 1 < sizeof(r->header); i++) {
 		enum hist_col c = r->cols[i];
 		const char *title = hist_col_title(r->h, c);
 		bool num = is_num_col(c);
-		int w = hist_col_width(r->h, c);
-		r->widths[c] = w;
+		int w = r->widths[c];
 		if (r->hierarchy && !num) {
 			/* "Command / Shared Object / Symbol" */
 			len += (size_t)snprintf(r->header + len, sizeof(r->header) - len, "%s%s",
@@ -178,8 +294,24 @@ static void build_header(struct rows *r)
 		}
 		len += (size_t)snprintf(r->header + len, sizeof(r->header) - len,
 					num ? "%s%*s" : "%s%-*s", i ? "  " : "", w, title);
+		if (num && len < sizeof(r->header) && r->header_fixed == len - (size_t)w - (i ? 2 : 0))
+			r->header_fixed = len;
 	}
 	trim_right(r->header);
+}
+
+bool rows_set_width(struct rows *r, int cols, const char *ellipsis)
+{
+	int before[HCOL_COUNT];
+	if (cols == r->screen && !strcmp(ellipsis, r->ellipsis))
+		return false;
+	r->screen = cols;
+	snprintf(r->ellipsis, sizeof(r->ellipsis), "%s", ellipsis);
+	if (!r->h)
+		return true;
+	memcpy(before, r->widths, sizeof(before));
+	build_header(r);
+	return memcmp(before, r->widths, sizeof(before)) != 0;
 }
 
 bool rows_apply(struct rows *r, const struct rows_query *q, char *err, size_t errlen)
@@ -295,9 +427,25 @@ const struct tree_ops rows_tree_ops = {
 
 /* ---- text ---- */
 
-const char *rows_header(struct rows *r)
+const char *rows_header(struct rows *r, size_t *fixed)
 {
+	if (fixed)
+		*fixed = r->header_fixed;
 	return r->header;
+}
+
+/* Append cell padded to w columns; a longer one keeps its head and tail
+ * around r->ellipsis (a DSO's name and its version both matter). */
+static size_t put_cut(struct rows *r, size_t len, const char *cell, int w)
+{
+	int n = ucols(cell), tail, head;
+	size_t cap = sizeof(r->line) - len;
+	if (n <= w || w < 3)
+		return len + (size_t)snprintf(r->line + len, cap, "%-*s", w, cell);
+	tail = (w - 1) / 2;
+	head = w - 1 - tail;
+	return len + (size_t)snprintf(r->line + len, cap, "%.*s%s%s", (int)ubytes(cell, head), cell,
+				      r->ellipsis, cell + ubytes(cell, n - tail));
 }
 
 void rows_text(struct rows *r, tnode n, struct rows_text *out)
@@ -312,11 +460,13 @@ void rows_text(struct rows *r, tnode n, struct rows_text *out)
 		out->kind = callgraph_kind(g, id);
 		out->entry = false;
 		snprintf(r->line, sizeof(r->line), "%6.2f%% %s", callgraph_percent(g, id), out->symbol);
+		out->fixed = strlen(r->line) - strlen(out->symbol);
 		out->text = r->line;
 		return;
 	}
 	size_t sym_at = SIZE_MAX;
 	r->line[0] = '\0';
+	out->fixed = 0;
 	out->kind = (enum frame_kind)hist_row(r->h, (size_t)n - 1)->kind;
 	out->entry = true;
 	for (size_t i = 0; i < r->ncols && len + 1 < sizeof(r->line); i++) {
@@ -336,10 +486,18 @@ void rows_text(struct rows *r, tnode n, struct rows_text *out)
 			len += (size_t)snprintf(r->line + len, sizeof(r->line) - len, "  ");
 		if (c == HCOL_SYM && len < sizeof(r->line))
 			sym_at = len;
-		if (len + 1 < sizeof(r->line))
+		if (len + 1 < sizeof(r->line) && !num && c != HCOL_SYM)
+			len = put_cut(r, len, cell, r->widths[c]);
+		else if (len + 1 < sizeof(r->line))
 			len += (size_t)snprintf(r->line + len, sizeof(r->line) - len,
 						num ? "%*s" : "%-*s", r->widths[c], cell);
+		if (num && out->fixed == len - (size_t)r->widths[c] - (i ? 2 : 0))
+			out->fixed = len; /* the numbers that lead the line */
 	}
+	if (len >= sizeof(r->line))
+		len = sizeof(r->line) - 1;
+	if (out->fixed > len)
+		out->fixed = len;
 	/* no padding after the last column: it would be cut with an ellipsis */
 	trim_right(r->line);
 	/* search looks at the symbol, or at the whole line without one */
@@ -487,7 +645,14 @@ void rows_summary(struct rows *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", "");
 		return;
 	}
-	hist_classes_line(r->h, buf, len);
+	/* what the biggest class means first (its advice up to the ';', the
+	 * part that fits a narrow screen), then the split */
+	char advice[512];
+	const char *colon = strchr(hist_classes_advice(r->h, advice, sizeof(advice)), ':');
+	size_t n = colon ? strcspn(colon + 2, ";") : 0;
+	size_t at = colon ? (size_t)snprintf(buf, len, "%.*s | ", (int)n, colon + 2) : 0;
+	if (at < len)
+		hist_classes_line(r->h, buf + at, len - at);
 }
 
 /* ---- zoom ---- */
@@ -506,6 +671,7 @@ static void zoom_push(struct rows_query *q)
 	q->saved[q->nzoom++] = tmp.filter;
 	memset(&tmp.filter, 0, sizeof(tmp.filter));
 	report_opts_free(&tmp);
+	undo_push(q, 'z', "");
 }
 
 bool rows_zoom_tid(struct rows_query *q, uint32_t tid, char *err, size_t errlen)

@@ -21,6 +21,7 @@
 enum rows_order { ROWS_ORDER_CHILDREN = 0, ROWS_ORDER_SELF, ROWS_ORDER_NAME, ROWS_ORDER_COUNT };
 
 #define ROWS_ZOOM_MAX 8
+#define ROWS_UNDO_MAX 16
 
 /* What the user asked for: the model's options plus what the TUI needs to
  * undo (zoom levels) and to show (the typed filter text). */
@@ -32,6 +33,11 @@ struct rows_query {
 	size_t nzoom;
 	struct report_filter saved[ROWS_ZOOM_MAX]; /* filter before each zoom */
 	char zoom_label[ROWS_ZOOM_MAX][96];
+	/* the narrowings in the order applied, for Esc: 'f' a filter (with the
+	 * text it replaced), 'z' a zoom */
+	char undo[ROWS_UNDO_MAX];
+	char undo_text[ROWS_UNDO_MAX][128];
+	size_t nundo;
 };
 
 /* Init q from the command line's options (copied). */
@@ -44,10 +50,17 @@ bool rows_query_set_filter(struct rows_query *q, const char *text);
 void rows_query_free(struct rows_query *q);
 /* Undo the last zoom; false when not zoomed. */
 bool rows_query_zoom_out(struct rows_query *q);
+/* The filter text `before` was replaced by the one now set (the prompt's
+ * Enter): remember it for Esc; a cleared filter forgets every filter step. */
+void rows_query_filter_kept(struct rows_query *q, const char *before);
+/* Undo the last narrowing, filter or zoom, in the order they were applied
+ * (Esc); false when there is none. */
+bool rows_query_undo(struct rows_query *q);
 
 /* Line text as the screen shows it, without indentation or marker. */
 struct rows_text {
 	const char *text;      /* whole line (cells joined as in --stdio) */
+	size_t fixed;          /* bytes of its numbers (Right scrolls the rest) */
 	const char *symbol;    /* the symbol part, for search */
 	enum frame_kind kind;  /* colour */
 	bool entry;            /* a histogram row (false: call-graph node) */
@@ -64,11 +77,19 @@ void rows_free(struct rows *r);
  * and keeps the previous rows. */
 bool rows_apply(struct rows *r, const struct rows_query *q, char *err, size_t errlen);
 
+/* Fit the columns to a screen `cols` wide: when the key columns (command,
+ * DSO, ...) would leave the symbol less than 3/5 of the line, the widest
+ * are narrowed and their long cells cut in the middle with `ellipsis`
+ * (one display column; copied).  cols <= 0: no limit (as --stdio).
+ * Returns true when the columns changed (redraw every line). */
+bool rows_set_width(struct rows *r, int cols, const char *ellipsis);
+
 /* The forest for vstate; ctx is the struct rows. */
 extern const struct tree_ops rows_tree_ops;
 
-/* Column header for the current columns ("Children      Self  Command ..."). */
-const char *rows_header(struct rows *r);
+/* Column header for the current columns ("Children      Self  Command ...");
+ * *fixed (may be NULL) gets the bytes of its numeric titles. */
+const char *rows_header(struct rows *r, size_t *fixed);
 /* Text of node n; valid until the next rows_text() call. */
 void rows_text(struct rows *r, tnode n, struct rows_text *out);
 /* Top line facts: head "Samples: 1M of cpu-clock@999Hz", the command
@@ -79,6 +100,9 @@ struct rows_title {
 	char duration[64];  /* "Duration 3.20 s" (hist_duration_line), also in tail */
 };
 void rows_title(struct rows *r, struct rows_title *out);
+/* The second line: "CPU-bound Python: loops and calls in Python code
+ * dominate | python 61.20%, native ..." (what the biggest class means,
+ * then the split); raw program text. */
 void rows_summary(struct rows *r, char *buf, size_t len);
 /* The identity of node n's histogram entry that survives a new query (the
  * Python view included): its symbol (or last key cell), into buf. */

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Exact screens without a terminal: the --replay-keys bench hook draws on a
 # virtual screen and --replay-dump prints its text.  Golden layout of the
-# entries, call-graph lines, markers and the key line at 80x14; and the
+# entries, call-graph lines, markers and the key line at 80x14 (the Shared
+# Object column narrowed to its title so that the symbols fit); and the
 # hook's latency report.
 source "$ROOT/tests/lib.sh"
 export LC_ALL=C.UTF-8 # the golden text has UTF-8 ellipses
@@ -13,17 +14,17 @@ check_eq "exit status" "$?" 0
 check_eq "14 lines" "$(wc -l <"$T/screen")" 14
 check_grep "title" '^Samples: 100 of cpu-clock@999Hz, view: all, Duration 0\.10 s, lost: 3, truncated…$' "$T/screen"
 check_eq "entries, markers and call graphs (lines 3-14)" "$(sed -n '3,14p' "$T/screen")" \
-"  Children      Self  Command  Shared Object      Symbol
-+   80.00%    40.00%  python3  python3.12         [.] _PyEval_EvalFrameDefault
-+   80.00%     0.00%  python3  [python]           [.] py::main:/app/app.py
-+   80.00%     0.00%  python3  python3.12         [.] Py_RunMain
-+   80.00%     0.00%  python3  python3.12         [.] _start
--   40.00%     0.00%  python3  [python]           [.] py::find_divisors:/app/ap…
+"  Children      Self  Command  Shared Object  Symbol
++   80.00%    40.00%  python3  python3.12     [.] _PyEval_EvalFrameDefault
++   80.00%     0.00%  python3  [python]       [.] py::main:/app/app.py
++   80.00%     0.00%  python3  python3.12     [.] Py_RunMain
++   80.00%     0.00%  python3  python3.12     [.] _start
+-   40.00%     0.00%  python3  [python]       [.] py::find_divisors:/app/app.py
      -  40.00% py::find_divisors:/app/app.py
            40.00% _PyEval_EvalFrameDefault
--   40.00%     0.00%  python3  [python]           [.] py::slow_function:/app/ap…
+-   40.00%     0.00%  python3  [python]       [.] py::slow_function:/app/app.py
      +  40.00% py::slow_function:/app/app.py
-    25.00%    25.00%  python3  libc.so.6          [.] memcpy
+    25.00%    25.00%  python3  libc.so.6      [.] memcpy
 Enter collapse  / filter  s sort  o order  P python  i callers  d/t zoom  f fla…"
 
 # a leaf entry calls nothing: no graph (as --stdio), no + before or after Enter

@@ -40,5 +40,7 @@ tui_lacks 'py::main' "thread 100's entries are gone"
 tui_keys Left
 tui_wait '\[\.\] py::main' "Left at column 0 zooms out too"
 tui_keys Escape
-tui_wait '^EXIT=0' "Esc at the top level quits"
+tui_wait 'quit\? Esc again quits' "Esc at the top level asks"
+tui_keys Escape
+tui_wait '^EXIT=0' "Esc again quits"
 done_testing
