@@ -13,8 +13,13 @@
 #       perf report --stdio (perf's load + histogram before any screen; its
 #       TUI cannot be scripted) next to pytop's time to the first TUI screen.
 #
+# Per key: wall latency (what a user waits for) and the process's CPU time
+# (what the key costs, whatever else runs on a shared machine).
+# BEFORE=PATH (another pytop binary, e.g. main's) adds its figures next to
+# ours on the same keys and input, in one run.
+#
 # Environment: PYTOP (default ./pytop), BUILD (default build), FREQ (default
-# 10000), RUN seconds (default 4), SKIP_PERF=1 to skip (b).
+# 10000), RUN seconds (default 4), SKIP_PERF=1 to skip (b), BEFORE.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
@@ -31,13 +36,21 @@ die() { echo "bench/tui.sh: $*" >&2; exit 1; }
 [ -x /usr/bin/time ] || die "/usr/bin/time missing (apt-get install time)"
 
 # replay NAME KEYS [OPTION]: run the keys, print one row of the table
+# (with BEFORE: a second row for that binary)
 replay() {
-	"$PYTOP" report -i "$DATA" ${3:-} --replay-keys "$2" >/dev/null 2>"$W/replay" ||
-		{ printf '  %-22s failed: %s\n' "$1" "$(tail -1 "$W/replay")"; return; }
-	awk -v name="$1" '
+	replay_one "$PYTOP" "$1" "$2" "${3:-}"
+	[ -z "${BEFORE:-}" ] || replay_one "$BEFORE" "  (before)" "$2" "${3:-}"
+}
+
+replay_one() {
+	"$1" report -i "$DATA" $4 --replay-keys "$3" >/dev/null 2>"$W/replay" ||
+		{ printf '  %-22s failed: %s\n' "$2" "$(tail -1 "$W/replay")"; return; }
+	awk -v name="$2" '
 		/^replay: key / { n++ }
 		/latency p50/ { p50 = $6; p99 = $9; max = $12 }
-		END { printf "  %-22s %5d %10.2f %10.2f %10.2f\n", name, n, p50, p99, max }' "$W/replay"
+		/cpu p50/ { c50 = $6; c99 = $9 }
+		END { printf "  %-22s %5d %10.2f %10.2f %10.2f %8s %8s\n", name, n, p50, p99, max,
+			c50 == "" ? "-" : sprintf("%.2f", c50), c99 == "" ? "-" : sprintf("%.2f", c99) }' "$W/replay"
 }
 
 # timed CMD...: "MS KB": wall milliseconds and max RSS of CMD, output dropped
@@ -61,11 +74,23 @@ echo "== (a) synthetic profile: 1,000,000 samples, 50,000 unique stacks, screen 
 DATA=$W/syn.data
 "$MKFIXTURE" --synthetic 1000000 50000 -o "$DATA" || die "mkfixture --synthetic failed"
 read -r ms kb <<<"$(open_time)"
+if [ -n "${BEFORE:-}" ]; then
+	save=$PYTOP
+	PYTOP=$BEFORE
+	read -r bms bkb <<<"$(open_time)"
+	binprog=$(sed -n 's/^replay: open (rows + first screen) \([0-9.]*\) ms; process cpu time at first screen \([0-9.]*\) ms/\1 ms (TUI part), \2 ms CPU since exec/p' "$W/open.2")
+	PYTOP=$save
+fi
 inprog=$(sed -n 's/^replay: open (rows + first screen) \([0-9.]*\) ms; process cpu time at first screen \([0-9.]*\) ms/\1 ms (TUI part), \2 ms CPU since exec/p' "$W/open.2")
 echo "  open (load file + build model + first screen + quit): ${ms} ms wall, max RSS $((kb / 1024)) MB"
 echo "  in the program: $inprog   [target: < 0.5 s]"
+[ -z "${BEFORE:-}" ] || {
+	echo "  before ($BEFORE): ${bms} ms wall, max RSS $((bkb / 1024)) MB"
+	echo "  before, in the program: $binprog"
+}
 echo
-printf '  %-22s %5s %10s %10s %10s   [target: < 16 ms per key]\n' "keys" "n" "p50 ms" "p99 ms" "max ms"
+echo "  (the machine may be shared: cpu ms is the key's own CPU time, wall ms includes waiting for a core)"
+printf '  %-22s %5s %10s %10s %10s %8s %8s   [target: < 16 ms per key]\n' "keys" "n" "p50 ms" "p99 ms" "max ms" "cpu p50" "cpu p99"
 replay "move j/k/PgDn/G/g" "jjjjjjjjjjkkkkk<PgDn><PgDn><PgDn><PgDn><PgUp>GgGg"
 replay "expand/collapse entry" "<Enter><Enter>j<Enter>j<Enter>jj<Enter>c<Enter>c"
 replay "expand all / collapse" "ECECECECEC"
@@ -107,7 +132,7 @@ read -r ms kb <<<"$(open_time)"
 echo "  $nsamp samples"
 printf '  %-50s %6s ms %5s MB\n' "perf report --stdio (its TUI cannot be scripted)" "$pms" "$((pkb / 1024))"
 printf '  %-50s %6s ms %5s MB\n' "pytop report: to the first TUI screen and quit" "$ms" "$((kb / 1024))"
-printf '  %-22s %5s %10s %10s %10s\n' "keys" "n" "p50 ms" "p99 ms" "max ms"
+printf '  %-22s %5s %10s %10s %10s %8s %8s\n' "keys" "n" "p50 ms" "p99 ms" "max ms" "cpu p50" "cpu p99"
 replay "expand all / collapse" "ECECEC"
 replay "filter keystrokes" "/wor<BS><BS>ork<Enter>/<Enter>"
 replay "sort change" "ssym<Enter>sdso,sym<Enter>scomm,dso,sym<Enter>"

@@ -752,6 +752,50 @@ bool callgraph_has_lines(struct callgraph *g)
 	return callgraph_children(g, only, &ids) > 0;
 }
 
+/* Whether row's graph has lines, from the view's per-thread call edges
+ * (view_edges.c) instead of building the graph: 1 or 0, or -1 when they
+ * cannot tell.  They can for rows keyed by symbol with Children, without a
+ * symbol filter (a DSO filter keeps every stack through a kept row's
+ * symbol, and the thread filters pick threads): the graph's root is the
+ * row, its only child the entry line, whose children are the outermost
+ * nodes' children (callers: parents) by symbol, weighing the edges of the
+ * group's kept threads.  Cost: the symbol's edges. */
+static int edges_has_graph(const struct hist *h, size_t row)
+{
+	const struct hist_row *r = &h->rows[row];
+	const struct thread_edges *te;
+	uint32_t grp = h->row_group[row];
+	uint64_t root = r->children, best = 0;
+	bool any = false, entry = h->o.graph == GRAPH_ENTRY;
+	double limit = h->o.percent_limit;
+
+	if (!h->children || h->fk != FK_SYM || h->sym_filtered || grp == HIST_NONE ||
+	    r->sym >= h->p->nsyms || (h->o.graph != GRAPH_TOTAL && !entry) ||
+	    !view_edges(h->p, h->v))
+		return -1;
+	te = h->v->edges[h->callers ? 1 : 0];
+	/* the root and the entry line (one bucket: the row's weight) */
+	if ((entry ? (root ? 100.0 : 0.0) : hist_percent(h, root)) < limit)
+		return 0;
+	for (uint32_t e = te->sstart[r->sym]; e < te->sstart[r->sym + 1]; e++) {
+		uint64_t w = 0;
+		bool here = false;
+		for (uint32_t i = te->estart[e]; i < te->estart[e + 1]; i++) {
+			uint32_t t = te->thread[i];
+			if (!h->thread_ok[t] || h->gid[t] != grp)
+				continue;
+			here = true;
+			w += te->w[i];
+		}
+		any = any || here;
+		if (here && w > best)
+			best = w;
+	}
+	if (!any)
+		return 0;
+	return !((entry ? 100.0 * (double)best / (double)root : hist_percent(h, best)) < limit);
+}
+
 bool hist_row_has_graph(const struct hist *h, size_t row)
 {
 	struct hist *mh = (struct hist *)h; /* cache fill */
@@ -760,6 +804,11 @@ bool hist_row_has_graph(const struct hist *h, size_t row)
 		return false;
 	if (!h->has_graph)
 		mh->has_graph = xcalloc(h->nrows, 1);
+	if (!h->has_graph[row] && h->o.graph != GRAPH_NONE && h->p->info.has_callchains) {
+		int e = edges_has_graph(h, row);
+		if (e >= 0)
+			mh->has_graph[row] = e ? 2 : 1;
+	}
 	if (!h->has_graph[row]) {
 		g = callgraph_new(h, row);
 		mh->has_graph[row] = g && callgraph_has_lines(g) ? 2 : 1;

@@ -25,56 +25,13 @@ static enum frame_key keyset_fk(const struct keyset *ks)
 	return ks->k[SORT_SYM] ? FK_SYM : ks->k[SORT_DSO] ? FK_DSO : FK_NONE;
 }
 
-/* ---- thread groups ---- */
+bool hist_use_totals = true;
 
-struct group_ctx {
-	const struct profile *p;
-	const struct keyset *ks;
-};
-
-static int thread_cmp(const void *a, const void *b, void *arg)
+/* The VIEW_GROUP_* bits of the thread keys in ks. */
+static unsigned keyset_groups(const struct keyset *ks)
 {
-	const struct group_ctx *c = arg;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	if (c->ks->k[SORT_COMM]) {
-		int r = strcmp(profile_thread_comm(c->p, x), profile_thread_comm(c->p, y));
-		if (r)
-			return r;
-	}
-	if (c->ks->k[SORT_PID] && profile_thread_pid(c->p, x) != profile_thread_pid(c->p, y))
-		return profile_thread_pid(c->p, x) < profile_thread_pid(c->p, y) ? -1 : 1;
-	if (c->ks->k[SORT_TID] && profile_thread_tid(c->p, x) != profile_thread_tid(c->p, y))
-		return profile_thread_tid(c->p, x) < profile_thread_tid(c->p, y) ? -1 : 1;
-	return 0;
-}
-
-/* Group id per thread for the thread part of ks; returns the group count
- * and the representative thread of each group in *rep. */
-static size_t thread_groups(const struct profile *p, const struct keyset *ks, uint32_t *gid,
-			    uint32_t **rep)
-{
-	size_t nt = profile_nthreads(p), ng = 0;
-	uint32_t *idx = xmalloc(nt ? nt : 1, sizeof(uint32_t));
-	struct group_ctx c = { p, ks };
-
-	*rep = xmalloc(nt ? nt : 1, sizeof(uint32_t));
-	for (size_t i = 0; i < nt; i++)
-		idx[i] = (uint32_t)i;
-	if (!ks->k[SORT_COMM] && !ks->k[SORT_PID] && !ks->k[SORT_TID]) {
-		for (size_t i = 0; i < nt; i++)
-			gid[i] = 0;
-		(*rep)[0] = 0;
-		free(idx);
-		return nt ? 1 : 0;
-	}
-	qsort_r(idx, nt, sizeof(uint32_t), thread_cmp, &c);
-	for (size_t i = 0; i < nt; i++) {
-		if (i == 0 || thread_cmp(&idx[i - 1], &idx[i], &c))
-			(*rep)[ng++] = idx[i];
-		gid[idx[i]] = (uint32_t)ng - 1;
-	}
-	free(idx);
-	return ng;
+	return (ks->k[SORT_COMM] ? VIEW_GROUP_COMM : 0) | (ks->k[SORT_PID] ? VIEW_GROUP_PID : 0) |
+	       (ks->k[SORT_TID] ? VIEW_GROUP_TID : 0);
 }
 
 /* ---- one level of entries ---- */
@@ -85,22 +42,67 @@ struct level {
 	uint32_t *row_group;
 	uint32_t *order, *gstart;
 	size_t ngroups;
+	const struct view_groups *grp; /* the view's thread groups of this level */
+	bool shared;                   /* order and gstart are grp's (every record kept) */
 };
+
+/* L's kept records by group, leaf order within a group: the view's own
+ * grouping when every record is kept, else a counting sort of kept (NULL:
+ * the records of the threads fs keeps). */
+static void level_order(const struct view *v, const uint32_t *kept, size_t nkept,
+			const struct filter_state *fs, bool all_threads, struct level *L)
+{
+	const struct view_groups *g = L->grp;
+	uint32_t *pos;
+
+	if (!kept && all_threads) {
+		L->order = g->order;
+		L->gstart = g->gstart;
+		L->shared = true;
+		return;
+	}
+	L->gstart = xcalloc(L->ngroups + 1, sizeof(uint32_t));
+	if (!kept) {
+		/* the grouped records of the kept threads: already in order */
+		size_t n = 0;
+		L->order = xmalloc(g->gstart[g->ngroups] ? g->gstart[g->ngroups] : 1,
+				   sizeof(uint32_t));
+		for (size_t k = 0; k < g->ngroups; k++) {
+			for (uint32_t i = g->gstart[k]; i < g->gstart[k + 1]; i++)
+				if (fs->thread_ok[v->recs[g->order[i]].thread])
+					L->order[n++] = g->order[i];
+			L->gstart[k + 1] = (uint32_t)n;
+		}
+		return;
+	}
+	L->order = xmalloc(nkept ? nkept : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < nkept; i++)
+		L->gstart[g->gid[v->recs[kept[i]].thread] + 1]++;
+	for (size_t k = 0; k < L->ngroups; k++)
+		L->gstart[k + 1] += L->gstart[k];
+	pos = xmalloc(L->ngroups + 1, sizeof(uint32_t));
+	memcpy(pos, L->gstart, (L->ngroups + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < nkept; i++)
+		L->order[pos[g->gid[v->recs[kept[i]].thread]]++] = kept[i];
+	free(pos);
+}
 
 static uint32_t sym_dso(const struct profile *p, uint32_t sym)
 {
 	return p->syms[sym].dso;
 }
 
+/* One level of entries for keys ks from the kept records (NULL: every
+ * record of the threads fs keeps, no path filter). */
 static void compute_level(struct hist *h, const struct keyset *ks, bool children,
 			  const uint32_t *kept, size_t nkept, const struct filter_state *fs,
-			  struct level *L)
+			  bool all_threads, struct level *L)
 {
 	const struct profile *p = h->p;
 	const struct view *v = h->v;
 	enum frame_key fk = keyset_fk(ks);
 	size_t nt = profile_nthreads(p);
-	uint32_t *gid = xmalloc(nt ? nt : 1, sizeof(uint32_t)), *rep;
+	const uint32_t *gid, *rep;
 	size_t nkeys = fk == FK_SYM ? p->nsyms : fk == FK_DSO ? p->ndsos : 1;
 	uint64_t *acc = xcalloc(nkeys * 4, sizeof(uint64_t)); /* self, selfn, children, childrenn */
 	uint32_t *stamp = xcalloc(nkeys, sizeof(uint32_t));
@@ -110,31 +112,24 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	const uint8_t *first = NULL;
 	uint64_t *tw = NULL; /* per node: weight, samples */
 	const struct thread_keys *tk = NULL;
-	uint32_t *tgstart = NULL, *tg = NULL; /* threads by group (with tk) */
+	const struct view_totals *vt = NULL; /* FK_NONE without path filters */
+	uint32_t *tgstart = NULL, *tg = NULL; /* threads by group (with tk or vt) */
 
 	memset(L, 0, sizeof(*L));
-	L->ngroups = thread_groups(p, ks, gid, &rep);
-	/* counting sort of the kept records by group */
-	L->gstart = xcalloc(L->ngroups + 1, sizeof(uint32_t));
-	L->order = xmalloc(nkept ? nkept : 1, sizeof(uint32_t));
-	for (size_t i = 0; i < nkept; i++)
-		L->gstart[gid[v->recs[kept[i]].thread] + 1]++;
-	for (size_t g = 0; g < L->ngroups; g++)
-		L->gstart[g + 1] += L->gstart[g];
-	{
-		uint32_t *pos = xmalloc(L->ngroups + 1, sizeof(uint32_t));
-		memcpy(pos, L->gstart, (L->ngroups + 1) * sizeof(uint32_t));
-		for (size_t i = 0; i < nkept; i++)
-			L->order[pos[gid[v->recs[kept[i]].thread]]++] = kept[i];
-		free(pos);
-	}
+	L->grp = view_groups(p, v, keyset_groups(ks), !kept);
+	L->ngroups = L->grp->ngroups;
+	gid = L->grp->gid;
+	rep = L->grp->rep;
+	level_order(v, kept, nkept, fs, all_threads, L);
 	/* Children: either walk each record's path (cost: sum of depths) or,
 	 * per group, sum weights up the tree and credit the outermost node of
 	 * each key (cost: nodes per group, sequential).  Pick the cheaper. */
 	/* Without path filters a group's totals are its threads' totals. */
-	if (children && fk != FK_NONE && !fs->need)
+	if (fk != FK_NONE && !fs->need)
 		tk = view_thread_keys(p, v, fk == FK_SYM ? 2 : 1);
-	if (tk) {
+	else if (fk == FK_NONE && !fs->need && hist_use_totals)
+		vt = view_totals(p, v);
+	if (tk || vt) {
 		tgstart = xcalloc(L->ngroups + 1, sizeof(uint32_t));
 		tg = xmalloc(nt ? nt : 1, sizeof(uint32_t));
 		for (size_t t = 0; t < nt; t++)
@@ -147,8 +142,8 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 		tgstart[0] = 0;
 	} else if (children && fk != FK_NONE) {
 		uint64_t walk = 0, dense = (uint64_t)L->ngroups * v->nnodes;
-		for (size_t i = 0; i < nkept; i++)
-			walk += v->depth[v->recs[kept[i]].leaf];
+		for (size_t i = 0; i < L->gstart[L->ngroups]; i++)
+			walk += v->depth[v->recs[L->order[i]].leaf];
 		if (dense < walk * 3) {
 			first = view_first(p, v, fk == FK_SYM ? 2 : 1);
 			struct view *mv = (struct view *)v; /* scratch cache */
@@ -160,6 +155,17 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	for (size_t g = 0; g < L->ngroups; g++) {
 		size_t ntouched = 0;
 		uint32_t maxleaf = 0;
+		for (uint32_t j = vt ? tgstart[g] : 0; vt && j < tgstart[g + 1]; j++) {
+			uint32_t t = tg[j];
+			if (!fs->thread_ok[t])
+				continue;
+			if (seen[0] != g + 1) {
+				seen[0] = (uint32_t)g + 1;
+				touched[ntouched++] = 0;
+			}
+			acc[0] += vt->t[t].w;
+			acc[1] += vt->t[t].s;
+		}
 		for (uint32_t j = tk ? tgstart[g] : 0; tk && j < tgstart[g + 1]; j++) {
 			uint32_t t = tg[j];
 			if (!fs->thread_ok[t])
@@ -174,7 +180,7 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 					acc[k * 4 + (size_t)c] += tk->e[e].w[c];
 			}
 		}
-		for (uint32_t i = tk ? 0 : L->gstart[g]; !tk && i < L->gstart[g + 1]; i++) {
+		for (uint32_t i = tk || vt ? 0 : L->gstart[g]; !tk && !vt && i < L->gstart[g + 1]; i++) {
 			const struct rec *r = &v->recs[L->order[i]];
 			uint32_t n = r->leaf;
 			uint32_t k = fk == FK_SYM ? v->sym[n] : fk == FK_DSO ? sym_dso(p, v->sym[n]) : 0;
@@ -240,7 +246,7 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 			bool dso_ok = true;
 			if (fs->dso_in && fk != FK_NONE)
 				dso_ok = fs->dso_in[fk == FK_SYM ? sym_dso(p, k) : k];
-			if (dso_ok && (a[0] || a[2])) {
+			if (dso_ok && (a[0] || (children && fk != FK_NONE && a[2]))) {
 				xgrow(&L->rows, &L->cap, L->nrows + 1, sizeof(*L->rows));
 				xgrow(&L->row_group, &L->cap_groups, L->nrows + 1, sizeof(*L->row_group));
 				row = &L->rows[L->nrows];
@@ -269,8 +275,6 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 			memset(a, 0, 4 * sizeof(uint64_t));
 		}
 	}
-	free(gid);
-	free(rep);
 	free(tgstart);
 	free(tg);
 	free(acc);
@@ -283,8 +287,10 @@ static void level_free(struct level *L)
 {
 	free(L->rows);
 	free(L->row_group);
-	free(L->order);
-	free(L->gstart);
+	if (!L->shared) {
+		free(L->order);
+		free(L->gstart);
+	}
 }
 
 /* ---- sorting ---- */
@@ -570,6 +576,23 @@ next_root:;
 
 /* ---- the query ---- */
 
+/* The last level's grouped records become the hist's (shared with the view
+ * when every record is kept: the view's prefix sums then serve too). */
+static void hist_take_order(struct hist *h, struct level *L)
+{
+	h->order = L->order;
+	h->gstart = L->gstart;
+	h->ngroups = L->ngroups;
+	h->gid = L->grp->gid;
+	h->shared_order = L->shared;
+	if (L->shared) {
+		h->gtot = L->grp->pre;
+		h->oleaf = L->grp->oleaf;
+	}
+	L->order = L->gstart = NULL;
+	L->shared = false;
+}
+
 /* The CLASS_TOP_NATIVE symbols of most native weight (ties: lower id). */
 static void top_native(struct hist *h, const uint64_t *w)
 {
@@ -598,9 +621,10 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 {
 	struct hist *h = xcalloc(1, sizeof(*h));
 	struct filter_state fs;
-	uint32_t *kept;
+	uint32_t *kept = NULL;
 	size_t nkept = 0;
 	uint64_t *native_w;
+	bool all_threads = true;
 
 	h->p = p;
 	report_opts_copy(&h->o, o);
@@ -618,31 +642,57 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		free(h);
 		return NULL;
 	}
-	/* kept records and the classification */
-	kept = xmalloc(h->v->nrecs ? h->v->nrecs : 1, sizeof(uint32_t));
+	/* kept records and the classification: without path filters from
+	 * the threads' totals (kept stays NULL: every record of the kept
+	 * threads), else one pass over the records */
 	native_w = xcalloc(p->nsyms ? p->nsyms : 1, sizeof(uint64_t));
-	bool path_dropped = false;
-	for (size_t i = 0; i < h->v->nrecs; i++) {
-		const struct rec *r = &h->v->recs[i];
-		uint8_t cls = h->v->cls[r->leaf];
-		if (!fs.thread_ok[r->thread])
-			continue;
-		if (fs.need && (fs.node_flags[r->leaf] & fs.need) != fs.need) {
-			path_dropped = true;
-			continue;
+	for (size_t t = 0; t < profile_nthreads(p); t++)
+		all_threads = all_threads && fs.thread_ok[t];
+	if (!fs.need && hist_use_totals) {
+		const struct view_totals *vt = view_totals(p, h->v);
+		for (size_t t = 0; t < profile_nthreads(p); t++) {
+			const struct thread_tot *tt = &vt->t[t];
+			if (!fs.thread_ok[t])
+				continue;
+			h->kept_weight += tt->w;
+			h->kept_samples += tt->s;
+			for (int c = 0; c < CLASS_COUNT; c++) {
+				h->classes.weight[c] += tt->cw[c];
+				h->classes.samples[c] += tt->cs[c];
+			}
+			for (uint32_t i = vt->nstart[t]; i < vt->nstart[t + 1]; i++)
+				native_w[vt->nat[i].sym] += vt->nat[i].w;
 		}
-		kept[nkept++] = (uint32_t)i;
-		h->kept_weight += r->weight;
-		h->kept_samples += r->samples;
-		h->classes.weight[cls] += r->weight;
-		h->classes.samples[cls] += r->samples;
-		if (cls == CLASS_NATIVE && h->v->entry[r->leaf] != PROFILE_NONE)
-			native_w[h->v->entry[r->leaf]] += r->weight;
+	} else {
+		bool path_dropped = false;
+		kept = xmalloc(h->v->nrecs ? h->v->nrecs : 1, sizeof(uint32_t));
+		for (size_t i = 0; i < h->v->nrecs; i++) {
+			const struct rec *r = &h->v->recs[i];
+			uint8_t cls = h->v->cls[r->leaf];
+			if (!fs.thread_ok[r->thread])
+				continue;
+			if (fs.need && (fs.node_flags[r->leaf] & fs.need) != fs.need) {
+				path_dropped = true;
+				continue;
+			}
+			kept[nkept++] = (uint32_t)i;
+			h->kept_weight += r->weight;
+			h->kept_samples += r->samples;
+			h->classes.weight[cls] += r->weight;
+			h->classes.samples[cls] += r->samples;
+			if (cls == CLASS_NATIVE && h->v->entry[r->leaf] != PROFILE_NONE)
+				native_w[h->v->entry[r->leaf]] += r->weight;
+		}
+		/* a symbol or DSO filter that keeps every stack of the kept
+		 * threads changes no total: the levels may use the per-thread
+		 * totals */
+		if (!path_dropped) {
+			fs.need = 0;
+			free(kept);
+			kept = NULL;
+		}
 	}
-	/* a symbol or DSO filter that keeps every stack of the kept threads
-	 * changes no total: the levels may use the per-thread totals */
-	if (!path_dropped)
-		fs.need = 0;
+	h->sym_filtered = (fs.need & 1) != 0;
 	h->classes.total = h->kept_weight;
 	top_native(h, native_w);
 	free(native_w);
@@ -652,17 +702,14 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		struct level *lv = xcalloc(h->o.nkeys, sizeof(*lv));
 		for (size_t l = 0; l < h->o.nkeys; l++) {
 			struct keyset ks = keyset_prefix(&h->o, l + 1);
-			compute_level(h, &ks, false, kept, nkept, &fs, &lv[l]);
+			compute_level(h, &ks, false, kept, nkept, &fs, all_threads, &lv[l]);
 		}
 		build_hierarchy(h, lv, h->o.nkeys);
 		{
 			struct keyset ks = keyset_prefix(&h->o, h->o.nkeys);
 			h->fk = keyset_fk(&ks);
 		}
-		h->order = lv[h->o.nkeys - 1].order;
-		h->gstart = lv[h->o.nkeys - 1].gstart;
-		h->ngroups = lv[h->o.nkeys - 1].ngroups;
-		lv[h->o.nkeys - 1].order = lv[h->o.nkeys - 1].gstart = NULL;
+		hist_take_order(h, &lv[h->o.nkeys - 1]);
 		for (size_t l = 0; l < h->o.nkeys; l++)
 			level_free(&lv[l]);
 		free(lv);
@@ -670,7 +717,7 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		struct keyset ks = keyset_prefix(&h->o, h->o.nkeys);
 		struct level L;
 		size_t out = 0;
-		compute_level(h, &ks, h->children, kept, nkept, &fs, &L);
+		compute_level(h, &ks, h->children, kept, nkept, &fs, all_threads, &L);
 		h->fk = keyset_fk(&ks);
 		sort_rows(h, L.rows, L.row_group, L.nrows);
 		for (size_t i = 0; i < L.nrows; i++) {
@@ -685,11 +732,11 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		h->rows = L.rows;
 		h->row_group = L.row_group;
 		h->nrows = out;
-		h->order = L.order;
-		h->gstart = L.gstart;
-		h->ngroups = L.ngroups;
+		hist_take_order(h, &L);
 	}
 	free(kept);
+	h->thread_ok = fs.thread_ok; /* the hist's now */
+	fs.thread_ok = NULL;
 	hist_filter_done(&fs);
 	hist_compute_widths(h);
 	return h;
@@ -701,12 +748,15 @@ void hist_free(struct hist *h)
 		return;
 	free(h->rows);
 	free(h->row_group);
-	free(h->order);
-	free(h->gstart);
+	if (!h->shared_order) {
+		free(h->order);
+		free(h->gstart);
+		free(h->gtot);
+		free(h->oleaf);
+	}
+	free(h->thread_ok);
 	free(h->ridx_start);
 	free(h->ridx);
-	free(h->gtot);
-	free(h->oleaf);
 	free(h->has_graph);
 	free(h->ttimes);
 	report_opts_free(&h->o);

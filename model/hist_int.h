@@ -23,6 +23,10 @@ struct hist {
 	uint32_t *order;
 	uint32_t *gstart;
 	size_t ngroups;
+	const uint32_t *gid;       /* per thread: its group at the last level (the view's) */
+	uint8_t *thread_ok;        /* per thread: kept by the thread filters */
+	bool sym_filtered;         /* a symbol filter drops records */
+	bool shared_order;         /* order, gstart, gtot, oleaf are the view's (view_groups) */
 	enum frame_key fk;         /* frame part of the last level's key */
 	int widths[HCOL_COUNT];
 	/* records containing each row's key (call graphs), built on first use */
@@ -48,6 +52,11 @@ static inline uint32_t hist_node_key(const struct hist *h, uint32_t n)
  * by default); beyond it graphs use per-record paths.  A variable so the
  * unit tests can force either way. */
 extern size_t callgraph_tree_limit;
+
+/* Queries without path filters take their totals from the view's
+ * per-thread totals (view_totals); false walks the records instead (a
+ * variable so the unit tests can compare both). */
+extern bool hist_use_totals;
 
 /* The sample filters of a query, prepared for one pass over the records
  * (hist_filter.c). */

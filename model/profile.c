@@ -266,6 +266,10 @@ void profile_prepare(const struct profile *p)
 			view_first_nodes(p, v, fk, 0, &n);
 			view_thread_keys(p, v, fk);
 		}
+		view_edges(p, v);
+		view_totals(p, v);
+		/* the records by command, the browser's first sort key */
+		view_groups(p, v, VIEW_GROUP_COMM, true);
 	}
 }
 

@@ -3,6 +3,7 @@
 #ifndef PYTOP_MODEL_PROFILE_INT_H
 #define PYTOP_MODEL_PROFILE_INT_H
 
+#include "pytop/model/classes.h"
 #include "pytop/model/hist.h"
 #include "pytop/model/profile.h"
 #include "pytop/model/report_opts.h"
@@ -43,6 +44,45 @@ struct thread_keys {
 	size_t n;
 };
 
+/* A view's records grouped by a thread key (view_groups.c): the thread
+ * part of a query's sort keys as VIEW_GROUP_* bits. */
+enum { VIEW_GROUP_COMM = 1, VIEW_GROUP_PID = 2, VIEW_GROUP_TID = 4, VIEW_GROUP_ALL = 7 };
+struct view_groups {
+	uint32_t *gid;          /* per thread: its group (groups in key order) */
+	uint32_t *rep;          /* per group: its first thread */
+	size_t ngroups;
+	/* every record by group, leaf order within a group:
+	 * order[gstart[g] .. gstart[g+1]); oleaf = leaf of order[i]; pre =
+	 * prefix (weight, samples) over order (2 per position, from 0) */
+	uint32_t *order, *gstart, *oleaf;
+	uint64_t *pre;
+};
+
+/* Per-thread totals of a view's records (view_groups.c). */
+struct view_totals {
+	struct thread_tot {
+		uint64_t w, s;
+		uint64_t cw[CLASS_COUNT], cs[CLASS_COUNT]; /* by leaf class */
+	} *t;
+	/* native weight by native entry symbol: nat[nstart[t] .. nstart[t+1]) */
+	uint32_t *nstart;
+	struct native_w { uint32_t sym; uint64_t w; } *nat;
+	size_t nnat;
+};
+
+/* The call edges of the outermost occurrences of each symbol, per thread
+ * (view_edges.c): what the first level of a symbol's call graph sums.
+ * Symbol s's edges are [sstart[s], sstart[s+1]), one per other symbol
+ * (other[e]): callee edges weigh the children of s's outermost nodes by
+ * the child's symbol, caller edges s's outermost nodes by their parent's;
+ * edge e's weight per thread: thread[i], w[i] for i in [estart[e],
+ * estart[e+1]). */
+struct thread_edges {
+	uint32_t *sstart, *other, *estart, *thread;
+	uint64_t *w;
+	size_t nedges, n;
+};
+
 /* One way of seeing the stacks (normal or Python view): a prefix tree of
  * symbols, parents before children, and the records on it. */
 struct view {
@@ -77,6 +117,11 @@ struct view {
 	 * (view_thread_keys; NULL when too costly) */
 	struct thread_keys *tk[3];
 	uint8_t tk_tried[3];
+	/* edges[0] callee, [1] caller edges (view_edges; NULL when too costly) */
+	struct thread_edges *edges[2];
+	bool edges_tried;
+	struct view_groups *groups[VIEW_GROUP_ALL + 1]; /* by VIEW_GROUP_* mask */
+	struct view_totals *totals;
 };
 
 struct profile {
@@ -156,6 +201,22 @@ const struct thread_keys *view_thread_keys(const struct profile *p, const struct
  * (8M: a browser builds four at open); a variable so the unit tests can
  * turn them off. */
 extern uint64_t view_thread_keys_limit;
+
+/* The thread groups of v for the VIEW_GROUP_* bits in mask, built once;
+ * with records, also its grouped records and prefix sums (never NULL). */
+const struct view_groups *view_groups(const struct profile *p, const struct view *v,
+				      unsigned mask, bool records);
+void view_groups_free(struct view_groups *g);
+/* The per-thread totals of v, built once (never NULL). */
+const struct view_totals *view_totals(const struct profile *p, const struct view *v);
+void view_totals_free(struct view_totals *vt);
+/* The per-thread call edges of v's outermost symbol occurrences, built
+ * once (the browser's + marks); false when threads x nodes passes
+ * view_thread_keys_limit or the edges view_edges_limit (then the graphs
+ * are expanded instead). */
+bool view_edges(const struct profile *p, const struct view *v);
+void view_edges_free(struct view *v);
+extern size_t view_edges_limit;
 
 /* Display name flags for a view and verbosity. */
 static inline unsigned profile_name_flags(bool python, bool verbose)

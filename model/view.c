@@ -474,6 +474,10 @@ void view_free(struct view *v)
 	}
 	thread_keys_free(v->tk[1]);
 	thread_keys_free(v->tk[2]);
+	view_edges_free(v);
+	for (int i = 0; i <= VIEW_GROUP_ALL; i++)
+		view_groups_free(v->groups[i]);
+	view_totals_free(v->totals);
 	free(v->cstart);
 	free(v->kids);
 	free(v->has_py);

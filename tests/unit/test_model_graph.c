@@ -8,6 +8,7 @@
  * tree, with the same weights, either way. */
 #include "../../model/hist_int.h"
 #include "pytop/model/callgraph.h"
+#include "pytop/model/filter.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -127,7 +128,7 @@ static void rows_agree(void)
 		rng = seed;
 		without = random_profile();
 		for (size_t s = 0; s < sizeof(sorts) / sizeof(sorts[0]); s++) {
-			for (int mode = 0; mode < 4; mode++) {
+			for (int mode = 0, sub = 0; mode < 4; sub = (sub + 1) % 4, mode += !sub) {
 				struct report_opts o;
 				char *a, *b;
 				report_opts_init(&o);
@@ -137,14 +138,19 @@ static void rows_agree(void)
 					report_filter_add_tids(&o.filter, "1,3", NULL, 0);
 				if (mode == 3) /* matches every frame */
 					report_filter_set_symbol(&o.filter, ".", NULL, 0);
+				o.children = sub & 1 ? CHILDREN_OFF : CHILDREN_AUTO;
+				o.hierarchy = sub & 2;
 				/* the totals are built (or not) on a view's first query */
 				a = rows(with, &o);
 				view_thread_keys_limit = 0;
+				hist_use_totals = false;
 				b = rows(without, &o);
 				view_thread_keys_limit = (uint64_t)8 << 20;
+				hist_use_totals = true;
 				CHECK(strlen(a) > 10 && !strcmp(a, b),
-				      "round %d, --sort %s, mode %d: rows from thread totals and from stacks agree",
-				      round, sorts[s], mode);
+				      "round %d, --sort %s, mode %d%s%s: rows from thread totals and from stacks agree",
+				      round, sorts[s], mode, sub & 1 ? ", no children" : "",
+				      sub & 2 ? ", hierarchy" : "");
 				free(a);
 				free(b);
 				report_opts_free(&o);
@@ -155,9 +161,54 @@ static void rows_agree(void)
 	}
 }
 
+/* The browser's + marks come from the view's per-thread call edges when
+ * they can: they must say what expanding the graph says, row by row. */
+static void flags_agree(void)
+{
+	static const char *const sorts[] = { "comm,dso,sym", "sym", "tid,sym", "dso", "comm" };
+	for (int round = 0; round < 3; round++) {
+		struct profile *p = random_profile();
+		for (size_t s = 0; s < sizeof(sorts) / sizeof(sorts[0]); s++) {
+			for (int mode = 0; mode < 32; mode++) {
+				struct report_opts o;
+				char err[128];
+				struct hist *h;
+				size_t bad = 0, yes = 0;
+				report_opts_init(&o);
+				report_opts_set_sort(&o, sorts[s], NULL, 0);
+				o.python = mode & 1;
+				o.inverted = mode & 2;
+				o.percent_limit = mode & 4 ? 0 : mode & 8 ? 3 : 0.5;
+				o.graph = mode & 16 ? GRAPH_ENTRY : GRAPH_TOTAL;
+				if (mode % 3 == 1)
+					report_filter_add_tids(&o.filter, "1,3", NULL, 0);
+				if (mode % 5 == 2)
+					report_filter_zoom_dso(&o.filter, "libc.so.6");
+				if (mode % 7 == 3)
+					report_filter_set_symbol(&o.filter, "a", NULL, 0);
+				h = hist_new(p, &o, err, sizeof(err));
+				for (size_t r = 0; r < hist_nrows(h); r++) {
+					struct callgraph *g = callgraph_new(h, r);
+					bool want = g && callgraph_has_lines(g);
+					callgraph_free(g);
+					yes += want;
+					bad += hist_row_has_graph(h, r) != want;
+				}
+				CHECK(hist_nrows(h) > 0 && !bad,
+				      "round %d, --sort %s, mode %d: + marks agree with the graphs (%zu of %zu rows with one, %zu wrong)",
+				      round, sorts[s], mode, yes, hist_nrows(h), bad);
+				hist_free(h);
+				report_opts_free(&o);
+			}
+		}
+		profile_free(p);
+	}
+}
+
 int main(void)
 {
 	rows_agree();
+	flags_agree();
 	static const char *const sorts[] = { "comm,dso,sym", "sym", "dso", "tid,sym", "comm" };
 	for (int round = 0; round < 3; round++) {
 		struct profile *p = random_profile();
