@@ -8,6 +8,9 @@
 #   tests/tools/*.c                   test tools (the fixture writer, ...)
 #   tests/workloads/*.c               profiling targets for real recordings
 #   tests/fuzz/fuzz_*.c               libFuzzer targets (clang)
+#   record/python/*.bpf.c             BPF programs: clang -target bpf against the
+#                                     running kernel's BTF (build/gen/vmlinux.h),
+#                                     embedded as bpftool skeletons (build/gen/*.skel.h)
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
@@ -15,14 +18,16 @@ DESTDIR    ?=
 BUILD      ?= build
 CC         ?= cc
 CLANG      ?= clang
+BPFTOOL    ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 FUZZ_SECONDS ?= 60
 
-PKGS       := libdw libelf libunwind-generic ncursesw libprotobuf-c zlib
+PKGS       := libdw libelf libunwind-generic ncursesw libprotobuf-c zlib libbpf
 # Debian packages the build and the tests need (checked by `make deps`).
 DEB_PKGS   := gcc make pkg-config libdw-dev libelf-dev libunwind-dev libncurses-dev \
               clang libclang-rt-14-dev tmux procps util-linux cppcheck python3 linux-perf time bc \
               libprotobuf-c-dev protobuf-c-compiler zlib1g-dev golang-go python3-jsonschema chromium \
-              gdb
+              gdb libbpf-dev bpftool
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-D_XOPEN_SOURCE=[0-9]*//')
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -34,7 +39,8 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 ALL_CFLAGS = $(BASE) $(CFLAGS) $(PKG_CFLAGS)
 
 MODEL_SRC  := $(wildcard model/base/*.c model/format/*.c model/*.c model/report/*.c)
-RECORD_SRC := $(wildcard record/*.c record/python/*.c)
+RECORD_SRC := $(filter-out %.bpf.c,$(wildcard record/*.c record/python/*.c))
+BPF_SRC    := $(wildcard record/python/*.bpf.c)
 TUI_SRC    := $(wildcard tui/*.c)
 CLI_SRC    := $(wildcard cli/*.c)
 LIB_SRC    := $(MODEL_SRC) $(RECORD_SRC) $(TUI_SRC)
@@ -50,6 +56,9 @@ GEN      := $(BUILD)/gen
 PROTO_SRC := $(wildcard cli/*.proto)
 PROTO_C  := $(patsubst cli/%.proto,$(GEN)/%.pb-c.c,$(PROTO_SRC))
 PROTO_H  := $(PROTO_C:.c=.h)
+# ... and the BPF skeletons (record/python/NAME.bpf.c -> $(GEN)/NAME.skel.h).
+BPF_SKEL := $(patsubst record/python/%.bpf.c,$(GEN)/%.skel.h,$(BPF_SRC))
+BPF_USERS := $(patsubst %.c,%.o,$(shell grep -l '\.skel\.h"' $(RECORD_SRC) 2>/dev/null))
 
 OBJ      := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 CLI_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC)) $(PROTO_C:.c=.o)
@@ -93,6 +102,22 @@ $(GEN)/%.pb-c.o: $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h
 	$(CC) -std=c11 -D_GNU_SOURCE $(CFLAGS) $(PKG_CFLAGS) -I$(GEN) -c -o $@ $<
 
 $(BUILD)/obj/cli/%.o: ALL_CFLAGS += -I$(GEN)
+# BPF: the kernel's types, the program (warnings are errors here too), the
+# skeleton that embeds it; the C files that include a skeleton see $(GEN).
+$(GEN)/vmlinux.h: | deps-quiet
+	@mkdir -p $(GEN)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(GEN)/%.bpf.o: record/python/%.bpf.c $(GEN)/vmlinux.h $(HEADERS)
+	$(CLANG) -target bpf -D__TARGET_ARCH_x86 -O2 -g -Wall -Wextra -Werror \
+		-Iinclude -I$(GEN) -c -o $@ $<
+
+$(GEN)/%.skel.h: $(GEN)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+$(addprefix $(BUILD)/obj/,$(BPF_USERS)): ALL_CFLAGS += -I$(GEN)
+$(addprefix $(BUILD)/san/,$(BPF_USERS)): PKG_CFLAGS += -I$(GEN)
+$(addprefix $(BUILD)/obj/,$(BPF_USERS)) $(addprefix $(BUILD)/san/,$(BPF_USERS)): $(BPF_SKEL)
 $(BUILD)/san/cli/%.o: PKG_CFLAGS += -I$(GEN)
 $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC)) $(patsubst %.c,$(BUILD)/san/%.o,$(CLI_SRC)): $(PROTO_H)
 

@@ -44,6 +44,11 @@ static const char record_usage[] =
 	"      --python PATH      the Python interpreter to use (else $PYTOP_PYTHON,\n"
 	"                         python3, python3.N on PATH, pyenv versions)\n"
 	"      --keep-perf-maps   keep /tmp/perf-PID.map files of launched processes\n"
+	"      --python-frames SRC  where Python frames come from: bpf (read from the\n"
+	"                         interpreter at each sample: lines, CPython 3.8-3.13,\n"
+	"                         -p on any Python; root or CAP_BPF+CAP_PERFMON),\n"
+	"                         trampoline (-X perf, CPython 3.12+) or auto (default:\n"
+	"                         bpf where the kernel allows it)\n"
 	"  -q, --quiet            no summary or notes\n"
 	"  -h, --help             this help\n"
 	"\n"
@@ -203,8 +208,12 @@ static void summary(const struct record_opts *o, const struct record_result *r)
 		esc_fputs(stderr, o->python_version, 0);
 		fputs(" (", stderr);
 		esc_fputs(stderr, o->python_path, 0);
-		fprintf(stderr, "), call graph %s (%s) ]\n", r->callchain, r->callchain_reason);
-	} else
+		fprintf(stderr, "), call graph %s (%s), Python frames %s ]\n", r->callchain,
+			r->callchain_reason, r->python_frames);
+	} else if (o->npids)
+		fprintf(stderr, "[ pytop record: call graph %s (%s), Python frames %s ]\n",
+			r->callchain, r->callchain_reason, r->python_frames);
+	else
 		fprintf(stderr, "[ pytop record: call graph %s (%s) ]\n", r->callchain,
 			r->callchain_reason);
 	if (r->truncated) {
@@ -250,7 +259,7 @@ static bool choose_python(const char *python, const char *target, const struct p
 	return false;
 }
 
-enum { OPT_PYTHON = 256, OPT_KEEP_MAPS };
+enum { OPT_PYTHON = 256, OPT_KEEP_MAPS, OPT_PYFRAMES };
 
 int cmd_record(int argc, char **argv)
 {
@@ -263,6 +272,7 @@ int cmd_record(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "python", required_argument, NULL, OPT_PYTHON },
 		{ "keep-perf-maps", no_argument, NULL, OPT_KEEP_MAPS },
+		{ "python-frames", required_argument, NULL, OPT_PYFRAMES },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -326,6 +336,19 @@ int cmd_record(int argc, char **argv)
 			break;
 		case OPT_KEEP_MAPS:
 			o.keep_perf_maps = true;
+			break;
+		case OPT_PYFRAMES:
+			if (!strcmp(optarg, "bpf")) {
+				o.python_frames = RECORD_PYF_BPF;
+			} else if (!strcmp(optarg, "trampoline")) {
+				o.python_frames = RECORD_PYF_TRAMPOLINE;
+			} else if (!strcmp(optarg, "auto")) {
+				o.python_frames = RECORD_PYF_AUTO;
+			} else {
+				cli_error("--python-frames %s: not a frame source (bpf, trampoline or auto)",
+					  optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'q':
 			cli.quiet = true;
@@ -403,6 +426,18 @@ done_opts:
 			return EXIT_FAIL;
 		}
 	}
+	if (o.python_frames == RECORD_PYF_AUTO && (want_python || npids)) {
+		char why[512];
+		o.python_frames = record_choose_pyframes(RECORD_PYF_AUTO, why, sizeof(why));
+		if (o.python_frames == RECORD_PYF_TRAMPOLINE) {
+			char note[800];
+			snprintf(note, sizeof(note), "note: Python frames come from the perf trampoline: "
+						     "no line numbers, and -p sees Python only in processes "
+						     "started with -X perf (%s)", why);
+			on_message(&cli, note);
+		}
+	}
+	pyfind_need_trampoline(o.python_frames != RECORD_PYF_BPF);
 	if (want_python) {
 		size_t nargs = (size_t)(argc - optind), k = 0;
 		if (!choose_python(python, argv[optind], ps, &py, err, sizeof(err))) {
@@ -412,8 +447,10 @@ done_opts:
 		}
 		cmd = xcalloc(nargs + 6 + sizeof(ps->args) / sizeof(ps->args[0]), sizeof(*cmd));
 		cmd[k++] = py.path;
-		cmd[k++] = "-X";
-		cmd[k++] = "perf";
+		if (o.python_frames != RECORD_PYF_BPF) { /* the BPF reader needs no help */
+			cmd[k++] = "-X";
+			cmd[k++] = "perf";
+		}
 		if (module) {
 			cmd[k++] = "-m";
 			cmd[k++] = (char *)module;

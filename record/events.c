@@ -108,7 +108,7 @@ static void thread_set_comm(struct rec *r, uint32_t pid, uint32_t tid, const cha
 
 /* ---- raw frames, stacks and samples ---- */
 
-static uint32_t raw_frame(struct rec *r, uint64_t a, uint64_t b)
+uint32_t rec_raw_frame(struct rec *r, uint64_t a, uint64_t b)
 {
 	uint32_t id;
 	if (hmap_get(&r->rf_idx, a, b, &id))
@@ -140,22 +140,31 @@ static uint32_t user_frame(struct rec *r, uint32_t pid, uint64_t addr)
 		if (d->is_file || (d->path[0] == '[' && strncmp(d->path, "[anon", 5) &&
 				   strcmp(d->path, "[heap]") && strcmp(d->path, "[stack]")) ||
 		    strstr(d->path, " (deleted)"))
-			return raw_frame(r, RF_FILE | m->dso, addr - m->start + m->pgoff);
+			return rec_raw_frame(r, RF_FILE | m->dso, addr - m->start + m->pgoff);
 	}
-	return raw_frame(r, RF_ANON | pid, addr);
+	return rec_raw_frame(r, RF_ANON | pid, addr);
 }
 
 /* ips[0..n) leaf first, kernel[i] says which are kernel addresses; exact[i]
- * says the address is not a return address. */
-static uint32_t intern_stack(struct rec *r, uint32_t pid, size_t n, const bool *kernel,
-			     const bool *exact)
+ * says the address is not a return address.  With the BPF frame reader,
+ * the sample's Python frames (tid, time, ip) are merged in. */
+static uint32_t intern_stack(struct rec *r, uint32_t pid, uint32_t tid, uint64_t time,
+			     uint64_t ip, size_t n, const bool *kernel, const bool *exact,
+			     uint32_t *flags)
 {
 	uint32_t node = PDATA_NONE;
-	for (size_t i = n; i-- > 0;) {
+	const uint32_t *fr = r->frames;
+	for (size_t i = 0; i < n; i++) {
 		uint64_t addr = exact[i] ? r->ips[i] : r->ips[i] - 1;
-		uint32_t f = kernel[i] ? raw_frame(r, RF_KERNEL, addr) : user_frame(r, pid, addr);
-		node = raw_node(r, node, f);
+		r->frames[i] = kernel[i] ? rec_raw_frame(r, RF_KERNEL, addr) : user_frame(r, pid, addr);
 	}
+	if (r->py) {
+		n = rec_py_merge(r, pid, tid, time, ip, r->frames, n, r->merged,
+				 sizeof(r->merged) / sizeof(r->merged[0]), flags);
+		fr = r->merged;
+	}
+	for (size_t i = n; i-- > 0;)
+		node = raw_node(r, node, fr[i]);
 	return node;
 }
 
@@ -286,7 +295,8 @@ static void on_sample(struct rec *r, const struct perf_event_header *h)
 	t->samples++;
 	rec_add_sample(r, &(struct spill_rec){ .time = v.time, .weight = v.period,
 					       .thread = t->pd_thread,
-					       .stack = intern_stack(r, v.pid, n, kernel, exact),
+					       .stack = intern_stack(r, v.pid, v.tid, v.time, v.ip, n,
+								     kernel, exact, &flags),
 					       .flags = (uint8_t)flags });
 }
 
@@ -317,6 +327,11 @@ void rec_on_record(void *ctx, const struct perf_event_header *h)
 		if (!memchr(name, '\0', len - fixed))
 			break;
 		procmap_add(r->pm, pid, addr, mlen, pgoff, name);
+		if (r->py) {
+			const struct pm_proc *pp = procmap_get(r->pm, pid);
+			if (pp && pp->interp)
+				rec_py_proc(r, pid);
+		}
 		break;
 	}
 	case PERF_RECORD_COMM: {
@@ -329,6 +344,7 @@ void rec_on_record(void *ctx, const struct perf_event_header *h)
 		size_t clen = strnlen(comm, len - 8);
 		if (h->misc & PERF_RECORD_MISC_COMM_EXEC) {
 			procmap_exec(r->pm, pid);
+			rec_py_exec(r, pid);
 			if (r->uw)
 				unwinder_forget_pid(r->uw, pid);
 		}
@@ -349,6 +365,8 @@ void rec_on_record(void *ctx, const struct perf_event_header *h)
 			if (len >= 24)
 				memcpy(&t, p + 16, 8);
 			procmap_fork(r->pm, pid, ppid, t ? t + r->mono_to_real : 0);
+			if (r->py && procmap_get(r->pm, pid)->interp)
+				rec_py_proc(r, pid);
 		}
 		if (parent) {
 			uint32_t comm = parent->comm;
@@ -369,6 +387,7 @@ void rec_on_record(void *ctx, const struct perf_event_header *h)
 			struct pm_proc *pr = procmap_get(r->pm, pid);
 			if (pr)
 				pr->exited = true;
+			rec_py_exit(r, pid);
 			if (r->uw)
 				unwinder_forget_pid(r->uw, pid);
 		}

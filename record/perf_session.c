@@ -348,3 +348,13 @@ size_t perf_session_drain(struct perf_session *s,
 	}
 	return n;
 }
+
+size_t perf_session_nevents(const struct perf_session *s)
+{
+	return s->nfds;
+}
+
+int perf_session_event_fd(const struct perf_session *s, size_t i)
+{
+	return s->fds[i];
+}

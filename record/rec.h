@@ -8,6 +8,7 @@
 
 #include "pytop/base/hmap.h"
 #include "pytop/format/pdata.h"
+#include "pytop/python/bpfread.h"
 #include "pytop/record/procmap.h"
 #include "pytop/record/record.h"
 #include "pytop/record/unwind.h"
@@ -20,6 +21,9 @@
 #define RF_FILE (2ULL << 62)    /* a = tag | dso id, b = file offset */
 #define RF_ANON (3ULL << 62)    /* a = tag | pid, b = address (JIT or unknown) */
 #define RF_TAG_MASK (3ULL << 62)
+#define RF_PY (1ULL << 61)      /* tag 0: a = RF_PY | Python frame index (pyjoin.c), b = 0 */
+
+struct rec_py; /* pyjoin.c */
 
 struct rec_thread {
 	uint32_t pid, tid;
@@ -83,6 +87,8 @@ struct rec {
 	uint64_t stops[UNWIND_STOP_COUNT];
 	uint64_t ips[REC_MAX_FRAMES];
 	uint32_t frames[REC_MAX_FRAMES];
+	struct rec_py *py;     /* the BPF frame reader, NULL unless --python-frames bpf */
+	uint32_t merged[REC_MAX_FRAMES + BPFREAD_MAX_FRAMES];
 };
 
 /* ---- rec.c ---- */
@@ -105,6 +111,8 @@ void rec_message(struct rec *r, const char *fmt, ...) __attribute__((format(prin
 void rec_on_record(void *ctx, const struct perf_event_header *h);
 /* The thread `tid`; with `create`, made when unknown (comm from /proc). */
 struct rec_thread *rec_thread_get(struct rec *r, uint32_t pid, uint32_t tid, bool create);
+/* The raw frame (a, b), interned. */
+uint32_t rec_raw_frame(struct rec *r, uint64_t a, uint64_t b);
 /* Unwinder callbacks (struct unwind_callbacks, ctx = the struct rec). */
 bool rec_find_map(void *ctx, uint32_t pid, uint64_t addr, struct unwind_map *out);
 bool rec_find_jit(void *ctx, uint32_t pid, uint64_t addr, uint64_t *start, uint64_t *end);
@@ -114,6 +122,36 @@ bool rec_find_jit(void *ctx, uint32_t pid, uint64_t addr, uint64_t *start, uint6
  * warns once when the file is unsafe, notes once when the map hit its
  * memory cap.  Returns the number of new entries or -1. */
 int rec_perfmap_refresh(struct rec *r, struct pm_proc *p, const uint64_t *used, size_t nused);
+
+/* ---- pyjoin.c: the BPF frame reader (all do nothing while r->py is NULL) ---- */
+
+struct perf_session;
+/* Loads the BPF frame reader into r->py.  Returns 0, or -1 with why set. */
+int rec_py_open(struct rec *r, char *why, size_t whylen);
+/* Attaches it to every event of s.  Returns 0, or -1 with why set. */
+int rec_py_attach(struct rec *r, struct perf_session *s, char *why, size_t whylen);
+/* The fd to poll for its records, or -1. */
+int rec_py_fd(const struct rec *r);
+/* Process pid maps an interpreter (or forked from one that did): read its
+ * Python frames from now on, once pytarget can open it. */
+void rec_py_proc(struct rec *r, uint32_t pid);
+/* pid ran exec / exited. */
+void rec_py_exec(struct rec *r, uint32_t pid);
+void rec_py_exit(struct rec *r, uint32_t pid);
+/* Reads the records waiting (call before each drain of the perf buffers). */
+void rec_py_poll(struct rec *r);
+/* The raw frames native[0..n) (leaf first) of the sample of tid at time
+ * with ip, with its Python frames merged in, into out[0..max).  Returns
+ * the count; flags gets SAMPLE_F_TRUNCATED when the Python chain was cut. */
+size_t rec_py_merge(struct rec *r, uint32_t pid, uint32_t tid, uint64_t time, uint64_t ip,
+		    const uint32_t *native, size_t n, uint32_t *out, size_t max, uint32_t *flags);
+/* The name of an RF_PY raw frame into buf, its mapping and kind.  Returns
+ * whether it has a real name. */
+bool rec_py_name(struct rec *r, const struct rec_frame *f, char *buf, size_t len,
+		 uint32_t *mapping, uint8_t *kind);
+/* Warnings at the end: processes it could not read, records lost. */
+void rec_py_notes(struct rec *r);
+void rec_py_free(struct rec *r);
 
 /* ---- resolve.c ---- */
 

@@ -1,6 +1,7 @@
 /* record: open the events, launch or attach, drain the ring buffers until
  * the target is done, then resolve and write the file. */
 #include "pytop/base/xalloc.h"
+#include "pytop/python/bpfread.h"
 #include "pytop/record/launch.h"
 #include "pytop/record/perf_session.h"
 #include "pytop/record/record.h"
@@ -206,7 +207,7 @@ struct loop_state {
 static void warn_no_perfmap(struct rec *r, const struct pm_proc *p)
 {
 	struct stat st;
-	if (!p->interp || p->jitdump || !p->perfmap || stat(perfmap_path(p->perfmap), &st) == 0)
+	if (r->py || !p->interp || p->jitdump || !p->perfmap || stat(perfmap_path(p->perfmap), &st) == 0)
 		return;
 	rec_message(r, "warning: -p %u: this Python process has no perf map (%s), so its Python "
 		       "functions stay unnamed (interpreter frames only): start it with "
@@ -355,10 +356,14 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 	struct pollfd *pfd = xcalloc(nb + 1, sizeof(*pfd));
 	bool stop = false;
 	uint64_t last_check = 0;
+	size_t npfd = nb + 1;
 
+	pfd = xrealloc(pfd, nb + 2, sizeof(*pfd));
 	for (size_t i = 0; i < nb; i++)
 		pfd[i] = (struct pollfd){ .fd = perf_session_fd(s, i), .events = POLLIN };
 	pfd[nb] = (struct pollfd){ .fd = ls->sfd, .events = POLLIN };
+	if (rec_py_fd(r) >= 0) /* the BPF frame reader's ring buffer */
+		pfd[npfd++] = (struct pollfd){ .fd = rec_py_fd(r), .events = POLLIN };
 	while (!stop) {
 		int timeout = 100;
 		if (ls->deadline) {
@@ -368,9 +373,10 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 			if ((ls->deadline - now) / 1000000 < (uint64_t)timeout)
 				timeout = (int)((ls->deadline - now) / 1000000) + 1;
 		}
-		if (poll(pfd, nb + 1, timeout) < 0 && errno != EINTR)
+		if (poll(pfd, npfd, timeout) < 0 && errno != EINTR)
 			break;
 		r->round++;
+		rec_py_poll(r); /* first: a sample's Python frames precede it */
 		perf_session_drain(s, on_record, ls);
 		check_loss(r, ls);
 		warn_jitdump(r, ls);
@@ -390,6 +396,7 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 	free(pfd);
 	perf_session_disable(s);
 	r->round++;
+	rec_py_poll(r);
 	perf_session_drain(s, on_record, ls);
 	warn_jitdump(r, ls);
 }
@@ -417,6 +424,18 @@ static void remove_perf_maps(struct rec *r)
 			perfmap_remove(p->perfmap);
 }
 
+enum record_pyframes record_choose_pyframes(enum record_pyframes want, char *why, size_t whylen)
+{
+	struct bpfread *b;
+	if (want != RECORD_PYF_AUTO)
+		return want;
+	b = bpfread_open(why, whylen);
+	if (!b)
+		return RECORD_PYF_TRAMPOLINE;
+	bpfread_free(b);
+	return RECORD_PYF_BPF;
+}
+
 int record_run(const struct record_opts *o, struct record_result *res, char *err, size_t errlen)
 {
 	struct rec r;
@@ -432,6 +451,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	uint64_t start_real, start_mono, end_mono;
 	const char *reason = NULL;
 	enum record_cg cg = o->callchain;
+	enum record_pyframes pyf;
 	struct rlimit nofile;
 	int rc = -1;
 
@@ -448,6 +468,25 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 		return -1;
 	}
 	r.mono_to_real = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
+	pyf = o->python_frames;
+	if (pyf == RECORD_PYF_AUTO) {
+		char why[512];
+		pyf = record_choose_pyframes(pyf, why, sizeof(why));
+		if (pyf == RECORD_PYF_TRAMPOLINE && (o->python || o->npids))
+			rec_message(&r, "note: Python frames come from the perf trampoline: no line "
+					"numbers, and -p sees Python only in processes started with -X "
+					"perf (%s)", why);
+	}
+	if (pyf == RECORD_PYF_BPF) {
+		char why[512];
+		if (rec_py_open(&r, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "--python-frames bpf: %s", why);
+			rec_free(&r);
+			return -1;
+		}
+	}
+	snprintf(res->python_frames, sizeof(res->python_frames), "%s",
+		 r.py ? "bpf" : "trampoline");
 
 	if (cg == RECORD_CG_AUTO) {
 		cg = record_auto_callchain(o, &reason);
@@ -493,7 +532,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 
 	if (o->argv) {
 		static char perfsupport[] = "PYTHONPERFSUPPORT=1";
-		char *env[] = { perfsupport, NULL };
+		char *env[] = { r.py ? NULL : perfsupport, NULL };
 		if (launch_prepare(&ls.l, o->argv, env, &old) < 0) {
 			snprintf(err, errlen, "cannot run '%s': %s", o->argv[0], strerror(errno));
 			goto out;
@@ -518,6 +557,8 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 				p->perfmap = perfmap_new(p->pid, p->uid, 0);
 			}
 			procmap_load(r.pm, p->pid);
+			if (p->interp)
+				rec_py_proc(&r, p->pid);
 			warn_no_perfmap(&r, p);
 		}
 		for (size_t i = 0; i < ntids; i++) {
@@ -534,7 +575,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	}
 
 	s = open_session(&r, &spec, tids, ntids, res, err, errlen);
-	if (!s) {
+	if (!s || rec_py_attach(&r, s, err, errlen) < 0) {
 		if (ls.launched)
 			launch_abort(&ls.l);
 		goto out;
@@ -564,6 +605,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 		ls.child_done = true;
 	}
 
+	rec_py_notes(&r);
 	rec_fill_meta(&r, res, start_real, end_mono - start_mono, perf_session_ncpus(s));
 	perf_session_free(s);
 	s = NULL;

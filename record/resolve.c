@@ -73,6 +73,13 @@ static bool resolve_one(struct resolver *rs, const struct rec_frame *f)
 	uint64_t tag = f->a & RF_TAG_MASK, start = 0;
 	char buf[512];
 
+	if (tag == 0 && (f->a & RF_PY)) {
+		uint32_t mapping;
+		uint8_t kind;
+		bool named = rec_py_name(rs->r, f, buf, sizeof(buf), &mapping, &kind);
+		push(rs, buf, mapping, 0, (enum frame_kind)kind, false);
+		return named;
+	}
 	if (tag == RF_KERNEL) {
 		const char *name = symbolizer_kernel(rs->sy, f->b, &start);
 		if (rs->kernel_mapping == PDATA_NONE)

@@ -117,10 +117,23 @@ static void probes_finish(struct probe *p, size_t n)
 	free(pfd);
 }
 
+/* What "capable" means: the perf trampoline (3.12+), or, for the BPF frame
+ * reader, any CPython it knows (pyoffsets: 3.8-3.13). */
+static bool need_trampoline = true;
+
+void pyfind_need_trampoline(bool need)
+{
+	need_trampoline = need;
+}
+
 static bool version_ok(const char *v)
 {
 	int major = 0, minor = 0;
-	return sscanf(v, "%d.%d", &major, &minor) == 2 && (major > 3 || (major == 3 && minor >= 12));
+	if (sscanf(v, "%d.%d", &major, &minor) != 2)
+		return false;
+	if (!need_trampoline)
+		return major == 3 && minor >= 8 && minor <= 13;
+	return major > 3 || (major == 3 && minor >= 12);
 }
 
 /* Parses a finished probe of `cand`.  Returns whether it ran as a Python. */
@@ -145,7 +158,7 @@ static bool probe_result(const char *cand, struct probe *p, struct pyfind_result
 	    snprintf(out->path, sizeof(out->path), "%s", line3[0] == '/' ? line3 : cand) >=
 		    (int)sizeof(out->path))
 		return false;
-	*capable = version_ok(p->out) && !strcmp(line2, "1");
+	*capable = version_ok(p->out) && (!need_trampoline || !strcmp(line2, "1"));
 	return true;
 }
 
@@ -382,6 +395,11 @@ int pyfind_check(const char *what, const char *cand, struct pyfind_result *out, 
 	free(p);
 	if (!ran) {
 		snprintf(why, whylen, "%s%s: %s", what, cand, reason);
+		return -1;
+	}
+	if (!capable && !need_trampoline) {
+		snprintf(why, whylen, "%s%s: Python %s cannot be profiled: pytop reads the frames of "
+				      "CPython 3.8 to 3.13", what, cand, r.version);
 		return -1;
 	}
 	if (!capable) {

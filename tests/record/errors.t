@@ -56,10 +56,16 @@ printf '#!/bin/sh\necho 3.11.9; echo 0; echo "$0"\n' >bin/python3
 chmod +x bin/python3
 expect "old python3 on PATH" 1 \
 	"pytop: no Python with perf support found: pytop needs CPython 3.12 or newer built with the perf trampoline (PY_HAVE_PERF_TRAMPOLINE); looked at: $PWD/bin/python3 is 3.11.9; python3.N (N >= 12) on PATH: none; $PWD/emptyenv/versions/*/bin: none; install one or name it with --python PATH or PYTOP_PYTHON" \
-	env -i PATH="$PWD/bin" PYENV_ROOT="$PWD/emptyenv" HOME="$PWD" "$PYTOP" record hello.py
+	env -i PATH="$PWD/bin" PYENV_ROOT="$PWD/emptyenv" HOME="$PWD" "$PYTOP" record --python-frames trampoline hello.py
 expect "--python too old" 1 \
 	"pytop: --python $PWD/bin/python3: Python 3.11.9 cannot be profiled: pytop needs CPython 3.12 or newer built with the perf trampoline (PY_HAVE_PERF_TRAMPOLINE)" \
-	"$PYTOP" record --python "$PWD/bin/python3" hello.py
+	"$PYTOP" record --python-frames trampoline --python "$PWD/bin/python3" hello.py
+# the BPF frame reader takes 3.8-3.13, and says so for anything else
+printf '#!/bin/sh\necho 3.7.9; echo 0; echo "$0"\n' >bin/python37
+chmod +x bin/python37
+expect "--python-frames bpf, --python too old" 1 \
+	"pytop: --python $PWD/bin/python37: Python 3.7.9 cannot be profiled: pytop reads the frames of CPython 3.8 to 3.13" \
+	"$PYTOP" record --python-frames bpf --python "$PWD/bin/python37" hello.py
 expect "PYTOP_PYTHON not a python" 1 \
 	"pytop: PYTOP_PYTHON=/bin/false: not a Python interpreter (asked for its version, it exited with status 1)" \
 	env PYTOP_PYTHON=/bin/false "$PYTOP" record hello.py

@@ -89,11 +89,11 @@ if mount -t tmpfs -o size=64k tmpfs full 2>/dev/null; then
 		echo 'import os; open("pid", "w").write(str(os.getpid()))
 def f(n): return n if n < 2 else f(n - 1) + f(n - 2)
 f(22)' > t.py
-		"$PYTOP" record -q --keep-perf-maps -o kept.data --python "$PY312" t.py >/dev/null 2>&1
+		"$PYTOP" record --python-frames trampoline -q --keep-perf-maps -o kept.data --python "$PY312" t.py >/dev/null 2>&1
 		pid=$(cat pid 2>/dev/null)
 		check "control: a launched CPython 3.12 writes a perf map" test -n "$pid" -a -f "/tmp/perf-$pid.map"
 		rm -f "/tmp/perf-$pid.map" pid
-		TMPDIR=$PWD/full "$PYTOP" record -o full/y.data --python "$PY312" t.py >/dev/null 2>err.txt; rc=$?
+		TMPDIR=$PWD/full "$PYTOP" record --python-frames trampoline -o full/y.data --python "$PY312" t.py >/dev/null 2>err.txt; rc=$?
 		check "nowhere to write: exit non-zero" test "$rc" -ne 0
 		check_grep "nowhere to write: one clear error" "^pytop: cannot write full/y.data: .*No space left on device" err.txt
 		pid=$(cat pid 2>/dev/null)

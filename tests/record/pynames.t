@@ -20,7 +20,7 @@ jit_warning() {
 # attached, no perf map
 env -u PYTHONPERFSUPPORT "$PY312" profile_perf.py 40000000 >/dev/null & py=$!
 wait_mapped "$py" libpython || wait_mapped "$py" python3
-"$PYTOP" record -q -g dwarf -p "$py" -d 1 -o nomap.data 2>nomap.err; rc=$?
+"$PYTOP" record --python-frames trampoline -q -g dwarf -p "$py" -d 1 -o nomap.data 2>nomap.err; rc=$?
 kill "$py"; wait "$py" 2>/dev/null
 check_eq "no perf map: exit 0" "$rc" 0
 check_eq "no perf map: says so and what to do" "$(cat nomap.err)" \
@@ -30,7 +30,7 @@ check_grep "no perf map: interpreter frames recorded" "_PyEval_EvalFrameDefault"
 # attached, with -X perf: no warning
 "$PY312" -X perf profile_perf.py 40000000 >/dev/null & py=$!
 for _ in $(seq 200); do [ -s "/tmp/perf-$py.map" ] && break; sleep 0.1; done
-"$PYTOP" record -q -g dwarf -p "$py" -d 1 -o withmap.data 2>withmap.err; rc=$?
+"$PYTOP" record --python-frames trampoline -q -g dwarf -p "$py" -d 1 -o withmap.data 2>withmap.err; rc=$?
 kill "$py"; wait "$py" 2>/dev/null; rm -f "/tmp/perf-$py.map"
 check_eq "with a perf map: exit 0" "$rc" 0
 check_eq "with a perf map: nothing to say" "$(cat withmap.err)" ""
@@ -38,7 +38,7 @@ check_eq "with a perf map: nothing to say" "$(cat withmap.err)" ""
 # attached, -X perf_jit
 "$PY313" -X perf_jit profile_perf.py 40000000 >/dev/null & py=$!
 wait_mapped "$py" "jit-$py.dump"
-"$PYTOP" record -q -g dwarf -p "$py" -d 1 -o jitatt.data 2>jitatt.err; rc=$?
+"$PYTOP" record --python-frames trampoline -q -g dwarf -p "$py" -d 1 -o jitatt.data 2>jitatt.err; rc=$?
 kill "$py"; wait "$py" 2>/dev/null; rm -f "/tmp/jit-$py.dump"
 check_eq "-X perf_jit attached: exit 0" "$rc" 0
 check_grep "-X perf_jit attached: says to use -X perf" "$(jit_warning "$py")" jitatt.err
@@ -46,7 +46,7 @@ if grep -q 'no perf map' jitatt.err; then not_ok "-X perf_jit attached: not the 
 else ok "-X perf_jit attached: not the perf-map warning too"; fi
 
 # launched, -X perf_jit
-"$PYTOP" record -q -g dwarf -o jit.data -- "$PY313" -X perf_jit profile_perf.py 300000 >/dev/null 2>jit.err; rc=$?
+"$PYTOP" record --python-frames trampoline -q -g dwarf -o jit.data -- "$PY313" -X perf_jit profile_perf.py 300000 >/dev/null 2>jit.err; rc=$?
 check_eq "-X perf_jit launched: exit 0" "$rc" 0
 pid=$("$FOLDED" -t jit.data | cut -d/ -f2 | sort -n | head -1)
 rm -f "/tmp/jit-$pid.dump"

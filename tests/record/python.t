@@ -53,18 +53,18 @@ py_checks() { # py_checks NAME VERSION
 }
 
 # 3.12 picked with --python, 3.13 with $PYTOP_PYTHON
-record_py py312 "$PYTOP" record -g dwarf --python "$PY312" -o py312.data "$script" 2500000
+record_py py312 "$PYTOP" record --python-frames trampoline -g dwarf --python "$PY312" -o py312.data "$script" 2500000
 check_eq "3.12: exit 0" "$rc" 0
 check_grep "3.12: the script ran" '^Main thread ended$' py312.out
 check_grep "3.12: summary names the interpreter" "^\\[ pytop record: python 3\\.12\\.[0-9]+ \\(/" py312.err
 py_checks py312 3.12
-record_py py313 env PYTOP_PYTHON="$PY313" "$PYTOP" record -g dwarf -o py313.data "$script" 2500000
+record_py py313 env PYTOP_PYTHON="$PY313" "$PYTOP" record --python-frames trampoline -g dwarf -o py313.data "$script" 2500000
 check_eq "3.13: exit 0" "$rc" 0
 py_checks py313 3.13
 
 # automatic choice: no --python, no PYTOP_PYTHON; python3 on PATH is too old
 # here, so the search goes on to python3.N and the pyenv versions
-env -u PYTOP_PYTHON "$PYTOP" record -g dwarf -o auto.data "$script" 1000000 >/dev/null 2>errauto.txt; rc=$?
+env -u PYTOP_PYTHON "$PYTOP" record --python-frames trampoline -g dwarf -o auto.data "$script" 1000000 >/dev/null 2>errauto.txt; rc=$?
 check_eq "auto: exit 0" "$rc" 0
 v=$(meta auto.data python_version)
 case $v in 3.1[2-9]*|3.[2-9]*) ok "auto: chose a capable interpreter ($v)" ;; *) not_ok "auto: chose a capable interpreter" "got '$v'" "$(cat errauto.txt)" ;; esac
@@ -72,7 +72,7 @@ check_grep "auto: py:: frames" ";py::fast_function:$script" <("$FOLDED" auto.dat
 check_eq "auto: meta python_path is that interpreter" "$("$(meta auto.data python_path)" -c 'import platform; print(platform.python_version())')" "$v"
 
 # -m module
-(cd "$T" && env -u PYTOP_PYTHON "$PYTOP" record -q -g dwarf -o mod.data -m profile_perf 500000 >/dev/null 2>errmod.txt); rc=$?
+(cd "$T" && env -u PYTOP_PYTHON "$PYTOP" record --python-frames trampoline -q -g dwarf -o mod.data -m profile_perf 500000 >/dev/null 2>errmod.txt); rc=$?
 check_eq "-m: exit 0" "$rc" 0
 check_grep "-m: py::fast_function" ";py::fast_function:" <("$FOLDED" mod.data)
 check_grep "-m: cmdline says -X perf -m" ' -X perf -m profile_perf 500000$' <("$MKFIXTURE" --dump mod.data | sed -n "s/^meta cmdline='\\([^']*\\)'.*/\\1/p")
@@ -80,7 +80,7 @@ check_grep "-m: cmdline says -X perf -m" ' -X perf -m profile_perf 500000$' <("$
 # perf maps of the launched interpreter are removed, unless --keep-perf-maps
 pid=$("$FOLDED" -t py312.data | head -1 | cut -d';' -f1 | cut -d/ -f2)
 check "perf map of the 3.12 run removed" test ! -e "/tmp/perf-$pid.map"
-"$PYTOP" record -q -g dwarf --keep-perf-maps --python "$PY312" -o keep.data "$script" 300000 >/dev/null 2>&1
+"$PYTOP" record --python-frames trampoline -q -g dwarf --keep-perf-maps --python "$PY312" -o keep.data "$script" 300000 >/dev/null 2>&1
 pid=$("$FOLDED" -t keep.data | head -1 | cut -d';' -f1 | cut -d/ -f2)
 check "--keep-perf-maps keeps /tmp/perf-$pid.map" test -s "/tmp/perf-$pid.map"
 rm -f "/tmp/perf-$pid.map"
@@ -90,7 +90,7 @@ rm -f "/tmp/perf-$pid.map"
 # compiled after the fork (child_work): both must be named.
 for py in "$PY312" "$PY313"; do
 	v=$(py_version "$py")
-	"$PYTOP" record -q -g dwarf --python "$py" -o fork$v.data fork_child.py 2000000 >/dev/null 2>&1
+	"$PYTOP" record --python-frames trampoline -q -g dwarf --python "$py" -o fork$v.data fork_child.py 2000000 >/dev/null 2>&1
 	"$FOLDED" -t fork$v.data >fork$v.folded
 	parent=$(sed -n 's/^[^/]*\/\([0-9]*\)\/.*/\1/p' fork$v.folded | sort -n | head -1)
 	if grep -v "^[^/]*/$parent/" fork$v.folded |
@@ -105,7 +105,7 @@ done
 # too, and their perf maps are cleaned up like the parent's
 for py in "$PY312" "$PY313"; do
 	v=$(py_version "$py")
-	"$PYTOP" record -q -g dwarf --python "$py" -o mp$v.data mp_spawn.py 1500000 >/dev/null 2>&1
+	"$PYTOP" record --python-frames trampoline -q -g dwarf --python "$py" -o mp$v.data mp_spawn.py 1500000 >/dev/null 2>&1
 	"$FOLDED" -t mp$v.data >mp$v.folded
 	main=$(sed -n 's/^[^/]*\/\([0-9]*\)\/.*/\1/p' mp$v.folded | sort -n | head -1)
 	worker=$(grep ";py::spawned_work:$PWD/mp_spawn.py" mp$v.folded | cut -d/ -f2 | sort -u | head -1)

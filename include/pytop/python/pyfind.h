@@ -19,6 +19,11 @@ struct pyfind_result {
 	char version[32];     /* "3.12.1" */
 };
 
+/* Whether a capable interpreter needs the perf trampoline (the default,
+ * for --python-frames trampoline); false: any CPython 3.8-3.13 (the BPF
+ * frame reader).  Applies to every later call. */
+void pyfind_need_trampoline(bool need);
+
 /* Probes one interpreter.  Returns true when it ran; *capable says whether
  * it has the trampoline; out gets its path and version. */
 bool pyfind_probe(const char *cand, struct pyfind_result *out, bool *capable);

@@ -49,6 +49,9 @@ void perf_session_disable(struct perf_session *s);
 size_t perf_session_nbuffers(const struct perf_session *s);
 int perf_session_fd(const struct perf_session *s, size_t i);
 size_t perf_session_ncpus(const struct perf_session *s);
+/* Number of perf events (per CPU and thread) and the fd of each. */
+size_t perf_session_nevents(const struct perf_session *s);
+int perf_session_event_fd(const struct perf_session *s, size_t i);
 
 /* Calls fn for every complete record waiting in the ring buffers, in
  * timestamp order across all CPUs, then releases the space.  The records

@@ -21,6 +21,13 @@ enum record_cg {
 	RECORD_CG_DWARF,
 };
 
+/* Where Python frames come from (see DESIGN.md, "Data flow" 3). */
+enum record_pyframes {
+	RECORD_PYF_AUTO = 0,    /* bpf where the kernel allows it, else trampoline */
+	RECORD_PYF_BPF,         /* the BPF frame reader */
+	RECORD_PYF_TRAMPOLINE,  /* -X perf (PYTHONPERFSUPPORT=1) and perf maps */
+};
+
 #define RECORD_DEFAULT_FREQ 999
 #define RECORD_DEFAULT_STACK UNWIND_DEFAULT_STACK_BYTES /* measured: see unwind.h */
 
@@ -39,6 +46,8 @@ struct record_opts {
 	const char *python_path;    /* for the metadata, or NULL */
 	const char *python_version;
 	bool keep_perf_maps;        /* leave /tmp/perf-PID.map of launched processes */
+	enum record_pyframes python_frames; /* AUTO is resolved by the caller
+				       (record_choose_pyframes) or here */
 	const char *cmdline;        /* what the metadata calls the command */
 	/* Notes and warnings, one line without "pytop: " or newline. */
 	void (*message)(void *ctx, const char *line);
@@ -60,6 +69,7 @@ struct record_result {
 	bool stopped;               /* ... which the duration ended: pytop stopped it */
 	uint64_t unwind_stops[UNWIND_STOP_COUNT];
 	uint64_t user_frames, user_named; /* symbol resolution rate */
+	char python_frames[16];     /* "bpf" or "trampoline" */
 };
 
 /* Records.  Returns 0 when the file was written; otherwise -1 with `err`
@@ -70,6 +80,11 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 /* The one place `-g auto` is decided: the mode for these options and, in
  * *reason, why (static text). */
 enum record_cg record_auto_callchain(const struct record_opts *o, const char **reason);
+
+/* Decides --python-frames auto: RECORD_PYF_BPF when the kernel loads the
+ * BPF frame reader here, else RECORD_PYF_TRAMPOLINE with `why` set to the
+ * kernel's reason (one line).  Other modes are returned as they are. */
+enum record_pyframes record_choose_pyframes(enum record_pyframes want, char *why, size_t whylen);
 
 /* Whether the Python these options launch or attach to keeps frame
  * pointers: 1 yes, 0 no (built without), -1 unknown (its build flags could
