@@ -175,7 +175,8 @@ fuzz: deps $(FUZZERS)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-		--std=c11 --inline-suppr -Iinclude -D_GNU_SOURCE model record tui cli
+		--std=c11 --inline-suppr -Iinclude -D_GNU_SOURCE $(addprefix -i,$(BPF_SRC)) \
+		model record tui cli
 
 deps:
 	@sh tests/deps.sh $(DEB_PKGS)

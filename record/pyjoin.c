@@ -89,6 +89,7 @@ struct rec_py {
 	uint8_t *eval_state;         /* 0 not looked at, 1 none, 2 has ranges */
 	size_t cap_eval;
 	uint32_t mapping;            /* pdata mapping "[python]" */
+	bool pending;                /* a process waits to be opened */
 };
 
 /* ---- processes ---- */
@@ -139,6 +140,7 @@ void rec_py_proc(struct rec *r, uint32_t pid)
 	if (!p)
 		p = proc_new(py, pid);
 	proc_try_open(py, p);
+	py->pending |= !p->open && p->tries < OPEN_TRIES;
 }
 
 void rec_py_exec(struct rec *r, uint32_t pid)
@@ -260,8 +262,27 @@ static void on_bpf_sample(void *ctx, const struct bpfread_sample *s)
 
 void rec_py_poll(struct rec *r)
 {
-	if (r->py)
-		bpfread_consume(r->py->b, on_bpf_sample, r);
+	struct rec_py *py = r->py;
+	if (!py)
+		return;
+	/* a process that mapped an interpreter before it could be opened
+	 * (its data not mapped yet, say): again, a bounded number of times */
+	py->pending = false;
+	for (size_t i = 0; i < py->nprocs; i++) {
+		struct py_proc *p = &py->procs[i];
+		uint32_t cur;
+		if (p->open || p->tries >= OPEN_TRIES || !hmap_get(&py->by_pid, p->pid, 0, &cur) ||
+		    &py->procs[cur] != p)
+			continue;
+		proc_try_open(py, p);
+		py->pending |= !p->open && p->tries < OPEN_TRIES;
+	}
+	bpfread_consume(py->b, on_bpf_sample, r);
+}
+
+bool rec_py_pending(const struct rec *r)
+{
+	return r->py && r->py->pending;
 }
 
 /* ---- the join and the merge ---- */

@@ -138,8 +138,12 @@ void rec_py_proc(struct rec *r, uint32_t pid);
 /* pid ran exec / exited. */
 void rec_py_exec(struct rec *r, uint32_t pid);
 void rec_py_exit(struct rec *r, uint32_t pid);
-/* Reads the records waiting (call before each drain of the perf buffers). */
+/* Reads the records waiting (call before each drain of the perf buffers),
+ * after another try at processes not opened yet. */
 void rec_py_poll(struct rec *r);
+/* Whether a process that maps an interpreter is not read yet (the loop
+ * then polls often: its first Python frames are near). */
+bool rec_py_pending(const struct rec *r);
 /* The raw frames native[0..n) (leaf first) of the sample of tid at time
  * with ip, with its Python frames merged in, into out[0..max).  Returns
  * the count; flags gets SAMPLE_F_TRUNCATED when the Python chain was cut. */

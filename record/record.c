@@ -365,7 +365,10 @@ static void run_loop(struct rec *r, struct perf_session *s, struct loop_state *l
 	if (rec_py_fd(r) >= 0) /* the BPF frame reader's ring buffer */
 		pfd[npfd++] = (struct pollfd){ .fd = rec_py_fd(r), .events = POLLIN };
 	while (!stop) {
-		int timeout = 100;
+		/* a launched process's mappings are known only from the ring
+		 * buffers: read them often until the BPF frame reader has its
+		 * interpreter, so that its first Python frames are read too */
+		int timeout = rec_py_pending(r) || (ls->launched && r->py && r->round < 200) ? 2 : 100;
 		if (ls->deadline) {
 			uint64_t now = now_ns(CLOCK_MONOTONIC);
 			if (now >= ls->deadline)

@@ -16,7 +16,7 @@ mkdir -p bin; ln -sf "$PY312" bin/python3
 PATH=$PWD/bin:/usr/bin:/bin "$PYTOP" record --python-frames trampoline -o env.data ./envtool 300000 >/dev/null 2>env.err; rc=$?
 check_eq "env python3: exit 0" "$rc" 0
 check_grep "env python3: summary names the interpreter and the Python call graph" \
-	"^\\[ pytop record: python 3\\.12\\.[0-9]+ \\(/.*\\), call graph dwarf \\(auto: Python built without frame pointers\\) \\]$" env.err
+	"^\\[ pytop record: python 3\\.12\\.[0-9]+ \\(/.*\\), call graph dwarf \\(auto: Python built without frame pointers\\), Python frames trampoline \\]$" env.err
 check_grep "env python3: py::fast_function" ";py::fast_function:[^;]*envtool( |;)" <("$FOLDED" env.data)
 check_grep "env python3: run with -X perf" " -X perf \\./envtool 300000\$" <(cmdline env.data)
 

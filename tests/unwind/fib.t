@@ -8,7 +8,7 @@ need_pdatastacks
 
 for v in 3.12.1 3.13.0; do
 	py=$(pyenv_python "$v") || exit 1
-	if ! "$PYTOP" record -q --python "$py" -o "$T/$v.data" "$ROOT/tests/workloads/fib.py" 27 2 \
+	if ! "$PYTOP" record -q --python-frames trampoline --python "$py" -o "$T/$v.data" "$ROOT/tests/workloads/fib.py" 27 2 \
 		>/dev/null 2>"$T/$v.err"; then
 		not_ok "$v: pytop record fib.py" "$(cat "$T/$v.err")"
 		continue
@@ -29,7 +29,7 @@ done
 # A 2 KiB copy cannot reach the outermost frames: stacks are flagged and
 # counted by reason, and keep their innermost frames.
 py=$(pyenv_python 3.12.1) || exit 1
-"$PYTOP" record --python "$py" -g dwarf,2048 -o "$T/small.data" "$ROOT/tests/workloads/fib.py" 24 2 \
+"$PYTOP" record --python-frames trampoline --python "$py" -g dwarf,2048 -o "$T/small.data" "$ROOT/tests/workloads/fib.py" 24 2 \
 	>/dev/null 2>"$T/small.err"
 check_grep "2 KiB copy: summary counts stacks cut by the copy size" \
 	'samples with truncated stacks \(.*stack copy too small: [0-9]+' "$T/small.err"
