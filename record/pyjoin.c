@@ -120,7 +120,7 @@ static void proc_try_open(struct rec_py *py, struct py_proc *p)
 	p->tries++;
 	if (py_target_open((pid_t)p->pid, &p->t, p->why, sizeof(p->why)) < 0)
 		return;
-	if (bpfread_add_proc(py->b, p->pid, p->t.runtime, &p->t.off) < 0) {
+	if (bpfread_add_proc(py->b, p->pid, p->t.runtime, p->t.code_type, &p->t.off) < 0) {
 		snprintf(p->why, sizeof(p->why), "pid %u: the BPF process table is full", p->pid);
 		py_target_close(&p->t);
 		p->tries = OPEN_TRIES;
@@ -191,7 +191,8 @@ static uint32_t py_frame(struct rec_py *py, struct py_proc *p, const struct bpfr
 	if (hmap_get(&py->fr_idx, code, b, &id) && py->fr[id].ident == f->ident)
 		return id;
 	check_reuse(p, py, code, f->ident);
-	st = pycode_symbolize(p->cache, code, f->instr, &e.qualname, &e.file, &e.line);
+	st = pycode_symbolize_ident(p->cache, code, f->instr, f->ident, &e.qualname, &e.file,
+				    &e.line);
 	e.status = (uint8_t)st;
 	xgrow(&py->fr, &py->cap_fr, py->nfr + 1, sizeof(*py->fr));
 	py->fr[py->nfr] = e;

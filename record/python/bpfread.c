@@ -96,24 +96,28 @@ int bpfread_attach(struct bpfread *b, int perf_fd, char *why, size_t whylen)
 	return 0;
 }
 
-/* Bytes of a frame the program must read to see every field it uses. */
-static uint32_t frame_read_size(const struct py_offsets *o)
+/* Bytes from the start the program must read to see fields f[0..n). */
+static uint32_t read_size(const uint16_t *f, size_t n)
 {
-	uint16_t f[] = { o->frame_code, o->frame_back, o->frame_instr, o->frame_owner,
-			 o->frame_is_entry };
-	uint32_t n = 0;
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (f[i] != PYOFF_NONE && (uint32_t)f[i] + 8 > n)
-			n = (uint32_t)f[i] + 8;
-	return n;
+	uint32_t size = 0;
+	for (size_t i = 0; i < n; i++)
+		if (f[i] != PYOFF_NONE && (uint32_t)f[i] + 8 > size)
+			size = (uint32_t)f[i] + 8;
+	return size;
 }
 
-int bpfread_add_proc(struct bpfread *b, uint32_t pid, uint64_t runtime,
+int bpfread_add_proc(struct bpfread *b, uint32_t pid, uint64_t runtime, uint64_t code_type,
 		     const struct py_offsets *off)
 {
-	struct pyf_proc p = { .runtime = runtime, .frame_read = frame_read_size(off), .off = *off };
-	if (p.frame_read > 128)
-		return -1; /* the program's frame buffer: no known version needs more */
+	uint16_t fr[] = { off->frame_code, off->frame_back, off->frame_instr, off->frame_owner,
+			  off->frame_is_entry };
+	uint16_t co[] = { off->ob_type, off->code_filename,
+			  off->code_qualname != PYOFF_NONE ? off->code_qualname : off->code_name };
+	struct pyf_proc p = { .runtime = runtime, .code_type = code_type,
+			      .frame_read = read_size(fr, sizeof(fr) / sizeof(fr[0])),
+			      .code_read = read_size(co, sizeof(co) / sizeof(co[0])), .off = *off };
+	if (p.frame_read > 128 || p.code_read > 256)
+		return -1; /* the program's buffers: no known version needs more */
 	return bpf_map__update_elem(b->skel->maps.procs, &pid, sizeof(pid), &p, sizeof(p),
 				    BPF_ANY) ? -1 : 0;
 }

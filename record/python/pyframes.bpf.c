@@ -52,10 +52,12 @@ struct {
 	__type(value, struct pyf_sample);
 } scratch SEC(".maps");
 
-/* one frame's bytes, read at once */
+/* one frame's bytes and its code object's head, each read at once */
 #define FRAME_BUF 128
+#define CODE_BUF 256
 struct fbuf {
 	unsigned char b[FRAME_BUF];
+	unsigned char c[CODE_BUF];
 	__u64 frame; /* the next frame to read */
 	__u32 fault;
 };
@@ -164,6 +166,13 @@ static __always_inline __u64 field(const struct fbuf *fb, __u16 off, __u16 size)
 	return v;
 }
 
+static __always_inline __u64 code_field(const struct fbuf *fb, __u16 off)
+{
+	if (off > CODE_BUF - 8)
+		return 0;
+	return *(const __u64 *)&fb->c[off];
+}
+
 static __always_inline void put(struct pyf_sample *s, __u64 code, __u64 instr, __u64 ident)
 {
 	__u32 n = s->nslots;
@@ -175,20 +184,13 @@ static __always_inline void put(struct pyf_sample *s, __u64 code, __u64 instr, _
 	s->nslots = (__u16)(n + 1);
 }
 
-/* Two pointers of the code object that tell it from a later one at the
- * same address (pyframes_abi.h). */
-static __always_inline __u64 code_ident(const struct py_offsets *o, __u64 code)
-{
-	__u16 name = o->code_qualname != PYOFF_NONE ? o->code_qualname : o->code_name;
-	__u64 f = read_ptr(code + o->code_filename), q = read_ptr(code + name);
-	return f ^ (q << 17 | q >> 47);
-}
 
 static long walk_one(__u64 i, void *arg)
 {
 	struct walk_ctx *w = arg;
 	const struct py_offsets *o = &w->p->off;
-	__u32 zero = 0, size = w->p->frame_read;
+	__u32 zero = 0, size = w->p->frame_read, csize = w->p->code_read;
+	__u16 name = o->code_qualname != PYOFF_NONE ? o->code_qualname : o->code_name;
 	struct pyf_sample *s = bpf_map_lookup_elem(&scratch, &zero);
 	struct fbuf *fb = bpf_map_lookup_elem(&framebuf, &zero);
 	__u64 code, instr;
@@ -210,7 +212,17 @@ static long walk_one(__u64 i, void *arg)
 		put(s, 0, 0, 0); /* 3.12+: the eval loop's shim frame */
 		return 0;
 	}
-	put(s, code, instr, code_ident(o, code));
+	/* the code object: its type (a torn chain, a popped frame's
+	 * `previous` reused, leads to garbage: stop there) and identity */
+	if (csize > CODE_BUF)
+		csize = CODE_BUF;
+	if (bpf_probe_read_user(fb->c, csize, (const void *)code) ||
+	    code_field(fb, o->ob_type) != w->p->code_type) {
+		fb->fault = 1;
+		return 1;
+	}
+	put(s, code, instr,
+	    pyoff_code_ident(code_field(fb, o->code_filename), code_field(fb, name)));
 	s->nframes++;
 	if (o->frame_is_entry != PYOFF_NONE && (field(fb, o->frame_is_entry, 8) & 0xff))
 		put(s, 0, 0, 0); /* 3.11: the first frame of its C call */

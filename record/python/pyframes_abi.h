@@ -19,15 +19,16 @@
 /* procs map: key the process id (tgid). */
 struct pyf_proc {
 	uint64_t runtime;      /* address of _PyRuntime in the process */
+	uint64_t code_type;    /* &PyCode_Type: a frame whose code is not one ends the walk */
 	uint32_t frame_read;   /* bytes of a frame read at once (covers every field) */
-	uint32_t pad;
+	uint32_t code_read;    /* bytes of a code object read at once (type, name, file) */
 	struct py_offsets off; /* the interpreter's version (pyoffsets.h) */
 };
 
 /* A frame slot: code object address, raw instruction value (see
- * pyoffsets.h, instr_kind) and the code object's identity (its co_filename
- * and co_qualname / co_name pointers mixed: a code object freed and another
- * made at its address differ there).  code == 0 is an entry marker: the frames
+ * pyoffsets.h, instr_kind) and the code object's identity at the sample
+ * (pyoff_code_ident(): a code object freed and another made at its address
+ * differ there).  code == 0 is an entry marker: the frames
  * before it (inner) ran in one C call of the eval loop, the frames after
  * it in the next outer one (3.11+; before 3.11 every frame is its own call
  * and there are no markers). */
@@ -40,7 +41,8 @@ struct pyf_frame {
 enum pyf_status {
 	PYF_OK = 0,
 	PYF_NO_THREAD,   /* no thread state for this thread (not a Python thread yet) */
-	PYF_READ_FAULT,  /* a read of the chain failed part way: the frames kept are the inner ones */
+	PYF_READ_FAULT,  /* a read of the chain failed part way, or a frame's code was no
+			    code object (a torn chain): the frames kept are the inner ones */
 };
 
 enum pyf_flags {

@@ -31,7 +31,8 @@ struct bpfread_frame {
 enum bpfread_status {
 	BPFREAD_OK = 0,
 	BPFREAD_NO_THREAD,  /* the thread has no thread state (yet) */
-	BPFREAD_READ_FAULT, /* the chain could not be read to its end */
+	BPFREAD_READ_FAULT, /* the chain could not be read to its end (or it led to
+			       something that is no code object) */
 };
 
 struct bpfread_sample {
@@ -59,8 +60,10 @@ void bpfread_free(struct bpfread *b);
 int bpfread_attach(struct bpfread *b, int perf_fd, char *why, size_t whylen);
 
 /* Reads Python frames of process `pid` from now on: its _PyRuntime is at
- * `runtime`.  Returns 0, or -1 (the process table is full). */
-int bpfread_add_proc(struct bpfread *b, uint32_t pid, uint64_t runtime,
+ * `runtime`, its PyCode_Type at `code_type` (a frame whose code object has
+ * another type ends the walk, as a read fault).  Returns 0, or -1 (the
+ * process table is full). */
+int bpfread_add_proc(struct bpfread *b, uint32_t pid, uint64_t runtime, uint64_t code_type,
 		     const struct py_offsets *off);
 /* Forgets `pid` (it exited or exec'd another program). */
 void bpfread_remove_proc(struct bpfread *b, uint32_t pid);
