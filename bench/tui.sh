@@ -7,7 +7,8 @@
 #   (a) the synthetic 1,000,000-sample / 50,000-stack profile (mkfixture):
 #       process time to the first screen, then per-key latency for each kind
 #       of key, the list's and the flame graph's (f) side by side (targets:
-#       open < 0.5 s, every key < 16 ms);
+#       open < 0.5 s, every key < 16 ms); (a') the same shape with off-CPU
+#       data for the metric key w, next to the list's o as an anchor;
 #   (b) the same input for perf and pytop: bench/report_workload.c recorded
 #       by `perf record -g`, converted to pytop.data with bench/perf2fixture.py;
 #       perf report --stdio (perf's load + histogram before any screen; its
@@ -111,6 +112,46 @@ replay "threads: open T / q" "TqTqTqTqTq"
 replay "threads: order s, move" "Tssssssjjkk"
 echo "  (filter/sort rows include the cheap prompt keystrokes; max is the rebuild)"
 echo "  (flame rows: the first key f opens the flame graph over the list; q returns)"
+
+# offcpu_desc SAMPLES STACKS: a mkfixture description of the same shape with
+# off-CPU data: every 4th stack ends in a wait (read, nanosleep, a lock),
+# its samples weigh 5 ms each; thread spans cover the run
+offcpu_desc() {
+	awk -v n="$1" -v k="$2" 'BEGIN {
+		print "meta event cpu-clock"; print "meta freq 999"
+		print "meta cmdline python3 -X perf synthetic.py"; print "meta duration 1000000000000"
+		split("/usr/bin/python3.12 /usr/lib/libc.so.6 /opt/ext/_speedups.so [kernel.kallsyms]", dso, " ")
+		split("read@/usr/lib/libc.so.6 clock_nanosleep@/usr/lib/libc.so.6 PyThread_acquire_lock_timed@/usr/bin/python3.12", wait, " ")
+		per = int(n / k)
+		for (i = 0; i < k; i++) {
+			depth = 3 + i % 17; x = i; st = ""
+			for (d = 0; d < depth; d++) {
+				m = x % 97
+				f = d % 2 == 0 ? sprintf("py::func_%d_%d:/app/mod%d.py", d, m, m % 7) \
+					       : sprintf("native_%d_%d@%s", d, m, dso[(d + m) % 4 + 1])
+				st = st (d ? ";" : "") f
+				x = int(x / 97) + i * 31 + d
+			}
+			t = i % 4; comm = t ? "worker" : "python3"
+			if (i % 4 == 3)
+				printf "sample %s 1000/%d %d w=5000000 off : %s;%s\n", comm, 1000 + t, per, st, wait[i % 3 + 1]
+			else
+				printf "sample %s 1000/%d %d w=1001001 : %s\n", comm, 1000 + t, per, st
+		}
+		for (t = 0; t < 4; t++)
+			printf "span %s 1000/%d 0 1000000000000\n", t ? "worker" : "python3", 1000 + t
+	}'
+}
+echo
+echo "== (a') the same shape with off-CPU data: 1,000,000 samples (a quarter waits), 50,000 stacks"
+DATA=$W/offcpu.data
+offcpu_desc 1000000 50000 >"$W/offcpu.txt"
+"$MKFIXTURE" -o "$DATA" "$W/offcpu.txt" || die "mkfixture on the off-CPU description failed"
+printf '  %-22s %5s %10s %10s %10s   [target: < 5 ms per key]\n' "keys" "n" "p50 ms" "p99 ms" "max ms"
+replay "metric w (list)" "wwwwwwwwwwww"
+replay "threads: T, w inside" "Twwwwwwwwwwwwq"
+replay "flame: f, w inside" "fwwwwwwq"
+replay "order (o), anchor" "oooooo"
 
 [ "${SKIP_PERF:-0}" = 1 ] && exit 0
 echo

@@ -24,6 +24,13 @@ case $(title) in *OWNED*|*TITLE*) not_ok "title not set by a name" "title: $(tit
 # call graph lines too (E expands all)
 tui_keys E
 tui_wait '[0-9]% bad\\xff\\xfename' "graph line shown escaped"
+# the threads view's command column (cut to its 15 columns) and title
+tui_keys T
+tui_wait '^Threads: ' "threads view"
+tui_has ' ev\\x1b\]0;OWNED… ' "thread name shown escaped in the threads view"
+tui_has 'cmd: python3 \\x1b\]0;TITLE\\x07x\.py' "command line shown escaped in its title"
+check_eq "the title did not change (threads view)" "$(title)" "$before"
+tui_keys q
 tui_keys q
 tui_wait '^EXIT=0' "quit"
 
