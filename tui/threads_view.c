@@ -163,7 +163,7 @@ static void threads_rebuild(struct view *v, bool after)
 
 /* ---- drawing ---- */
 
-/* A time as at most 7 columns: "12.3s", "1.25s", "120.5ms", "35us". */
+/* A time as at most 7 columns: "12.3s", "1.25s", "120.5ms", "35us", "0". */
 static const char *time_text(uint64_t ns, char *buf, size_t len)
 {
 	double d = (double)ns;
@@ -177,8 +177,10 @@ static const char *time_text(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%.1fms", d / 1e6);
 	else if (d >= 1e3)
 		snprintf(buf, len, "%.0fus", d / 1e3);
-	else
+	else if (ns)
 		snprintf(buf, len, "%lluns", (unsigned long long)ns);
+	else
+		snprintf(buf, len, "0");
 	return buf;
 }
 
@@ -259,7 +261,7 @@ static void threads_draw_line(struct view *v, const struct vline *line, int y, i
 	uint32_t th = ts->order[(size_t)line->node - 1];
 	const struct hist_thread_time *tt = &hist_thread_times(ts->h)[th];
 	bool off = hist_wall(ts->h)->has_off_cpu;
-	char buf[256], wall[16], cpu[16], offc[16];
+	char buf[256], wall[32], cpu[32], offc[32];
 	int attr = line->selected ? term_attr(ROLE_CURSOR) : 0;
 
 	fill_line(y, 0, cols, attr);

@@ -52,7 +52,7 @@ tui_lacks 'python3|writer' "and no other thread's"
 tui_keys T
 tui_wait '^Threads: 3, by time, zoom: thread 102' "T under a zoom: the view says so"
 tui_has '^ +102 +loader +- +30\.0ms +- +100\.00% +n{21}$' "the zoomed thread has all the time"
-tui_has '^ +100 +python3 +- +0ns +- +0\.00% *$' "other threads are listed with none"
+tui_has '^ +100 +python3 +- +0 +- +0\.00% *$' "other threads are listed with none"
 tui_keys q
 tui_wait 'zoom: thread 102' "q: back to the zoomed list"
 tui_keys Escape
