@@ -75,6 +75,7 @@ echo "== (a) synthetic profile: 1,000,000 samples, 50,000 unique stacks, screen 
 DATA=$W/syn.data
 "$MKFIXTURE" --synthetic 1000000 50000 -o "$DATA" || die "mkfixture --synthetic failed"
 read -r ms kb <<<"$(open_time)"
+inprog=$(sed -n 's/^replay: open (rows + first screen) \([0-9.]*\) ms; process cpu time at first screen \([0-9.]*\) ms/\1 ms (TUI part), \2 ms CPU since exec/p' "$W/open.2")
 if [ -n "${BEFORE:-}" ]; then
 	save=$PYTOP
 	PYTOP=$BEFORE
@@ -82,7 +83,6 @@ if [ -n "${BEFORE:-}" ]; then
 	binprog=$(sed -n 's/^replay: open (rows + first screen) \([0-9.]*\) ms; process cpu time at first screen \([0-9.]*\) ms/\1 ms (TUI part), \2 ms CPU since exec/p' "$W/open.2")
 	PYTOP=$save
 fi
-inprog=$(sed -n 's/^replay: open (rows + first screen) \([0-9.]*\) ms; process cpu time at first screen \([0-9.]*\) ms/\1 ms (TUI part), \2 ms CPU since exec/p' "$W/open.2")
 echo "  open (load file + build model + first screen + quit): ${ms} ms wall, max RSS $((kb / 1024)) MB"
 echo "  in the program: $inprog   [target: < 0.5 s]"
 [ -z "${BEFORE:-}" ] || {

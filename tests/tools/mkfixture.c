@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void die(const char *fmt, const char *a, long line)
 {
@@ -205,23 +206,60 @@ static void parse(struct pdata *pd, FILE *in)
 	free(line);
 }
 
+/* The samples of a synthetic profile, generated again on each pass (the
+ * streaming writer reads its source twice), so no per-sample array is
+ * held: 100M samples take the memory of their 50K stacks. */
+struct synth {
+	uint32_t *leaves, threads[4];
+	uint64_t nsamples, nstacks, i, rng;
+};
+
+static int synth_rewind(void *ctx)
+{
+	struct synth *g = ctx;
+	g->i = 0;
+	g->rng = 0x9e3779b97f4a7c15ULL;
+	return 0;
+}
+
+static int synth_next(void *ctx, struct pdata_sample *s)
+{
+	struct synth *g = ctx;
+	double u;
+
+	if (g->i >= g->nsamples)
+		return 0;
+	*s = (struct pdata_sample){ .time = 1000000000 + g->i * 1001001, .weight = 1001001 };
+	g->rng ^= g->rng << 13;
+	g->rng ^= g->rng >> 7;
+	g->rng ^= g->rng << 17;
+	/* skew: square a uniform draw so low indexes are hot */
+	u = (double)(g->rng >> 11) / 9007199254740992.0;
+	s->stack = g->nstacks ? g->leaves[(uint64_t)(u * u * (double)g->nstacks)] : PDATA_NONE;
+	s->thread = g->threads[(g->rng >> 3) % 4];
+	g->i++;
+	return 1;
+}
+
 /* A deterministic profile: a few threads, frames from several DSOs,
- * `nstacks` distinct leaves over a shared trunk, Zipf-like popularity. */
-static void synthetic(struct pdata *pd, uint64_t nsamples, uint64_t nstacks)
+ * `nstacks` distinct leaves over a shared trunk, Zipf-like popularity.
+ * Fills pd's tables and g, the source of its samples. */
+static void synthetic(struct pdata *pd, struct synth *g, uint64_t nsamples, uint64_t nstacks)
 {
 	static const char *const dsos[] = { "/usr/bin/python3.12", "/usr/lib/libc.so.6",
 					    "/opt/ext/_speedups.so", "[kernel.kallsyms]" };
-	uint32_t *leaves = xmalloc(nstacks ? nstacks : 1, sizeof(*leaves));
-	uint64_t rng = 0x9e3779b97f4a7c15ULL;
-	uint32_t threads[4];
 	char name[64];
 
+	g->leaves = xmalloc(nstacks ? nstacks : 1, sizeof(*g->leaves));
+	g->nsamples = nsamples;
+	g->nstacks = nstacks;
+	synth_rewind(g);
 	pd->meta.event = pdata_intern_cstr(pd, "cpu-clock");
 	pd->meta.freq = 999;
 	pd->meta.cmdline = pdata_intern_cstr(pd, "python3 -X perf synthetic.py");
 	pd->meta.callchain = pdata_intern_cstr(pd, "dwarf");
 	for (int t = 0; t < 4; t++)
-		threads[t] = pdata_intern_thread(pd, 1000, 1000 + (uint32_t)t, t ? "worker" : "python3");
+		g->threads[t] = pdata_intern_thread(pd, 1000, 1000 + (uint32_t)t, t ? "worker" : "python3");
 	for (uint64_t i = 0; i < nstacks; i++) {
 		uint64_t x = i;
 		uint32_t st = PDATA_NONE;
@@ -241,20 +279,36 @@ static void synthetic(struct pdata *pd, uint64_t nsamples, uint64_t nstacks)
 			st = pdata_intern_stack(pd, st, pdata_intern_frame(pd, &f));
 			x = x / 97 + i * 31 + (uint64_t)d;
 		}
-		leaves[i] = st;
+		g->leaves[i] = st;
 	}
-	for (uint64_t i = 0; i < nsamples; i++) {
-		struct pdata_sample s = { .time = 1000000000 + i * 1001001, .weight = 1001001 };
-		rng ^= rng << 13;
-		rng ^= rng >> 7;
-		rng ^= rng << 17;
-		/* skew: square a uniform draw so low indexes are hot */
-		double u = (double)(rng >> 11) / 9007199254740992.0;
-		s.stack = nstacks ? leaves[(uint64_t)(u * u * (double)nstacks)] : PDATA_NONE;
-		s.thread = threads[(rng >> 3) % 4];
-		pdata_add_sample(pd, &s);
+}
+
+/* Streams pd with g's samples to `out` (through a temporary file and a
+ * rename, like pdata_write). */
+static int write_synthetic(const struct pdata *pd, struct synth *g, const char *out,
+			   struct pdata_error *err)
+{
+	struct pdata_sample_src src = { .next = synth_next, .rewind = synth_rewind, .ctx = g,
+					.count = g->nsamples };
+	size_t n = strlen(out) + 16;
+	char *tmp = xmalloc(n, 1);
+	int fd, rc = -1;
+
+	snprintf(tmp, n, "%s.tmp.XXXXXX", out);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err->msg, sizeof(err->msg), "cannot create temporary file: %s", strerror(errno));
+	} else if (pdata_write_fd(pd, &src, fd, NULL, err) < 0) {
+		close(fd);
+		unlink(tmp);
+	} else if (close(fd) < 0 || rename(tmp, out) < 0) {
+		snprintf(err->msg, sizeof(err->msg), "cannot write: %s", strerror(errno));
+		unlink(tmp);
+	} else {
+		rc = 0;
 	}
-	free(leaves);
+	free(tmp);
+	return rc;
 }
 
 static void dump(const struct pdata *pd)
@@ -309,6 +363,7 @@ int main(int argc, char **argv)
 	const char *out = "pytop.data", *in = NULL;
 	struct pdata_error err;
 	struct pdata *pd;
+	struct synth g = { .leaves = NULL };
 	FILE *f = stdin;
 
 	if (argc == 3 && !strcmp(argv[1], "--dump")) {
@@ -326,7 +381,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "--synthetic") && i + 2 < argc) {
-			synthetic(pd, strtoull(argv[i + 1], NULL, 10), strtoull(argv[i + 2], NULL, 10));
+			synthetic(pd, &g, strtoull(argv[i + 1], NULL, 10), strtoull(argv[i + 2], NULL, 10));
 			i += 2;
 			f = NULL;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -342,10 +397,11 @@ int main(int argc, char **argv)
 		if (in)
 			fclose(f);
 	}
-	if (pdata_write(pd, out, false, &err) < 0) {
+	if (g.leaves ? write_synthetic(pd, &g, out, &err) < 0 : pdata_write(pd, out, false, &err) < 0) {
 		fprintf(stderr, "mkfixture: %s: %s\n", out, err.msg);
 		return 1;
 	}
+	free(g.leaves);
 	pdata_free(pd);
 	return 0;
 }
