@@ -693,6 +693,7 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		}
 	}
 	h->sym_filtered = (fs.need & 1) != 0;
+	h->unfiltered_paths = !fs.need && hist_use_totals;
 	h->classes.total = h->kept_weight;
 	top_native(h, native_w);
 	free(native_w);

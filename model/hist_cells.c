@@ -332,6 +332,41 @@ const char *hist_title(const struct hist *h, char *buf, size_t len)
 
 /* ---- row -> thread ---- */
 
+/* hist_row_thread for one row of a query without path filters: its
+ * threads' own totals of the row's key (cost: the group's threads' keys). */
+static uint32_t row_thread_totals(const struct hist *h, size_t row)
+{
+	const struct thread_keys *tk = NULL;
+	const struct view_totals *vt = NULL;
+	uint32_t key = hist_node_key_of_row(h, (uint32_t)row), grp = h->row_group[row];
+	uint32_t bestt = PROFILE_NONE;
+	uint64_t best = 0;
+
+	if (grp == HIST_NONE)
+		return PROFILE_NONE;
+	if (h->fk == FK_NONE)
+		vt = view_totals(h->p, h->v);
+	else
+		tk = view_thread_keys(h->p, h->v, h->fk == FK_SYM ? 2 : 1);
+	for (size_t t = 0; t < profile_nthreads(h->p); t++) {
+		uint64_t w = 0;
+		if (!h->thread_ok[t] || h->gid[t] != grp)
+			continue;
+		if (vt)
+			w = vt->t[t].w;
+		for (uint32_t e = tk ? tk->start[t] : 0; tk && e < tk->start[t + 1]; e++)
+			if (tk->e[e].key == key) {
+				w = tk->e[e].w[h->children ? 2 : 0];
+				break;
+			}
+		if (w > best) {
+			best = w;
+			bestt = (uint32_t)t;
+		}
+	}
+	return bestt;
+}
+
 uint32_t hist_row_thread(const struct hist *h, size_t row)
 {
 	const struct view *v = h->v;
@@ -345,6 +380,9 @@ uint32_t hist_row_thread(const struct hist *h, size_t row)
 	if (row >= h->nrows)
 		return PROFILE_NONE;
 	end = h->rows[row].end > row ? h->rows[row].end : row + 1;
+	if (end == row + 1 && h->unfiltered_paths &&
+	    (h->fk == FK_NONE || view_thread_keys(h->p, h->v, h->fk == FK_SYM ? 2 : 1)))
+		return row_thread_totals(h, row);
 	tw = xcalloc(nt ? nt : 1, sizeof(uint64_t));
 	mark = xcalloc(nk ? nk : 1, 1);
 	/* the rows by group (counting sort): rows of one group share its

@@ -26,6 +26,7 @@ struct hist {
 	const uint32_t *gid;       /* per thread: its group at the last level (the view's) */
 	uint8_t *thread_ok;        /* per thread: kept by the thread filters */
 	bool sym_filtered;         /* a symbol filter drops records */
+	bool unfiltered_paths;     /* no path filter drops records; totals and thread keys hold */
 	bool shared_order;         /* order, gstart, gtot, oleaf are the view's (view_groups) */
 	enum frame_key fk;         /* frame part of the last level's key */
 	int widths[HCOL_COUNT];

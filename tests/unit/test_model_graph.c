@@ -90,7 +90,7 @@ static char *graphs(const struct profile *p, const struct report_opts *o)
 	return buf;
 }
 
-/* Every cell of every row, one line per row. */
+/* Every cell of every row and its heaviest thread, one line per row. */
 static char *rows(const struct profile *p, const struct report_opts *o)
 {
 	char err[128], cell[512], *buf = calloc(1, 1);
@@ -103,8 +103,8 @@ static char *rows(const struct profile *p, const struct report_opts *o)
 			const char *t = hist_cell(h, r, cols[c], cell, sizeof(cell));
 			const struct hist_row *row = hist_row(h, r);
 			char num[64];
-			int n = snprintf(num, sizeof(num), " %llu/%llu ", (unsigned long long)row->children_samples,
-					 (unsigned long long)row->self_samples);
+			int n = snprintf(num, sizeof(num), " %llu/%llu t%u ", (unsigned long long)row->children_samples,
+					 (unsigned long long)row->self_samples, hist_row_thread(h, r));
 			buf = realloc(buf, len + strlen(t) + (size_t)n + 2);
 			memcpy(buf + len, t, strlen(t));
 			len += strlen(t);
