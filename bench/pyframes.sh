@@ -15,6 +15,8 @@
 #                           those records, pytop's the samples)
 # Figures are medians of RUNS runs (default 3), the set-ups interleaved.
 # The machine may be shared: say so next to the figures.
+# (Under -X perf, 3.12 itself raises RecursionError at depth 900: each Python
+# call takes a C frame of the trampoline; a failed run says so on stderr.)
 # Usage: bench/pyframes.sh [RUNS] [FREQ] [DEPTH]   (defaults: 3, 999 Hz;
 #        DEPTH > 0 runs the deep-recursion workload instead, at that depth)
 set -eu
@@ -60,7 +62,8 @@ run() {
 	perf) cmd=(perf record -q --call-graph dwarf -F "$f" -e cpu-clock -o "$out" -- "${timed[@]}" "$PY" -X perf "${WL[@]}") ;;
 	esac
 	rm -f "$W/target.txt"
-	/usr/bin/time -f '%U %S %e' -o "$W/outer.txt" "${cmd[@]}" >/dev/null 2>"$W/$name.err"
+	/usr/bin/time -f "%U %S %e" -o "$W/outer.txt" "${cmd[@]}" >/dev/null 2>"$W/$name.err" ||
+		echo "# $name: exit $? (at -F $f; see the figures)" >&2
 	read -r ou os _ <"$W/outer.txt"
 	read -r tu ts te <"$W/target.txt"
 	local sl="0 0" bytes=0
