@@ -242,7 +242,142 @@ static int cmp_fsym(const void *a, const void *b)
 	return (int)y->global - (int)x->global;
 }
 
-static void load_syms(struct sym_file *f)
+/* ---- PLT stubs ---- */
+
+/* The ELF section called `name` (its header in *sh), or NULL. */
+static Elf_Scn *section_named(Elf *elf, const char *name, GElf_Shdr *sh)
+{
+	size_t shstr;
+	if (elf_getshdrstrndx(elf, &shstr) != 0)
+		return NULL;
+	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
+		const char *sn;
+		if (!gelf_getshdr(scn, sh))
+			continue;
+		sn = elf_strptr(elf, shstr, sh->sh_name);
+		if (sn && !strcmp(sn, name))
+			return scn;
+	}
+	return NULL;
+}
+
+/* Length of a symbol's name without its version ("memcpy@@GLIBC_2.14"). */
+static size_t unversioned(const char *name)
+{
+	return strcspn(name, "@");
+}
+
+/* Name of a PLT slot's target into buf: the dynamic symbol of its
+ * relocation, or for an IRELATIVE slot (an IFUNC the DSO calls in itself:
+ * libc's memcpy) the one global function at its addend; perf's
+ * "*ABS*+0xADDR" when resolvers are shared.  False when it has none. */
+static bool plt_target(struct sym_file *f, Elf *elf, const GElf_Rela *rel, Elf_Data *dynsym,
+		       size_t dynstr, GElf_Addr bias, char *buf, size_t len)
+{
+	GElf_Sym sym;
+	size_t idx = GELF_R_SYM(rel->r_info);
+	const char *t = NULL, *best = NULL;
+	if (idx && dynsym && gelf_getsym(dynsym, (int)idx, &sym))
+		t = elf_strptr(elf, dynstr, sym.st_name);
+	if (t && *t) {
+		snprintf(buf, len, "%.*s", (int)unversioned(t), t);
+		return true;
+	}
+	if (idx || GELF_R_TYPE(rel->r_info) != R_X86_64_IRELATIVE)
+		return false;
+	for (size_t i = 0; i < f->nsyms; i++) { /* unsorted yet: once per slot */
+		const char *n = f->syms[i].name;
+		if (f->syms[i].addr != (uint64_t)rel->r_addend + bias || !f->syms[i].global)
+			continue;
+		if (best && (unversioned(best) != unversioned(n) ||
+			     strncmp(best, n, unversioned(n)))) {
+			snprintf(buf, len, "*ABS*+0x%" PRIx64, (uint64_t)rel->r_addend);
+			return true;
+		}
+		best = n;
+	}
+	if (best)
+		snprintf(buf, len, "%.*s", (int)unversioned(best), best);
+	else
+		snprintf(buf, len, "*ABS*+0x%" PRIx64, (uint64_t)rel->r_addend);
+	return true;
+}
+
+static int cmp_rela(const void *a, const void *b)
+{
+	const GElf_Rela *x = a, *y = b;
+	return x->r_offset < y->r_offset ? -1 : x->r_offset > y->r_offset;
+}
+
+/* The GOT slot a 16-byte stub jumps through: its "jmp *disp32(%rip)"
+ * (ff 25, maybe after endbr64 and a bnd prefix), or 0 for a stub that
+ * does not (.plt's lazy-binding half with IBT). */
+static uint64_t stub_slot(const unsigned char *b, uint64_t addr)
+{
+	for (int i = 0; i + 6 <= 16; i++)
+		if (b[i] == 0xff && b[i + 1] == 0x25) {
+			int32_t disp;
+			memcpy(&disp, b + i + 2, 4);
+			return addr + (uint64_t)i + 6 + (uint64_t)(int64_t)disp;
+		}
+	return 0;
+}
+
+/* perf's names for the stubs of .plt and .plt.sec, which no symbol table
+ * covers: "TARGET@plt".  Each 16-byte stub (x86-64) jumps through a GOT
+ * slot; the .rela.plt relocation of that slot names the target.  The model
+ * folds such helpers into their caller (classes.c "*@plt"). */
+static void add_plt_syms(struct symbolizer *s, struct sym_file *f)
+{
+	static const char *const plts[] = { ".plt", ".plt.sec" };
+	GElf_Addr bias;
+	GElf_Shdr rsh, dsh, psh;
+	GElf_Ehdr eh;
+	Elf *elf = dwfl_module_getelf(f->mod, &bias);
+	Elf_Scn *rscn, *dscn;
+	Elf_Data *rdata, *ddata;
+	GElf_Rela *rels;
+	size_t nrel = 0;
+
+	if (!elf || !gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64)
+		return;
+	rscn = section_named(elf, ".rela.plt", &rsh);
+	if (!rscn || rsh.sh_type != SHT_RELA || !rsh.sh_entsize || !(rdata = elf_getdata(rscn, NULL)))
+		return;
+	dscn = elf_getscn(elf, rsh.sh_link);
+	ddata = dscn && gelf_getshdr(dscn, &dsh) ? elf_getdata(dscn, NULL) : NULL;
+	rels = xmalloc(rsh.sh_size / rsh.sh_entsize + 1, sizeof(*rels));
+	for (size_t i = 0; i < rsh.sh_size / rsh.sh_entsize; i++)
+		if (gelf_getrela(rdata, (int)i, &rels[nrel]))
+			nrel++;
+	qsort(rels, nrel, sizeof(*rels), cmp_rela);
+	for (size_t p = 0; p < 2; p++) {
+		Elf_Scn *pscn = section_named(elf, plts[p], &psh);
+		Elf_Data *pdata = pscn && psh.sh_type == SHT_PROGBITS ? elf_getdata(pscn, NULL) : NULL;
+		if (!pdata || !pdata->d_buf || pdata->d_size < psh.sh_size)
+			continue;
+		for (size_t i = 0; i + 16 <= psh.sh_size; i += 16) {
+			GElf_Rela key = { .r_offset = stub_slot((const unsigned char *)pdata->d_buf + i,
+								psh.sh_addr + i) };
+			const GElf_Rela *rel = key.r_offset ? bsearch(&key, rels, nrel, sizeof(*rels),
+								      cmp_rela) : NULL;
+			char name[256];
+			size_t nl;
+			if (!rel || !plt_target(f, elf, rel, ddata, ddata ? dsh.sh_link : 0, bias, name,
+						sizeof(name) - 4))
+				continue;
+			nl = strlen(name);
+			memcpy(name + nl, "@plt", 5);
+			xgrow(&f->syms, &f->cap_syms, f->nsyms + 1, sizeof(*f->syms));
+			f->syms[f->nsyms++] = (struct fsym){
+				.addr = psh.sh_addr + bias + i, .size = 16,
+				.name = arena_strndup(&s->arena, name, nl + 4) };
+		}
+	}
+	free(rels);
+}
+
+static void load_syms(struct symbolizer *s, struct sym_file *f)
 {
 	int n = dwfl_module_getsymtab(f->mod);
 	size_t k = 0;
@@ -261,6 +396,7 @@ static void load_syms(struct sym_file *f)
 		f->syms[f->nsyms++] = (struct fsym){ .addr = addr, .size = sym.st_size, .name = name,
 						     .global = GELF_ST_BIND(sym.st_info) != STB_LOCAL };
 	}
+	add_plt_syms(s, f);
 	if (!f->nsyms)
 		return;
 	qsort(f->syms, f->nsyms, sizeof(*f->syms), cmp_fsym);
@@ -271,12 +407,12 @@ static void load_syms(struct sym_file *f)
 }
 
 /* The function symbol containing addr, or NULL. */
-static const struct fsym *find_sym(struct sym_file *f, uint64_t addr)
+static const struct fsym *find_sym(struct symbolizer *s, struct sym_file *f, uint64_t addr)
 {
 	size_t lo;
 
 	if (!f->syms_loaded)
-		load_syms(f);
+		load_syms(s, f);
 	lo = bisect_upper(f->syms, f->nsyms, sizeof(*f->syms), offsetof(struct fsym, addr), addr);
 	if (!lo)
 		return NULL;
@@ -297,11 +433,10 @@ size_t symbolizer_resolve(struct symbolizer *s, uint32_t key, const char *path, 
 	Dwarf_Die *fn;
 	size_t ninl = 0, n = 0;
 
-	(void)s;
 	*vaddr = off;
 	if (!max || !f->mod || !offset_to_addr(f->mod, off, vaddr, &addr))
 		return 0;
-	sym = find_sym(f, addr);
+	sym = find_sym(s, f, addr);
 	if (!sym)
 		return 0;
 	out[n++] = (struct sym_frame){ .name = sym->name, .addr = *vaddr - (addr - sym->addr) };
