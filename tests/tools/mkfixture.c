@@ -16,7 +16,8 @@
  *   mapping PATH [BUILD_ID]  declare a mapping's build-id
  *   sample COMM PID/TID COUNT [w=WEIGHT] [t=TIME_NS] [trunc] : FRAME;FRAME;...
  *                            COUNT samples of one stack, root first.
- * A FRAME is NAME or NAME@DSO.  Its kind follows DESIGN.md: "py::" names are
+ * A FRAME is NAME or NAME@DSO, with "!inlined" after it for an inlined
+ * call (FRAME_F_INLINED).  Its kind follows DESIGN.md: "py::" names are
  * python, DSO [kernel.kallsyms] is kernel, a DSO named libpython* or python*
  * is interpreter, a frame without DSO whose name starts with '[' is unknown,
  * anything else native.  Weights default to 1 and times advance by 1 ms.
@@ -75,7 +76,12 @@ static uint32_t frame_of(struct pdata *pd, char *spec)
 	struct pdata_frame f = { .mapping = PDATA_NONE };
 	char *at = strrchr(spec, '@');
 	const char *dso = NULL;
+	size_t n = strlen(spec);
 
+	if (n > 8 && !strcmp(spec + n - 8, "!inlined")) {
+		spec[n - 8] = '\0';
+		f.flags = FRAME_F_INLINED;
+	}
 	if (at && at != spec) {
 		*at = '\0';
 		dso = unhex(at + 1);
