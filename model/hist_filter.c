@@ -3,11 +3,24 @@
 #include "hist_int.h"
 
 #include "pytop/base/xalloc.h"
+#include "pytop/model/filter.h"
 
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+bool report_symbol_matches(const struct profile *p, uint32_t sym, const regex_t *re)
+{
+	const struct psym *ps;
+	if (sym >= p->nsyms)
+		return false;
+	ps = &p->syms[sym];
+	return !regexec(re, ps->raw, 0, NULL, 0) ||
+	       (ps->shortn != ps->raw && !regexec(re, ps->shortn, 0, NULL, 0)) ||
+	       (ps->longn != ps->shortn && !regexec(re, ps->longn, 0, NULL, 0)) ||
+	       (ps->func && ps->func != ps->raw && !regexec(re, ps->func, 0, NULL, 0));
+}
 
 static bool in_u32(const uint32_t *v, size_t n, uint32_t x)
 {
@@ -66,12 +79,8 @@ int hist_filter_prepare(struct hist *h, struct filter_state *fs, char *err, size
 			return -1;
 		}
 		sym_match = xmalloc(p->nsyms ? p->nsyms : 1, 1);
-		for (size_t s = 0; s < p->nsyms; s++) {
-			const struct psym *ps = &p->syms[s];
-			sym_match[s] = !regexec(&re, ps->raw, 0, NULL, 0) ||
-				       (ps->shortn != ps->raw && !regexec(&re, ps->shortn, 0, NULL, 0)) ||
-				       (ps->longn != ps->shortn && !regexec(&re, ps->longn, 0, NULL, 0));
-		}
+		for (size_t s = 0; s < p->nsyms; s++)
+			sym_match[s] = report_symbol_matches(p, (uint32_t)s, &re);
 		regfree(&re);
 		fs->need |= 1;
 	}

@@ -233,7 +233,7 @@ static unsigned filter_changed(struct view *v, const char *text, bool final, boo
 {
 	struct diff_view_state *ds = v->priv;
 	(void)final;
-	return rows_query_set_filter(tui_query(v->tui), cancel ? ds->saved_filter : text)
+	return rows_query_set_filter(tui_query(v->tui), cancel ? ds->saved_filter : text, NULL, 0)
 		       ? REBUILD : HANDLED;
 }
 

@@ -133,9 +133,11 @@ static void draw_bottom(struct tui *t, struct view *v)
 		used = put_text(y, 0, line, width + 1 > (size_t)t->cols ? width + 1 - (size_t)t->cols : 0,
 				t->cols - 1, term_attr(ROLE_TITLE), false);
 		put_text(y, used, " ", 0, 1, term_attr(ROLE_TITLE) ^ A_REVERSE, false);
+		/* a message about the input (a bad regex) replaces the hint */
 		if (used + 4 < t->cols)
-			put_text(y, used + 4, "Enter keeps  Esc cancels", 0, t->cols - used - 4,
-				 term_attr(ROLE_TITLE), true);
+			put_text(y, used + 4, t->message[0] ? t->message : "Enter keeps  Esc cancels", 0,
+				 t->cols - used - 4,
+				 term_attr(t->message[0] ? ROLE_ERROR : ROLE_TITLE), true);
 	} else if (t->message[0]) {
 		put_text(y, 0, t->message, 0, t->cols, term_attr(ROLE_ERROR), true);
 	} else {

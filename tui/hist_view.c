@@ -1,5 +1,6 @@
 /* hist_view: the histogram entries with their call graphs. */
 #include <curses.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -7,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "pytop/model/filter.h"
+#include "pytop/model/hist.h"
 #include "terminal.h"
 #include "view.h"
 
@@ -141,7 +144,11 @@ static unsigned filter_changed(struct view *v, const char *text, bool final, boo
 {
 	struct hist_state *hs = v->priv;
 	struct rows_query *q = tui_query(v->tui);
-	unsigned res = rows_query_set_filter(q, cancel ? hs->saved_filter : text) ? REBUILD : HANDLED;
+	char err[256];
+	unsigned res = rows_query_set_filter(q, cancel ? hs->saved_filter : text, err, sizeof(err))
+			       ? REBUILD : HANDLED;
+	if (err[0]) /* "(" while typing "(a|b)": the last good filter stays */
+		tui_message(v->tui, "filter: %s", err);
 	if (final)
 		rows_query_filter_kept(q, hs->saved_filter); /* Esc undoes it */
 	return res;
@@ -178,12 +185,17 @@ static unsigned limit_changed(struct view *v, const char *text, bool final, bool
 
 /* ---- search ---- */
 
-/* Same rule as the model's filter: the symbol contains the text. */
-static bool line_matches(struct view *v, tnode n, const char *needle)
+/* The model's rule (filter.h): the line's symbol matches the regex; a
+ * line without one (a hierarchy level) by its text. */
+static bool line_matches(struct view *v, tnode n, const regex_t *re)
 {
+	struct rows *r = tui_rows(v->tui);
+	uint32_t sym = rows_sym(r, n);
 	struct rows_text rt;
-	rows_text(tui_rows(v->tui), n, &rt);
-	return strstr(rt.symbol, needle) != NULL;
+	if (sym != PROFILE_NONE)
+		return report_symbol_matches(hist_profile(rows_hist(r)), sym, re);
+	rows_text(r, n, &rt);
+	return !regexec(re, rt.symbol, 0, NULL, 0);
 }
 
 static double now_ms(void)
@@ -200,16 +212,20 @@ static unsigned find(struct view *v, bool forward)
 	struct rows_query *q = tui_query(v->tui);
 	struct vpath p = v->vs.cursor;
 	double t0 = now_ms();
+	regex_t re;
 
 	if (!q->filter[0]) {
 		tui_message(v->tui, "no filter: press / to type one");
 		return HANDLED;
 	}
+	if (regcomp(&re, q->filter, REG_EXTENDED | REG_NOSUB)) /* kept filters compile */
+		return HANDLED;
 	for (size_t i = 1;; i++) {
 		if (!(forward ? vpath_next(&v->vs, &p) : vpath_prev(&v->vs, &p)))
 			break;
-		if (line_matches(v, p.node[p.depth - 1], q->filter)) {
+		if (line_matches(v, p.node[p.depth - 1], &re)) {
 			vstate_goto(&v->vs, &p);
+			regfree(&re);
 			return HANDLED;
 		}
 		if (i % 64 == 0 && now_ms() - t0 > SEARCH_BUDGET_MS) {
@@ -217,9 +233,11 @@ static unsigned find(struct view *v, bool forward)
 			vstate_goto(&v->vs, &p);
 			tui_message(v->tui, "no match in %zu lines; %s searches on", i,
 				    forward ? "n" : "N");
+			regfree(&re);
 			return HANDLED;
 		}
 	}
+	regfree(&re);
 	tui_message(v->tui, "no %s line matches '%s'", forward ? "later" : "earlier", q->filter);
 	return HANDLED;
 }

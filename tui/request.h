@@ -32,7 +32,7 @@
 	REQ_(COLLAPSE_ALL,  'C',       0,        0,      "collapse every entry") \
 	REQ_(INVERT,        'i',       0,        0,      "toggle caller/callee (inverted) graph") \
 	REQ_GROUP("Filter and views") \
-	REQ_(FILTER,        '/',       0,        0,      "filter by symbol (Enter keeps, Esc cancels, empty clears)") \
+	REQ_(FILTER,        '/',       0,        0,      "filter by symbol, a regex as --symbol-filter (Enter keeps, Esc cancels, empty clears)") \
 	REQ_(FIND_NEXT,     'n',       0,        0,      "next line matching the filter") \
 	REQ_(FIND_PREV,     'N',       0,        0,      "previous line matching the filter") \
 	REQ_(SORT,          's',       0,        0,      "set the sort keys (a prompt: e.g. dso,sym)") \

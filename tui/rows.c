@@ -47,13 +47,19 @@ void rows_query_set_order(struct rows_query *q, enum rows_order order)
 	q->opts.children = q->children;
 }
 
-bool rows_query_set_filter(struct rows_query *q, const char *text)
+bool rows_query_set_filter(struct rows_query *q, const char *text, char *err, size_t errlen)
 {
+	char why[256];
+	if (err && errlen)
+		err[0] = '\0';
 	if (!strcmp(text, q->filter))
 		return false;
+	if (report_filter_set_symbol(&q->opts.filter, text, why, sizeof(why)) < 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s", why);
+		return false;
+	}
 	snprintf(q->filter, sizeof(q->filter), "%s", text);
-	/* the '/' filter is a literal substring */
-	report_filter_set_symbol_literal(&q->opts.filter, q->filter);
 	return true;
 }
 
@@ -78,7 +84,7 @@ static void text_keep(struct rows_query *q)
 	snprintf(text, sizeof(text), "%s", q->filter);
 	q->filter[0] = '\1';
 	q->filter[1] = '\0';
-	rows_query_set_filter(q, text);
+	rows_query_set_filter(q, text, NULL, 0);
 }
 
 static void undo_push(struct rows_query *q, char kind, const char *text)
@@ -125,7 +131,7 @@ bool rows_query_undo(struct rows_query *q)
 	if (q->undo[q->nundo - 1] == 'z')
 		return rows_query_zoom_out(q);
 	q->nundo--;
-	rows_query_set_filter(q, q->undo_text[q->nundo]);
+	rows_query_set_filter(q, q->undo_text[q->nundo], NULL, 0);
 	return true;
 }
 

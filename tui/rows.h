@@ -44,8 +44,11 @@ struct rows_query {
 void rows_query_init(struct rows_query *q, const struct report_opts *o);
 /* Set the order (and the opts fields it implies). */
 void rows_query_set_order(struct rows_query *q, enum rows_order order);
-/* Set the symbol filter to the literal text; false when unchanged. */
-bool rows_query_set_filter(struct rows_query *q, const char *text);
+/* Set the symbol filter to text, a regular expression as --symbol-filter
+ * takes (filter.h's one rule); true when it changed.  A text that is not
+ * a regular expression leaves the filter as it was, with the reason in err
+ * (may be NULL). */
+bool rows_query_set_filter(struct rows_query *q, const char *text, char *err, size_t errlen);
 /* Free the owned filters of q. */
 void rows_query_free(struct rows_query *q);
 /* Undo the last zoom; false when not zoomed. */

@@ -16,4 +16,11 @@ golden filter.combined multi --stdio --comm python3 --dso libc.so.6
 golden filter.absolute multi --stdio -g none --comm gzip --percentage absolute
 golden filter.none-kept multi --stdio --symbol-filter nosuchfunction
 
+# the regex sees display names: a Python function by its name alone
+"$MKFIXTURE" -o "$T/narrow.data" "$ROOT/tests/tui/fixtures/narrow.txt" || not_ok "fixture narrow"
+got=$("$PYTOP" report -i "$T/narrow.data" --stdio --no-children -g none --symbol-filter '^write_out$' |
+	grep -E '^ +[0-9]')
+check_eq "--symbol-filter '^write_out\$' finds the Python function write_out" "$got" \
+	"   100.00%  python3  libc.so.6      [.] write"
+
 done_testing

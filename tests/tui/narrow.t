@@ -63,6 +63,25 @@ tui_wait '\[\.\] write$' "Esc does what the message says"
 tui_keys q
 tui_wait '^EXIT=0$' "q quits at once"
 
+# '/' follows --symbol-filter's rule: a regex on display names
+tui_start 80 24 -i "$T/narrow.data"
+tui_wait '^  Children' "browser up for the filter rule"
+tui_keys /; tui_type '^write_out$'; tui_keys Enter
+tui_wait "filter: '\\^write_out\\$'" "a regex filter"
+tui_has '\[\.\] write$' "'^write_out\$' finds the Python function write_out (its name alone)"
+tui_lacks 'blake2b' "other stacks are gone"
+tui_keys /; tui_type '(compute|Normal'
+tui_wait 'filter: bad regular expression' "an unfinished regex: the bottom line says why"
+tui_has '\[\.\] write$' "  and the last good filter stays"
+tui_type 'izer)'; tui_keys Enter
+tui_wait "filter: '\\(compute\\|Normalizer\\)'" "the finished regex is kept"
+tui_wait '\[\.\] blake2b' "  its stacks: compute_hash's"
+tui_has 'Normalizer\.normalize' "  and the Normalizer's"
+tui_lacks '\[\.\] write$' "  not write_out's"
+tui_keys n
+tui_wait_not 'no later line' "n moves to a matching line"
+tui_keys q
+
 tui_start 80 24 -i "$T/narrow.data"
 tui_wait '^  Children' "browser up a third time"
 tui_keys '?'

@@ -119,12 +119,12 @@ int main(void)
 	CHECK(!window_has(r, &vs, "% memcpy"), "collapse all hides graph lines");
 
 	/* the '/' filter, literal text */
-	CHECK(rows_query_set_filter(&q, "regex_"), "filter set");
+	CHECK(rows_query_set_filter(&q, "regex_", NULL, 0), "filter set");
 	CHECK(rows_apply(r, &q, err, sizeof(err)), "filtered query runs");
 	vstate_reset(&vs);
 	CHECK(window_has(r, &vs, "regex_match") && !window_has(r, &vs, "py::main"),
 	      "filter keeps only matching stacks");
-	CHECK(rows_query_set_filter(&q, "") && rows_apply(r, &q, err, sizeof(err)), "filter cleared");
+	CHECK(rows_query_set_filter(&q, "", NULL, 0) && rows_apply(r, &q, err, sizeof(err)), "filter cleared");
 	vstate_reset(&vs);
 	CHECK(window_has(r, &vs, "py::main"), "all entries back");
 
@@ -139,7 +139,7 @@ int main(void)
 
 	/* caller graphs: memcpy's caller is hash_bytes */
 	q.opts.inverted = true;
-	CHECK(rows_query_set_filter(&q, "memcpy") && rows_apply(r, &q, err, sizeof(err)), "callers");
+	CHECK(rows_query_set_filter(&q, "memcpy", NULL, 0) && rows_apply(r, &q, err, sizeof(err)), "callers");
 	vstate_reset(&vs);
 	vstate_expand_all(&vs);
 	CHECK(window_has(r, &vs, "% hash_bytes"), "caller graph of memcpy shows hash_bytes");
@@ -149,7 +149,7 @@ int main(void)
 	vstate_reset(&vs);
 	CHECK(rows_zoom(r, vstate_cursor(&vs), true, &q, err, sizeof(err)), "zoom into a DSO");
 	CHECK(!strcmp(q.zoom_label[0], "dso libc.so.6"), "zoom label: %s", q.zoom_label[0]);
-	rows_query_set_filter(&q, "");
+	rows_query_set_filter(&q, "", NULL, 0);
 	CHECK(rows_apply(r, &q, err, sizeof(err)), "zoomed query runs");
 	vstate_reset(&vs);
 	CHECK(window_has(r, &vs, "regex_match") && !window_has(r, &vs, "py::main"),
@@ -176,11 +176,11 @@ int main(void)
 	}
 
 	/* t from rows keyed by comm,dso,sym: the row's thread */
-	CHECK(rows_query_set_filter(&q, "regex_") && rows_apply(r, &q, err, sizeof(err)), "worker only");
+	CHECK(rows_query_set_filter(&q, "regex_", NULL, 0) && rows_apply(r, &q, err, sizeof(err)), "worker only");
 	vstate_reset(&vs);
 	CHECK(rows_zoom(r, vstate_cursor(&vs), false, &q, err, sizeof(err)), "zoom into a thread");
 	CHECK(!strcmp(q.zoom_label[0], "thread 101"), "zoom label: %s", q.zoom_label[0]);
-	CHECK(rows_query_zoom_out(&q) && rows_query_set_filter(&q, ""), "zoom out, filter cleared");
+	CHECK(rows_query_zoom_out(&q) && rows_query_set_filter(&q, "", NULL, 0), "zoom out, filter cleared");
 
 	/* order by self keeps the Children column */
 	rows_query_set_order(&q, ROWS_ORDER_SELF);
