@@ -237,35 +237,6 @@ static unsigned filter_changed(struct view *v, const char *text, bool final, boo
 		       ? REBUILD : HANDLED;
 }
 
-static unsigned sort_changed(struct view *v, const char *text, bool final, bool cancel)
-{
-	char err[160];
-	if (!final || cancel || !text[0])
-		return HANDLED;
-	if (report_opts_set_sort(&tui_query(v->tui)->opts, text, err, sizeof(err)) < 0) {
-		tui_message(v->tui, "sort: %s", err);
-		return HANDLED;
-	}
-	return REBUILD;
-}
-
-static unsigned limit_changed(struct view *v, const char *text, bool final, bool cancel)
-{
-	struct rows_query *q = tui_query(v->tui);
-	char *end;
-	double d;
-	if (!final || cancel || !text[0])
-		return HANDLED;
-	d = strtod(text, &end);
-	if (end == text || *end || d < 0 || d > 100) {
-		tui_message(v->tui, "percent limit: '%s' is not a number from 0 to 100", text);
-		return HANDLED;
-	}
-	q->opts.entry_limit = d;
-	q->opts.percent_limit = d;
-	return REBUILD;
-}
-
 /* The next entry (dir +1 / -1, wrapping) whose symbol (or last key) cell
  * contains the filter text, as the filter matches. */
 static unsigned find(struct view *v, int dir)
@@ -317,14 +288,14 @@ static unsigned diff_request(struct view *v, enum request req)
 		for (size_t i = 0; i < q->opts.nkeys; i++)
 			appendf(keys, sizeof(keys), "%s%s", i ? "," : "", sort_key_name(q->opts.keys[i]));
 		snprintf(label, sizeof(label), "sort keys (comm,pid,tid,dso,sym) [%s]: ", keys);
-		tui_prompt(v->tui, v, label, "", sort_changed);
+		tui_prompt(v->tui, v, label, "", view_sort_changed);
 		return HANDLED;
 	case REQ_PYTHON:
 		q->opts.python = !q->opts.python;
 		return REBUILD;
 	case REQ_PERCENT_LIMIT:
 		snprintf(label, sizeof(label), "percent limit [%.1f]: ", q->opts.entry_limit);
-		tui_prompt(v->tui, v, label, "", limit_changed);
+		tui_prompt(v->tui, v, label, "", view_limit_changed);
 		return HANDLED;
 	case REQ_ORDER:
 	case REQ_HIERARCHY:

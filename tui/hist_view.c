@@ -154,7 +154,7 @@ static unsigned filter_changed(struct view *v, const char *text, bool final, boo
 	return res;
 }
 
-static unsigned sort_changed(struct view *v, const char *text, bool final, bool cancel)
+unsigned view_sort_changed(struct view *v, const char *text, bool final, bool cancel)
 {
 	char err[160];
 	if (!final || cancel || !text[0])
@@ -166,7 +166,7 @@ static unsigned sort_changed(struct view *v, const char *text, bool final, bool 
 	return REBUILD;
 }
 
-static unsigned limit_changed(struct view *v, const char *text, bool final, bool cancel)
+unsigned view_limit_changed(struct view *v, const char *text, bool final, bool cancel)
 {
 	struct rows_query *q = tui_query(v->tui);
 	char *end;
@@ -276,7 +276,7 @@ static unsigned hist_request(struct view *v, enum request req)
 		for (size_t i = 0; i < q->opts.nkeys; i++)
 			appendf(keys, sizeof(keys), "%s%s", i ? "," : "", sort_key_name(q->opts.keys[i]));
 		snprintf(label, sizeof(label), "sort keys (comm,pid,tid,dso,sym) [%s]: ", keys);
-		tui_prompt(v->tui, v, label, "", sort_changed);
+		tui_prompt(v->tui, v, label, "", view_sort_changed);
 		return HANDLED;
 	case REQ_ORDER:
 		rows_query_set_order(q, (enum rows_order)((q->order + 1) % ROWS_ORDER_COUNT));
@@ -310,7 +310,7 @@ static unsigned hist_request(struct view *v, enum request req)
 		return HANDLED;
 	case REQ_PERCENT_LIMIT:
 		snprintf(label, sizeof(label), "percent limit [%.1f]: ", q->opts.entry_limit);
-		tui_prompt(v->tui, v, label, "", limit_changed);
+		tui_prompt(v->tui, v, label, "", view_limit_changed);
 		return HANDLED;
 	default:
 		return 0;

@@ -111,6 +111,10 @@ extern const struct view_ops flame_view_ops;
 /* The query's scope for a title line: ", filter: 'text', zoom: thread 101
  * -> dso libc.so.6" ("" without filter and zoom), into buf. */
 void view_query_scope(const struct rows_query *q, char *buf, size_t len);
+/* The prompts of 's' (sort keys) and 'L' (percent limit) of the list and
+ * diff views: prompt_fn callbacks that set the query's keys or limit. */
+unsigned view_sort_changed(struct view *v, const char *text, bool final, bool cancel);
+unsigned view_limit_changed(struct view *v, const char *text, bool final, bool cancel);
 
 extern const struct view_ops threads_view_ops;
 
