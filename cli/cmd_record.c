@@ -43,6 +43,8 @@ static const char record_usage[] =
 	"  -m MODULE              run 'python -m MODULE'\n"
 	"      --python PATH      the Python interpreter to use (else $PYTOP_PYTHON,\n"
 	"                         python3, python3.N on PATH, pyenv versions)\n"
+	"      --no-off-cpu       CPU samples only: no off-CPU (waiting) time, no\n"
+	"                         context-switch events (the file of pytop before 0.2)\n"
 	"      --keep-perf-maps   keep /tmp/perf-PID.map files of launched processes\n"
 	"      --python-frames SRC  where Python frames come from: bpf (read from the\n"
 	"                         interpreter at each sample: lines, CPython 3.8-3.13,\n"
@@ -228,7 +230,7 @@ static void summary(const struct record_opts *o, const struct record_result *r)
 			}
 		fputs(") ]\n", stderr);
 	}
-	thousands(r->samples, samples, sizeof(samples));
+	thousands(r->samples - r->off_samples, samples, sizeof(samples));
 	if (r->throttled)
 		snprintf(extra, sizeof(extra), ", %" PRIu64 " throttled", r->throttled);
 	fprintf(stderr,
@@ -237,6 +239,22 @@ static void summary(const struct record_opts *o, const struct record_result *r)
 		samples, r->lost, extra, r->threads, r->threads == 1 ? "" : "s", r->processes,
 		r->processes == 1 ? "" : "es", r->event, o->freq, (r->bytes + 1023) / 1024,
 		r->written[0] ? r->written : o->output);
+	if (r->off_cpu) {
+		char waits[32], outs[32];
+		thousands(r->off_samples, waits, sizeof(waits));
+		thousands(r->switch_outs, outs, sizeof(outs));
+		fprintf(stderr, "[ pytop record: off-CPU: %s waits timed of %s switch-outs, %s ]\n",
+			waits, outs, r->off_cpu_stacks ? "with their stacks" : "without stacks");
+		if (r->off_dropped)
+			fprintf(stderr,
+				"[ pytop record: off-CPU: %" PRIu64 " of %s switch-outs not recorded (%" PRIu64
+				" switch records lost: the recorder fell behind); the others' times are "
+				"scaled by %.3f ]\n",
+				r->off_dropped, outs, r->switch_lost,
+				(double)r->switch_outs /
+					(double)(r->switch_outs > r->off_dropped ? r->switch_outs - r->off_dropped
+										 : 1));
+	}
 }
 
 /* The interpreter for a Python target: --python, else the one a "#!" line
@@ -259,7 +277,7 @@ static bool choose_python(const char *python, const char *target, const struct p
 	return false;
 }
 
-enum { OPT_PYTHON = 256, OPT_KEEP_MAPS, OPT_PYFRAMES };
+enum { OPT_PYTHON = 256, OPT_KEEP_MAPS, OPT_PYFRAMES, OPT_NO_OFF_CPU };
 
 int cmd_record(int argc, char **argv)
 {
@@ -273,6 +291,7 @@ int cmd_record(int argc, char **argv)
 		{ "python", required_argument, NULL, OPT_PYTHON },
 		{ "keep-perf-maps", no_argument, NULL, OPT_KEEP_MAPS },
 		{ "python-frames", required_argument, NULL, OPT_PYFRAMES },
+		{ "no-off-cpu", no_argument, NULL, OPT_NO_OFF_CPU },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -349,6 +368,9 @@ int cmd_record(int argc, char **argv)
 					  optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case OPT_NO_OFF_CPU:
+			o.no_off_cpu = true;
 			break;
 		case 'q':
 			cli.quiet = true;

@@ -183,6 +183,13 @@ int cmd_report(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
+	if (o.metric != METRIC_CPU && !profile_has_off_cpu(p)) {
+		cli_error("report: --metric %s: %s has no off-CPU time (recorded with --no-off-cpu "
+			  "or by an older pytop); use --metric cpu", report_metric_name(o.metric), path);
+		profile_free(p);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (mode == OUT_SVG && opath) {
 		cli_error("report: --svg writes to its own FILE; drop -o");
 		profile_free(p);

@@ -34,7 +34,10 @@ const char cli_query_usage[] =
 	"      --tid LIST          keep samples of these thread ids\n"
 	"      --dso LIST          keep samples through these DSOs, show their entries\n"
 	"      --symbol-filter RE  keep samples with a frame matching RE (POSIX ERE)\n"
-	"      --percentage MODE   relative (of kept samples, default) or absolute\n";
+	"      --percentage MODE   relative (of kept samples, default) or absolute\n"
+	"      --metric METRIC     cpu (time on CPU, default), off-cpu (time waiting)\n"
+	"                          or wall (both); off-cpu and wall need a recording\n"
+	"                          with off-CPU time (the default of pytop record)\n";
 
 int cli_opt(int argc, char **argv, int *i, const char *short_, const char *long_, bool takes,
 	    const char **val)
@@ -79,6 +82,17 @@ int cli_query_option(const char *cmd, int argc, char **argv, int *i, struct repo
 		if (!*rc && report_opts_set_sort(o, v, err, sizeof(err)) < 0) {
 			cli_error("%s: --sort: %s", cmd, err);
 			*rc = EXIT_USAGE;
+		}
+	} else if (OPT(NULL, "--metric", true)) {
+		int mt;
+		if (*rc)
+			return 1;
+		mt = report_metric_parse(v);
+		if (mt < 0) {
+			cli_error("%s: --metric: unknown metric '%s' (use cpu, off-cpu or wall)", cmd, v);
+			*rc = EXIT_USAGE;
+		} else {
+			o->metric = (enum report_metric)mt;
 		}
 	} else if (OPT(NULL, "--order", true)) {
 		if (*rc)

@@ -769,7 +769,8 @@ static int edges_has_graph(const struct hist *h, size_t row)
 	bool any = false, entry = h->o.graph == GRAPH_ENTRY;
 	double limit = h->o.percent_limit;
 
-	if (!h->children || h->fk != FK_SYM || h->sym_filtered || grp == HIST_NONE ||
+	if (!h->children || h->fk != FK_SYM || h->sym_filtered || h->metric_drops ||
+	    grp == HIST_NONE ||
 	    r->sym >= h->p->nsyms || (h->o.graph != GRAPH_TOTAL && !entry) ||
 	    !view_edges(h->p, h->v))
 		return -1;

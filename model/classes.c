@@ -148,6 +148,39 @@ uint8_t pyclass_mark(const char *name)
 	return CLASS_COUNT;
 }
 
+uint8_t pyclass_off_mark(const char *name)
+{
+	for (int c = CLASS_FIRST_OFF_CPU; c < CLASS_COUNT; c++)
+		if (class_table[c].frames[0] && class_pattern_match(class_table[c].frames, name))
+			return (uint8_t)c;
+	return CLASS_COUNT;
+}
+
+/* The rules of classes.h for an off-CPU sample: preempted, then gil
+ * anywhere on the stack, then the innermost frame that marks a class. */
+uint8_t profile_off_class(const struct profile *p, uint32_t stack, uint8_t flags)
+{
+	const struct pdata *pd = p->pd;
+	uint8_t cls = CLASS_COUNT, io = 0;
+	size_t guard = 0;
+
+	if (flags & SAMPLE_F_PREEMPTED)
+		return CLASS_PREEMPTED;
+	for (uint32_t s = stack; s != PDATA_NONE && s < pd->nstacks && guard++ < pd->nstacks;
+	     s = pd->stacks[s].parent) {
+		const struct psym *ps = &p->syms[p->frame_sym[pd->stacks[s].frame]];
+		if (ps->offmark == CLASS_GIL)
+			return CLASS_GIL;
+		if (cls == CLASS_COUNT && ps->offmark < CLASS_COUNT)
+			cls = ps->offmark;
+		if (cls == CLASS_IO && !io)
+			io = ps->io;
+	}
+	if (cls == CLASS_COUNT)
+		return CLASS_WAIT_OTHER;
+	return (uint8_t)(cls | (cls == CLASS_IO ? io : 0));
+}
+
 enum profile_class profile_sym_class(const struct profile *p, uint32_t sym)
 {
 	const struct psym *s;

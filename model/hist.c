@@ -125,9 +125,9 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 	 * per group, sum weights up the tree and credit the outermost node of
 	 * each key (cost: nodes per group, sequential).  Pick the cheaper. */
 	/* Without path filters a group's totals are its threads' totals. */
-	if (fk != FK_NONE && !fs->need)
+	if (fk != FK_NONE && !fs->need && !fs->no_tk)
 		tk = view_thread_keys(p, v, fk == FK_SYM ? 2 : 1);
-	else if (fk == FK_NONE && !fs->need && hist_use_totals)
+	else if (fk == FK_NONE && !fs->need && !fs->no_tk && hist_use_totals)
 		vt = view_totals(p, v);
 	if (tk || vt) {
 		tgstart = xcalloc(L->ngroups + 1, sizeof(uint32_t));
@@ -648,12 +648,20 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 	native_w = xcalloc(p->nsyms ? p->nsyms : 1, sizeof(uint64_t));
 	for (size_t t = 0; t < profile_nthreads(p); t++)
 		all_threads = all_threads && fs.thread_ok[t];
-	if (!fs.need && hist_use_totals) {
+	/* a metric that drops records (cpu or off-cpu on a recording with
+	 * both kinds) walks them: the per-view caches hold every record */
+	fs.no_tk = o->metric != METRIC_WALL && p->info.off_cpu_samples;
+	h->metric_drops = fs.no_tk;
+	hist_wall_begin(h);
+	if (!fs.need && hist_use_totals && !fs.no_tk) {
 		const struct view_totals *vt = view_totals(p, h->v);
 		for (size_t t = 0; t < profile_nthreads(p); t++) {
 			const struct thread_tot *tt = &vt->t[t];
 			if (!fs.thread_ok[t])
 				continue;
+			hist_wall_add_totals(h, (uint32_t)t, tt);
+			h->classes.io_socket += tt->io_socket;
+			h->classes.io_file += tt->io_file;
 			h->kept_weight += tt->w;
 			h->kept_samples += tt->s;
 			for (int c = 0; c < CLASS_COUNT; c++) {
@@ -668,10 +676,15 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 		kept = xmalloc(h->v->nrecs ? h->v->nrecs : 1, sizeof(uint32_t));
 		for (size_t i = 0; i < h->v->nrecs; i++) {
 			const struct rec *r = &h->v->recs[i];
-			uint8_t cls = h->v->cls[r->leaf];
+			enum profile_class cls = rec_class(h->v, r);
 			if (!fs.thread_ok[r->thread])
 				continue;
 			if (fs.need && (fs.node_flags[r->leaf] & fs.need) != fs.need) {
+				path_dropped = true;
+				continue;
+			}
+			hist_wall_add(h, r, cls);
+			if (!rec_in_metric(r, o->metric)) {
 				path_dropped = true;
 				continue;
 			}
@@ -680,6 +693,10 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 			h->kept_samples += r->samples;
 			h->classes.weight[cls] += r->weight;
 			h->classes.samples[cls] += r->samples;
+			if (cls == CLASS_IO && (r->cls & REC_IO_SOCKET))
+				h->classes.io_socket += r->weight;
+			else if (cls == CLASS_IO && (r->cls & REC_IO_FILE))
+				h->classes.io_file += r->weight;
 			if (cls == CLASS_NATIVE && h->v->entry[r->leaf] != PROFILE_NONE)
 				native_w[h->v->entry[r->leaf]] += r->weight;
 		}
@@ -692,12 +709,13 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 			kept = NULL;
 		}
 	}
+	hist_wall_end(h, fs.thread_ok);
 	h->sym_filtered = (fs.need & 1) != 0;
 	h->unfiltered_paths = !fs.need && hist_use_totals;
 	h->classes.total = h->kept_weight;
 	top_native(h, native_w);
 	free(native_w);
-	h->base = o->percentage == PERCENT_ABSOLUTE ? p->info.total_weight : h->kept_weight;
+	h->base = o->percentage == PERCENT_ABSOLUTE ? h->metric_weight : h->kept_weight;
 
 	if (h->o.hierarchy) {
 		struct level *lv = xcalloc(h->o.nkeys, sizeof(*lv));
@@ -759,7 +777,7 @@ void hist_free(struct hist *h)
 	free(h->ridx_start);
 	free(h->ridx);
 	free(h->has_graph);
-	free(h->ttimes);
+	free(h->tt);
 	report_opts_free(&h->o);
 	free(h);
 }

@@ -138,7 +138,8 @@ size_t hist_nstacks(const struct hist *h)
 struct hist_stack hist_stack(const struct hist *h, size_t i)
 {
 	const struct rec *r = &h->v->recs[h->order[i]];
-	struct hist_stack st = { r->thread, r->leaf, r->weight, r->samples, h->v->cls[r->leaf] };
+	struct hist_stack st = { r->thread, r->leaf, r->weight, r->samples,
+				 (uint8_t)rec_class(h->v, r) };
 	return st;
 }
 
@@ -182,7 +183,8 @@ const char *hist_classes_line(const struct hist *h, char *buf, size_t len)
 	buf[0] = '\0';
 	for (int k = 0; k < CLASS_COUNT && off < len; k++) {
 		const struct class_info *ci = profile_class_info((enum profile_class)k);
-		if (ci->kind != SAMPLE_ON_CPU && !c->weight[k])
+		/* the classes of the metric's samples; waits only with time */
+		if (ci->kind == SAMPLE_ON_CPU ? h->o.metric == METRIC_OFF_CPU : !c->weight[k])
 			continue;
 		off += (size_t)snprintf(buf + off, len - off, "%s%s %.2f%%", off ? ", " : "",
 					ci->name, 100.0 * (double)c->weight[k] / t);
@@ -324,9 +326,10 @@ const char *hist_title(const struct hist *h, char *buf, size_t len)
 	if (n >= 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, ", Event count (approx.): %" PRIu64,
 			      in->total_weight);
-	if (n >= 0 && (size_t)n < len && h->kept_samples != in->nsamples)
+	if (n >= 0 && (size_t)n < len && h->kept_samples != h->metric_samples)
 		snprintf(buf + n, len - (size_t)n, ", kept %" PRIu64 " (%.2f%%)", h->kept_samples,
-			 in->nsamples ? 100.0 * (double)h->kept_samples / (double)in->nsamples : 0.0);
+			 h->metric_samples ? 100.0 * (double)h->kept_samples / (double)h->metric_samples
+					   : 0.0);
 	return buf;
 }
 

@@ -37,9 +37,10 @@ struct hist {
 	uint64_t *gtot;            /* prefix (weight, samples) over order (callgraph.c) */
 	uint32_t *oleaf;           /* leaf of each record of order */
 	uint8_t *has_graph;        /* per row: 0 not asked, 1 no graph, 2 graph */
-	/* per-thread times and their sum, built on first use (hist_threads.c) */
-	struct hist_thread_time *ttimes;
+	struct hist_thread_time *tt; /* per thread (hist_threads.c) */
 	struct hist_wall wall;
+	uint64_t metric_samples, metric_weight;
+	bool metric_drops;         /* the metric drops records: no per-view caches */
 };
 
 /* Frame key of view node n under fk (0 for FK_NONE). */
@@ -66,12 +67,22 @@ struct filter_state {
 	uint8_t *dso_in;     /* per dso, NULL without a dso filter */
 	uint8_t *node_flags; /* per view node: 1 = symbol match on path, 2 = dso on path */
 	uint8_t need;        /* flags a kept sample's leaf must have */
+	bool no_tk;          /* the metric drops records: no per-thread key totals */
 };
 
 /* Fill fs for h's filters.  Returns -1 with a one-line reason in err for a
  * bad regex (fs must still be released with hist_filter_done). */
 int hist_filter_prepare(struct hist *h, struct filter_state *fs, char *err, size_t errlen);
 void hist_filter_done(struct filter_state *fs);
+
+/* Wall-clock accounting of hist_new(): hist_wall_begin() before the pass
+ * over the records, hist_wall_add() for each record the filters keep
+ * (whatever the metric), hist_wall_end() after (hist_threads.c). */
+void hist_wall_begin(struct hist *h);
+void hist_wall_add(struct hist *h, const struct rec *r, enum profile_class cls);
+/* The same for every record of thread t at once, from the view's totals. */
+void hist_wall_add_totals(struct hist *h, uint32_t t, const struct thread_tot *tt);
+void hist_wall_end(struct hist *h, const uint8_t *thread_ok);
 
 /* Fill h->widths from the rows (hist_cells.c). */
 void hist_compute_widths(struct hist *h);

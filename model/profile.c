@@ -104,6 +104,14 @@ static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, ui
 	s->inlined = inlined;
 	s->role = (uint8_t)pyrole_of(raw, kind);
 	s->mark = kind == FRAME_PYTHON || kind == FRAME_UNKNOWN ? CLASS_COUNT : pyclass_mark(raw);
+	s->offmark = CLASS_COUNT;
+	s->io = 0;
+	if (kind != FRAME_PYTHON && kind != FRAME_UNKNOWN) {
+		s->offmark = pyclass_off_mark(raw);
+		if (s->offmark == CLASS_IO)
+			s->io = class_pattern_match(CLASS_IO_SOCKET_FRAMES, raw) ? REC_IO_SOCKET
+				: class_pattern_match(CLASS_IO_FILE_FRAMES, raw) ? REC_IO_FILE : 0;
+	}
 	if (inlined) {
 		size_t n = strlen(raw) + sizeof(" (inlined)");
 		char *buf = arena_alloc(&p->arena, n);
@@ -181,7 +189,7 @@ static void use_aggregate(struct profile *p)
 
 	p->brecs = pd->aggs;
 	p->nbrecs = pd->naggs;
-	p->info.total_weight = pd->total_weight;
+	p->info.total_weight = pd->total_weight - pd->off_weight;
 	for (size_t i = 0; i < pd->naggs; i++) {
 		const struct pdata_agg *r = &pd->aggs[i];
 		if (r->stack == PDATA_NONE)
@@ -198,7 +206,15 @@ static void fill_info(struct profile *p)
 	const struct pdata *pd = p->pd;
 	const struct pdata_meta *m = &pd->meta;
 	struct profile_info *in = &p->info;
-	in->nsamples = pd->nsamples;
+	in->nsamples = pd->nsamples - pd->off_nsamples;
+	in->off_cpu_samples = pd->off_nsamples;
+	in->off_cpu_weight = pd->off_weight;
+	in->switch_outs = m->switch_outs;
+	in->off_cpu_dropped = m->off_cpu_dropped;
+	in->switch_lost = m->switch_lost;
+	in->has_off_cpu = pd->off_nsamples > 0 || m->switch_outs > 0;
+	for (size_t t = 0; t < pd->nthreads && !in->has_off_cpu; t++)
+		in->has_off_cpu = pd->threads[t].has_span;
 	in->nstacks = pd->nstacks;
 	in->nthreads = pd->nthreads;
 	in->lost = m->lost;
@@ -363,12 +379,28 @@ uint32_t profile_thread_tid(const struct profile *p, uint32_t thread)
 
 uint64_t profile_thread_weight(const struct profile *p, uint32_t thread)
 {
-	return thread < p->pd->nthreads ? p->pd->threads[thread].weight : 0;
+	const struct pdata_thread *t = thread < p->pd->nthreads ? &p->pd->threads[thread] : NULL;
+	return t ? t->weight - t->off_weight : 0;
 }
 
 uint64_t profile_thread_samples(const struct profile *p, uint32_t thread)
 {
-	return thread < p->pd->nthreads ? p->pd->threads[thread].nsamples : 0;
+	const struct pdata_thread *t = thread < p->pd->nthreads ? &p->pd->threads[thread] : NULL;
+	return t ? t->nsamples - t->off_samples : 0;
+}
+
+bool profile_has_off_cpu(const struct profile *p)
+{
+	return p->info.has_off_cpu;
+}
+
+bool profile_thread_span(const struct profile *p, uint32_t thread, uint64_t *start_ns,
+			 uint64_t *end_ns)
+{
+	const struct pdata_thread *t = thread < p->pd->nthreads ? &p->pd->threads[thread] : NULL;
+	*start_ns = t && t->has_span ? t->span_start : 0;
+	*end_ns = t && t->has_span ? t->span_end : 0;
+	return t && t->has_span;
 }
 
 void profile_pid_totals(const struct profile *p, uint32_t pid, uint64_t *weight,
@@ -377,7 +409,7 @@ void profile_pid_totals(const struct profile *p, uint32_t pid, uint64_t *weight,
 	*weight = *samples = 0;
 	for (size_t t = 0; t < p->pd->nthreads; t++)
 		if (p->pd->threads[t].pid == pid) {
-			*weight += p->pd->threads[t].weight;
-			*samples += p->pd->threads[t].nsamples;
+			*weight += profile_thread_weight(p, (uint32_t)t);
+			*samples += profile_thread_samples(p, (uint32_t)t);
 		}
 }

@@ -15,6 +15,8 @@ struct psym {
 	uint8_t inlined;    /* an inlined call (FRAME_F_INLINED): names end "(inlined)" */
 	uint8_t role;       /* enum py_role (pyroles_int.h) */
 	uint8_t mark;       /* class its FRAMES patterns mark (classes.h), or CLASS_COUNT */
+	uint8_t offmark;    /* the off-CPU class its name marks, or CLASS_COUNT */
+	uint8_t io;         /* REC_IO_SOCKET / REC_IO_FILE when its name tells, else 0 */
 	const char *raw;    /* stored name ("name (inlined)" for inlined calls) */
 	const char *shortn; /* Python view name: "qual (file.py)" */
 	const char *longn;  /* with the full path */
@@ -27,11 +29,20 @@ struct pdso {
 	const char *base;
 };
 
-/* A unique (thread, stack) pair with the weight of its samples. */
+/* rec.cls: REC_ON_CPU for on-CPU samples (their class is the leaf
+ * node's, view.cls), else an off-CPU class (classes.h) with the io kind
+ * bits the stack told. */
+#define REC_ON_CPU 0x3f
+#define REC_CLASS_MASK 0x3f
+#define REC_IO_SOCKET 0x40
+#define REC_IO_FILE 0x80
+
+/* A unique (thread, stack, kind) with the weight of its samples. */
 struct rec {
 	uint32_t thread;
 	uint32_t leaf;      /* view node */
 	uint64_t weight, samples;
+	uint8_t cls;        /* REC_ON_CPU or an off-CPU class | REC_IO_* */
 };
 
 /* Per-thread totals of every key (symbol or DSO) a thread's stacks touch:
@@ -62,7 +73,9 @@ struct view_groups {
 struct view_totals {
 	struct thread_tot {
 		uint64_t w, s;
-		uint64_t cw[CLASS_COUNT], cs[CLASS_COUNT]; /* by leaf class */
+		uint64_t cw[CLASS_COUNT], cs[CLASS_COUNT]; /* by class (rec_class) */
+		uint64_t on_w;                 /* of w, on-CPU records */
+		uint64_t io_socket, io_file;   /* of the io weight, what stacks told */
 	} *t;
 	/* native weight by native entry symbol: nat[nstart[t] .. nstart[t+1]) */
 	uint32_t *nstart;
@@ -158,7 +171,26 @@ void python_short_names(struct profile *p);
 struct rawrec {
 	uint32_t thread, leaf;
 	uint64_t weight, samples;
+	uint8_t cls;        /* as struct rec */
 };
+
+/* The class of record r of view v (classes.h). */
+static inline enum profile_class rec_class(const struct view *v, const struct rec *r)
+{
+	return (r->cls & REC_CLASS_MASK) == REC_ON_CPU ? (enum profile_class)v->cls[r->leaf]
+						       : (enum profile_class)(r->cls & REC_CLASS_MASK);
+}
+
+/* Does metric m keep record r? */
+static inline bool rec_in_metric(const struct rec *r, enum report_metric m)
+{
+	bool on = (r->cls & REC_CLASS_MASK) == REC_ON_CPU;
+	return m == METRIC_WALL || (m == METRIC_CPU) == on;
+}
+
+/* The class of an off-CPU sample of pdata stack `stack` (classes.h's
+ * rules), with its REC_IO_* bits; flags are the sample's (view.c). */
+uint8_t profile_off_class(const struct profile *p, uint32_t stack, uint8_t flags);
 
 /* Building views (view.c): the node (parent, sym), created when new (with
  * class unknown and no entry); a hash sized for `nodes` nodes; the final

@@ -21,5 +21,8 @@ enum py_role {
 enum py_role pyrole_of(const char *name, enum frame_kind kind);
 /* The on-CPU class whose FRAMES patterns match name, or CLASS_COUNT. */
 uint8_t pyclass_mark(const char *name);
+/* The off-CPU class whose FRAMES patterns match name (the first in table
+ * order), or CLASS_COUNT. */
+uint8_t pyclass_off_mark(const char *name);
 
 #endif

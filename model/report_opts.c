@@ -101,6 +101,21 @@ const char *sort_key_name(enum sort_key k)
 	return (unsigned)k < SORT_KEY_COUNT ? key_names[k] : "?";
 }
 
+static const char *const metric_names[METRIC_COUNT] = { "cpu", "off-cpu", "wall" };
+
+const char *report_metric_name(enum report_metric m)
+{
+	return (unsigned)m < METRIC_COUNT ? metric_names[m] : "?";
+}
+
+int report_metric_parse(const char *name)
+{
+	for (int m = 0; m < METRIC_COUNT; m++)
+		if (!strcmp(name, metric_names[m]))
+			return m;
+	return -1;
+}
+
 int sort_key_parse(const char *name)
 {
 	for (int k = 0; k < SORT_KEY_COUNT; k++)

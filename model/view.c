@@ -110,7 +110,8 @@ void view_finish(const struct profile *p, struct view *v, struct rawrec *raw, si
 	free(size);
 	free(next);
 
-	/* records: counting sort by leaf, then merge threads within a leaf */
+	/* records: counting sort by leaf, then merge threads (and kinds) within
+	 * a leaf: a record is one (thread, leaf, cls) */
 	cnt = xcalloc(n + 1, sizeof(uint32_t));
 	for (size_t i = 0; i < nraw; i++) {
 		raw[i].leaf = newid[raw[i].leaf];
@@ -135,15 +136,23 @@ void view_finish(const struct profile *p, struct view *v, struct rawrec *raw, si
 		struct rec *out;
 		if (i == 0 || r->leaf != raw[i - 1].leaf)
 			leafstart = v->nrecs;
+		out = NULL;
 		if (tpos[r->thread] >= leafstart && tpos[r->thread] < v->nrecs &&
 		    v->recs[tpos[r->thread]].thread == r->thread &&
 		    v->recs[tpos[r->thread]].leaf == r->leaf) {
-			out = &v->recs[tpos[r->thread]];
-		} else {
-			tpos[r->thread] = (uint32_t)v->nrecs;
+			/* this thread's records of this leaf: few kinds, adjacent */
+			for (size_t k = tpos[r->thread]; k < v->nrecs && !out; k++)
+				if (v->recs[k].thread == r->thread && v->recs[k].cls == r->cls)
+					out = &v->recs[k];
+		}
+		if (!out) {
+			if (!(tpos[r->thread] >= leafstart && tpos[r->thread] < v->nrecs &&
+			      v->recs[tpos[r->thread]].thread == r->thread))
+				tpos[r->thread] = (uint32_t)v->nrecs;
 			out = &v->recs[v->nrecs++];
 			out->thread = r->thread;
 			out->leaf = r->leaf;
+			out->cls = r->cls;
 			out->weight = out->samples = 0;
 		}
 		out->weight += r->weight;
@@ -253,6 +262,8 @@ static struct view *build_normal_view(const struct profile *p)
 		raw[i].leaf = leaf;
 		raw[i].weight = b->weight;
 		raw[i].samples = b->samples;
+		raw[i].cls = (b->flags & SAMPLE_F_OFF_CPU) ? profile_off_class(p, b->stack, b->flags)
+							   : REC_ON_CPU;
 	}
 	free(vbase);
 	free(tmap);
@@ -321,6 +332,7 @@ static struct view *build_cut_view(const struct profile *p, const struct view *b
 		raw[i].leaf = node;
 		raw[i].weight = r->weight;
 		raw[i].samples = r->samples;
+		raw[i].cls = r->cls;
 	}
 	free(map);
 	free(path);

@@ -156,12 +156,18 @@ static struct view_totals *build_totals(const struct profile *p, const struct vi
 		size_t ntouched = 0;
 		for (uint32_t i = tstart[t]; i < tstart[t + 1]; i++) {
 			const struct rec *r = &v->recs[trec[i]];
-			uint8_t cls = v->cls[r->leaf];
+			enum profile_class cls = rec_class(v, r);
 			uint32_t e = v->entry[r->leaf];
 			tt->w += r->weight;
 			tt->s += r->samples;
 			tt->cw[cls] += r->weight;
 			tt->cs[cls] += r->samples;
+			if ((r->cls & REC_CLASS_MASK) == REC_ON_CPU)
+				tt->on_w += r->weight;
+			else if (r->cls & REC_IO_SOCKET)
+				tt->io_socket += r->weight;
+			else if (r->cls & REC_IO_FILE)
+				tt->io_file += r->weight;
 			if (cls != CLASS_NATIVE || e == PROFILE_NONE)
 				continue;
 			if (!acc[e] && r->weight)

@@ -241,6 +241,7 @@ struct view *build_python_view(const struct profile *p, const struct view *nv)
 								    &path, &cap);
 		raw[i].weight = r->weight;
 		raw[i].samples = r->samples;
+		raw[i].cls = r->cls;
 		if (raw[i].leaf == PROFILE_NONE) /* only helpers: keep them */
 			raw[i].leaf = show(v, PROFILE_NONE, nv->sym[r->leaf], ws[r->leaf].cls,
 					   ws[r->leaf].entry);

@@ -27,6 +27,8 @@ static struct thread_keys *build(const struct profile *p, const struct view *v, 
 	tw = mv->scratch;
 	touched = xmalloc(nk ? nk : 1, sizeof(uint32_t));
 	/* the records of each thread, in leaf order */
+	/* every record: a query whose metric drops some walks them instead
+	 * (hist.c, filter_state.no_tk) */
 	for (size_t i = 0; i < v->nrecs; i++)
 		tstart[v->recs[i].thread + 1]++;
 	for (size_t t = 0; t < nt; t++)

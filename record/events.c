@@ -232,18 +232,18 @@ static bool parse_sample(const struct rec *r, const struct perf_event_header *h,
 	return true;
 }
 
-static void on_sample(struct rec *r, const struct perf_event_header *h)
+bool rec_sample_stack(struct rec *r, const struct perf_event_header *h, bool count,
+		      struct rec_stack *out)
 {
 	static bool kernel[REC_MAX_FRAMES], exact[REC_MAX_FRAMES];
 	struct sample_view v;
-	struct rec_thread *t;
 	size_t n = 0;
 	bool in_kernel = (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 	bool first = true;
-	uint32_t flags = 0;
+	uint32_t flags = 0, stack;
 
 	if (!parse_sample(r, h, &v))
-		return;
+		return false;
 	for (uint64_t i = 0; i < v.nr && n < REC_MAX_FRAMES; i++) {
 		uint64_t ip;
 		memcpy(&ip, v.chain + i * 8, 8);
@@ -268,10 +268,11 @@ static void on_sample(struct rec *r, const struct perf_event_header *h)
 			exact[n + i] = i == 0;
 		}
 		n += k;
-		r->stops[why < UNWIND_STOP_COUNT ? why : UNWIND_ERROR]++;
+		if (count)
+			r->stops[why < UNWIND_STOP_COUNT ? why : UNWIND_ERROR]++;
 		if (why != UNWIND_END) {
 			flags |= SAMPLE_F_TRUNCATED;
-			r->truncated++;
+			r->truncated += count;
 		}
 	}
 	if (r->nofp && !r->dwarf) {
@@ -280,8 +281,8 @@ static void on_sample(struct rec *r, const struct perf_event_header *h)
 		const struct pm_proc *p = procmap_get(r->pm, v.pid);
 		if (p && p->interp) {
 			flags |= SAMPLE_F_TRUNCATED;
-			r->truncated++;
-			r->stops[UNWIND_NO_FP]++;
+			r->truncated += count;
+			r->stops[UNWIND_NO_FP] += count;
 		}
 	}
 	if (!n) { /* no callchain: the sampled IP alone */
@@ -289,15 +290,34 @@ static void on_sample(struct rec *r, const struct perf_event_header *h)
 		exact[0] = true;
 		r->ips[n++] = v.ip;
 	}
-	t = rec_thread_get(r, v.pid, v.tid, true);
-	if (t->pd_thread == PDATA_NONE)
-		t->pd_thread = pdata_intern_thread(r->pd, t->pid, t->tid, pdata_str(r->pd, t->comm));
+	stack = intern_stack(r, v.pid, v.tid, v.time, v.ip, n, kernel, exact, &flags);
+	*out = (struct rec_stack){ .pid = v.pid, .tid = v.tid, .time = v.time, .period = v.period,
+				   .stack = stack, .flags = (uint8_t)flags };
+	return true;
+}
+
+static void on_sample(struct rec *r, const struct perf_event_header *h)
+{
+	struct rec_stack st;
+	struct rec_thread *t;
+
+	if (!rec_sample_stack(r, h, true, &st))
+		return;
+	t = rec_thread_get(r, st.pid, st.tid, true);
 	t->samples++;
-	rec_add_sample(r, &(struct spill_rec){ .time = v.time, .weight = v.period,
-					       .thread = t->pd_thread,
-					       .stack = intern_stack(r, v.pid, v.tid, v.time, v.ip, n,
-								     kernel, exact, &flags),
-					       .flags = (uint8_t)flags });
+	rec_add_sample(r, &(struct spill_rec){ .time = st.time, .weight = st.period,
+					       .thread = rec_pd_thread(r, t, st.time),
+					       .stack = st.stack, .flags = st.flags });
+}
+
+/* The time of a non-sample record (its sample_id trailer: pid/tid, time,
+ * cpu), 0 when it has none. */
+static uint64_t trailer_time(const struct perf_event_header *h)
+{
+	uint64_t t = 0;
+	if (h->size >= sizeof(*h) + 24)
+		memcpy(&t, (const unsigned char *)h + h->size - 16, 8);
+	return t;
 }
 
 /* ---- the other records ---- */
@@ -349,6 +369,7 @@ void rec_on_record(void *ctx, const struct perf_event_header *h)
 				unwinder_forget_pid(r->uw, pid);
 		}
 		thread_set_comm(r, pid, tid, comm, clen);
+		rec_thread_get(r, pid, tid, true)->comm_time = trailer_time(h);
 		break;
 	}
 	case PERF_RECORD_FORK: {
@@ -374,6 +395,8 @@ void rec_on_record(void *ctx, const struct perf_event_header *h)
 			t->pid = pid;
 			t->comm = comm;
 			t->pd_thread = PDATA_NONE;
+			t->comm_time = trailer_time(h);
+			t->out_pending = t->sw_have = false; /* a reused tid */
 		}
 		break;
 	}
@@ -383,6 +406,16 @@ void rec_on_record(void *ctx, const struct perf_event_header *h)
 			break;
 		memcpy(&pid, p, 4);
 		memcpy(&tid, p + 8, 4);
+		{
+			struct rec_thread *t = rec_thread_get(r, pid, tid, false);
+			uint64_t when = 0;
+			if (len >= 24)
+				memcpy(&when, p + 16, 8);
+			if (t && t->pd_thread != PDATA_NONE && when)
+				rec_span_touch(r, t->pd_thread, when);
+			if (t)
+				t->out_pending = false;
+		}
 		if (pid == tid) {
 			struct pm_proc *pr = procmap_get(r->pm, pid);
 			if (pr)

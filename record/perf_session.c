@@ -14,6 +14,7 @@
 
 struct ring {
 	int fd;                    /* the event that owns the mapping */
+	enum perf_source src;      /* which kind of event writes into it */
 	struct perf_event_mmap_page *meta;
 	unsigned char *data;
 	size_t size;               /* data bytes, power of two */
@@ -120,6 +121,21 @@ static void fill_attr(struct perf_event_attr *a, const struct perf_session_spec 
 	}
 }
 
+/* The context-switch event: a sample (with the sampling events' layout,
+ * so one parser reads both) at every switch-out, and context_switch
+ * records for the switch-ins and the preempted flag; no mmap, comm or
+ * task records (the sampling events give those). */
+static void fill_switch_attr(struct perf_event_attr *a, const struct perf_session_spec *spec)
+{
+	fill_attr(a, spec);
+	a->type = PERF_TYPE_SOFTWARE;
+	a->config = PERF_COUNT_SW_CONTEXT_SWITCHES;
+	a->freq = 0;
+	a->sample_period = 1;
+	a->mmap = a->mmap2 = a->comm = a->comm_exec = a->task = 0;
+	a->context_switch = 1;
+}
+
 static int event_open(struct perf_event_attr *a, pid_t pid, int cpu)
 {
 	return (int)syscall(SYS_perf_event_open, a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
@@ -146,17 +162,20 @@ static struct perf_session *try_open(const struct perf_session_spec *spec, size_
 {
 	struct perf_session *s = xcalloc(1, sizeof(*s));
 	struct perf_session_spec sp = *spec;
-	struct perf_event_attr attr;
+	struct perf_event_attr attrs[2];
+	size_t nkinds = spec->switches ? 2 : 1;
 
 	sp.ring_pages = pages;
-	fill_attr(&attr, &sp);
-	s->rings = xcalloc(ncpus, sizeof(*s->rings));
+	fill_attr(&attrs[PERF_SRC_SAMPLING], &sp);
+	fill_switch_attr(&attrs[PERF_SRC_SWITCH], &sp);
+	s->rings = xcalloc(ncpus * nkinds, sizeof(*s->rings));
 	s->ncpus = ncpus;
 	*err = 0;
-	for (size_t c = 0; c < ncpus; c++) {
+	for (size_t c = 0; c < ncpus * nkinds; c++) {
 		int leader = -1;
+		enum perf_source src = c < ncpus ? PERF_SRC_SAMPLING : PERF_SRC_SWITCH;
 		for (size_t t = 0; t < ntids; t++) {
-			int fd = event_open(&attr, tids[t], cpus[c]), rc;
+			int fd = event_open(&attrs[src], tids[t], cpus[c % ncpus]), rc;
 			if (fd < 0) {
 				if (errno == ESRCH) /* thread exited meanwhile */
 					continue;
@@ -177,6 +196,7 @@ static struct perf_session *try_open(const struct perf_session_spec *spec, size_
 				*err = rc;
 				goto fail;
 			}
+			s->rings[s->nrings].src = src;
 			s->nrings++;
 			leader = fd;
 		}
@@ -262,6 +282,7 @@ size_t perf_session_ncpus(const struct perf_session *s)
 struct qent {
 	uint64_t time;
 	size_t off, seq;
+	enum perf_source src;
 };
 
 static uint64_t record_time(const struct perf_event_header *h)
@@ -309,7 +330,7 @@ static void queue_ring(struct perf_session *s, struct ring *r, uint64_t head)
 		}
 		xgrow(&s->qi, &s->cap_qi, s->nqi + 1, sizeof(*s->qi));
 		s->qi[s->nqi] = (struct qent){ .time = record_time((const void *)dst), .off = s->nq,
-					       .seq = s->nqi };
+					       .seq = s->nqi, .src = r->src };
 		s->nqi++;
 		s->nq += (hdr.size + 7u) & ~(size_t)7u;
 		tail += hdr.size;
@@ -326,7 +347,9 @@ static int cmp_qent(const void *a, const void *b)
 }
 
 size_t perf_session_drain(struct perf_session *s,
-			  void (*fn)(void *ctx, const struct perf_event_header *rec), void *ctx)
+			  void (*fn)(void *ctx, const struct perf_event_header *rec,
+				     enum perf_source src),
+			  void *ctx)
 {
 	size_t n;
 
@@ -339,7 +362,7 @@ size_t perf_session_drain(struct perf_session *s,
 	if (s->nqi)
 		qsort(s->qi, s->nqi, sizeof(*s->qi), cmp_qent);
 	for (size_t i = 0; i < s->nqi; i++)
-		fn(ctx, (const void *)(s->q + s->qi[i].off));
+		fn(ctx, (const void *)(s->q + s->qi[i].off), s->qi[i].src);
 	n = s->nqi;
 	if (s->cap_q > (64u << 20)) { /* do not keep a huge burst's buffer */
 		free(s->q);

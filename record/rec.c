@@ -57,6 +57,7 @@ void rec_init(struct rec *r, const struct record_opts *o, uint64_t now_real)
 void rec_free(struct rec *r)
 {
 	rec_py_free(r);
+	free(r->spans);
 	pdata_free(r->pd);
 	procmap_free(r->pm);
 	if (r->uw)

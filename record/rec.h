@@ -30,6 +30,22 @@ struct rec_thread {
 	uint32_t comm;      /* pdata string id */
 	uint32_t pd_thread; /* pdata thread for the current comm, PDATA_NONE until sampled */
 	uint64_t samples;
+	bool seen;          /* had a sample or a context switch */
+	uint64_t comm_time; /* time of its last COMM record (its current name's start) */
+	/* off-CPU (offcpu.c): the stack of its last switch-out sample, and
+	 * the switch-out waiting for its switch-in */
+	uint32_t sw_stack;
+	uint8_t sw_flags;
+	bool sw_have;
+	bool out_pending;
+	uint8_t out_flags;
+	uint32_t out_stack, out_pd;
+	uint64_t out_time, out_epoch;
+};
+
+/* A pdata thread's first and last event (ns, CLOCK_MONOTONIC). */
+struct rec_span {
+	uint64_t first, last;
 };
 
 struct rec_frame {
@@ -81,6 +97,14 @@ struct rec {
 	struct record_result *src_res; /* rec_sample_src(): counters to fill */
 	int src_pass;                  /* passes begun over the samples */
 
+	/* off-CPU recording (offcpu.c) */
+	bool off_cpu;          /* context-switch events are open */
+	struct rec_span *spans; /* per pdata thread */
+	size_t cap_spans;
+	uint64_t start_mono;   /* the recording's start (spans are relative to it) */
+	uint64_t sw_epoch;     /* LOST records seen on the switch rings */
+	uint64_t switch_outs, off_samples, off_dropped, switch_lost;
+
 	uint64_t round;        /* drain rounds, 1 for the first */
 	uint64_t mono_to_real; /* record times are CLOCK_MONOTONIC; add this for the epoch */
 	uint64_t lost, throttled, truncated;
@@ -105,6 +129,19 @@ void rec_add_sample(struct rec *r, const struct spill_rec *s);
 void rec_message(struct rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- events.c ---- */
+
+/* A sample's thread, time, period and interned stack (raw node). */
+struct rec_stack {
+	uint32_t pid, tid;
+	uint64_t time, period;
+	uint32_t stack;
+	uint8_t flags; /* SAMPLE_F_TRUNCATED */
+};
+/* Parses a PERF_RECORD_SAMPLE and interns its stack (unwinding it in dwarf
+ * mode); with `count`, a truncated stack counts in r's truncation totals
+ * (the CPU samples' header numbers).  Returns false for a malformed record. */
+bool rec_sample_stack(struct rec *r, const struct perf_event_header *h, bool count,
+		      struct rec_stack *out);
 
 /* Handles one ring-buffer record (a perf_session_drain() callback; ctx is
  * the struct rec). */
@@ -156,6 +193,21 @@ bool rec_py_name(struct rec *r, const struct rec_frame *f, char *buf, size_t len
 /* Warnings at the end: processes it could not read, records lost. */
 void rec_py_notes(struct rec *r);
 void rec_py_free(struct rec *r);
+
+/* ---- offcpu.c ---- */
+
+/* Handles one record of the context-switch events (ctx is the struct rec):
+ * switch-out samples (their stacks), switch records (off-CPU time from a
+ * switch-out to the next switch-in), lost records. */
+void rec_on_switch_record(void *ctx, const struct perf_event_header *h);
+/* The pdata thread of t, made when t has none yet; its span starts at
+ * `time` (or at its COMM record). */
+uint32_t rec_pd_thread(struct rec *r, struct rec_thread *t, uint64_t time);
+/* Widens pdata thread pd's span to `time`. */
+void rec_span_touch(struct rec *r, uint32_t pd, uint64_t time);
+/* At the end of the recording (time end): the waits still open end now;
+ * fills the thread spans and the off-CPU metadata of r->pd. */
+void rec_off_cpu_finish(struct rec *r, uint64_t end);
 
 /* ---- resolve.c ---- */
 

@@ -131,10 +131,24 @@ static struct perf_session *open_session(struct rec *r, struct perf_session_spec
 		return NULL;
 	}
 	spec->kernel = true;
+	spec->switches = !o->no_off_cpu;
 	for (;;) {
 		s = perf_session_open(spec, tids, ntids, &e);
 		if (s)
 			break;
+		if (spec->switches && !(e == EACCES || e == EPERM) && e != ESRCH && e > 0) {
+			/* the sampling event alone may still open: CPU samples only */
+			struct perf_session_spec alone = *spec;
+			int e2 = 0;
+			alone.switches = false;
+			s = perf_session_open(&alone, tids, ntids, &e2);
+			if (s) {
+				rec_message(r, "note: off-CPU time not recorded: context-switch events: %s",
+					    strerror(e));
+				*spec = alone;
+				break;
+			}
+		}
 		if ((e == ENOENT || e == EOPNOTSUPP || e == ENODEV || e == EINVAL) && !o->event &&
 		    spec->type == PERF_TYPE_HARDWARE) {
 			rec_message(r, "note: cycles is not supported on this machine, sampling cpu-clock");
@@ -180,6 +194,10 @@ static struct perf_session *open_session(struct rec *r, struct perf_session_spec
 		rec_message(r, "note: recording user space only: kernel frames need "
 			       "perf_event_paranoid <= 1 (it is %d), root or CAP_PERFMON",
 			    paranoid_level());
+	if (spec->switches && !spec->kernel)
+		rec_message(r, "note: off-CPU waits are timed without stacks: switch-out stacks "
+			       "need kernel access (perf_event_paranoid <= 1, root or CAP_PERFMON)");
+	r->off_cpu = spec->switches;
 	res->kernel = spec->kernel;
 	return s;
 }
@@ -237,9 +255,13 @@ static void warn_jitdump(struct rec *r, struct loop_state *ls)
 
 /* The drain callback: counts samples for the loss rate, then hands the
  * record to the recorder. */
-static void on_record(void *ctx, const struct perf_event_header *h)
+static void on_record(void *ctx, const struct perf_event_header *h, enum perf_source src)
 {
 	struct loop_state *ls = ctx;
+	if (src == PERF_SRC_SWITCH) {
+		rec_on_switch_record(ls->r, h);
+		return;
+	}
 	if (h->type == PERF_RECORD_SAMPLE)
 		ls->samples++;
 	rec_on_record(ls->r, h);
@@ -409,7 +431,7 @@ static void count_threads(struct rec *r, struct record_result *res)
 	struct hmap pids;
 	hmap_init(&pids);
 	for (size_t i = 0; i < r->nthr; i++) {
-		if (!r->thr[i].samples)
+		if (!r->thr[i].samples && !r->thr[i].seen)
 			continue;
 		res->threads++;
 		hmap_put(&pids, r->thr[i].pid, 0, 1);
@@ -585,6 +607,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	}
 	start_real = now_ns(CLOCK_REALTIME);
 	start_mono = now_ns(CLOCK_MONOTONIC);
+	r.start_mono = start_mono;
 	if (ls.launched) {
 		int e = launch_go(&ls.l);
 		if (e) {
@@ -609,6 +632,7 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 	}
 
 	rec_py_notes(&r);
+	rec_off_cpu_finish(&r, end_mono);
 	rec_fill_meta(&r, res, start_real, end_mono - start_mono, perf_session_ncpus(s));
 	perf_session_free(s);
 	s = NULL;
@@ -621,6 +645,12 @@ int record_run(const struct record_opts *o, struct record_result *res, char *err
 		goto out;
 	res->lost = r.lost;
 	res->throttled = r.throttled;
+	res->off_cpu = r.off_cpu;
+	res->off_cpu_stacks = r.off_cpu && spec.kernel;
+	res->switch_outs = r.pd->meta.switch_outs;
+	res->off_samples = r.off_samples;
+	res->off_dropped = r.pd->meta.off_cpu_dropped;
+	res->switch_lost = r.switch_lost;
 	res->truncated = r.truncated;
 	memcpy(res->unwind_stops, r.stops, sizeof(r.stops));
 	count_threads(&r, res);

@@ -223,6 +223,13 @@ static int src_next(void *ctx, struct pdata_sample *out)
 	*out = (struct pdata_sample){ .time = s.time, .weight = s.weight, .thread = s.thread,
 				      .stack = s.stack == PDATA_NONE ? PDATA_NONE : r->node_map[s.stack],
 				      .flags = s.flags };
+	if ((s.flags & SAMPLE_F_OFF_CPU) && r->pd->meta.off_cpu_dropped &&
+	    r->pd->meta.switch_outs > r->pd->meta.off_cpu_dropped) {
+		/* the recorded waits stand for every switch-out (offcpu.c) */
+		double f = (double)r->pd->meta.switch_outs /
+			   (double)(r->pd->meta.switch_outs - r->pd->meta.off_cpu_dropped);
+		out->weight = (uint64_t)((double)s.weight * f + 0.5);
+	}
 	if (r->src_pass == 1 && r->src_res && s.stack != PDATA_NONE) {
 		r->src_res->user_frames += r->node_user[s.stack];
 		r->src_res->user_named += r->node_named[s.stack];
@@ -249,7 +256,7 @@ void rec_sample_src(struct rec *r, struct record_result *res, struct pdata_sampl
 	r->src_res = res;
 	r->src_pass = 0;
 	*src = (struct pdata_sample_src){ .next = src_next, .rewind = src_rewind, .ctx = r,
-					  .count = r->spill.count };
+					  .count = r->spill.count, .count_off = r->off_samples };
 }
 
 /* ---- metadata ---- */

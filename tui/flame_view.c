@@ -169,7 +169,8 @@ static void draw_legend(int y, int cols)
 	move(y, 0);
 	clrtoeol();
 	x += put_text(y, x, "classes: ", 0, cols - x, 0, false);
-	for (unsigned c = 0; c < CLASS_COUNT && x < cols; c++) {
+	/* frames are coloured by their on-CPU class (hist_node_class) */
+	for (unsigned c = 0; c < CLASS_FIRST_OFF_CPU && x < cols; c++) {
 		x += put_text(y, x, profile_class_name((enum profile_class)c), 0, cols - x,
 			      term_attr(term_role_of_class(c)) | A_REVERSE, false);
 		x += put_text(y, x, " ", 0, cols - x, 0, false);

@@ -327,6 +327,12 @@ found:
 	t->weight += s->weight;
 	pd->nsamples++;
 	pd->total_weight += s->weight;
+	if (s->flags & SAMPLE_F_OFF_CPU) {
+		t->off_samples++;
+		t->off_weight += s->weight;
+		pd->off_nsamples++;
+		pd->off_weight += s->weight;
+	}
 	if (s->flags & SAMPLE_F_TRUNCATED)
 		pd->ntruncated++;
 }
@@ -382,7 +388,8 @@ void pdata_add_sample(struct pdata *pd, const struct pdata_sample *s)
 #include <stddef.h>
 #include "pdata_format.h"
 
-#define META(tag, type, field) { tag, type, offsetof(struct pdata_meta, field), #field }
+#define META(tag, type, field) { tag, type, offsetof(struct pdata_meta, field), #field, 0 }
+#define META_OPT(tag, type, field) { tag, type, offsetof(struct pdata_meta, field), #field, 1 }
 const struct meta_field pdata_meta_fields[] = {
 	META(1, META_STR, cmdline),
 	META(2, META_STR, event),
@@ -410,5 +417,8 @@ const struct meta_field pdata_meta_fields[] = {
 	META(24, META_U64, truncated_why[TRUNC_MAX_DEPTH]),
 	META(25, META_U64, truncated_why[TRUNC_ERROR]),
 	META(26, META_U64, truncated_why[TRUNC_NO_FP]),
+	META_OPT(27, META_U64, switch_outs),
+	META_OPT(28, META_U64, off_cpu_dropped),
+	META_OPT(29, META_U64, switch_lost),
 };
 const size_t pdata_meta_nfields = sizeof(pdata_meta_fields) / sizeof(pdata_meta_fields[0]);

@@ -21,6 +21,9 @@ enum pdata_section {
 	SEC_THREADS = 5,
 	SEC_SAMPLES = 6,
 	SEC_META = 7,
+	/* 1.1, after the metadata, each at most once, only when not empty: */
+	SEC_OFFCPU = 8, /* off-CPU samples: the sample records, OFF_SHIFT */
+	SEC_SPANS = 9,  /* thread spans */
 	SEC_END = 0xff,
 };
 
@@ -33,6 +36,9 @@ enum {
 	SAMPLE_BIT_THREAD = 2,
 	SAMPLE_BIT_WEIGHT = 4,
 	SAMPLE_SHIFT = 3,
+	/* off-CPU records: the same with one more bit */
+	OFF_BIT_PREEMPTED = 8,
+	OFF_SHIFT = 4,
 };
 
 enum meta_type { META_STR = 0, META_U64 = 1, META_I64 = 2 };
@@ -42,6 +48,7 @@ struct meta_field {
 	enum meta_type type;
 	size_t offset; /* in struct pdata_meta */
 	const char *name;
+	int optional; /* written only when not zero (1.1 fields) */
 };
 
 /* pdata_agg_sample() for n samples, faster (see pdata.c). */

@@ -183,8 +183,11 @@ static void release_to(struct dec *d, const unsigned char *upto)
  * PDATA_KEEP_SAMPLES).  The section's checksum is computed as it is decoded
  * (one pass over the bytes, which may be most of the file) and returned in
  * *crc; the caller compares it. */
-static void dec_samples(struct dec *d, struct cursor *c, uint32_t *crc)
+static void dec_samples(struct dec *d, struct cursor *c, bool off, uint32_t *crc)
 {
+	unsigned shift = off ? OFF_SHIFT : SAMPLE_SHIFT;
+	size_t base = d->pd->nsamples; /* records already decoded (the on-CPU ones) */
+	uint64_t base_weight = d->pd->total_weight;
 	struct pdata *pd = d->pd;
 	struct pdata_sample batch[PDATA_AGG_BATCH], *b = batch;
 	uint64_t time = 0, weight = 0, *last;
@@ -196,14 +199,15 @@ static void dec_samples(struct dec *d, struct cursor *c, uint32_t *crc)
 	if (c->failed)
 		return;
 	if (d->flags & PDATA_KEEP_SAMPLES) {
-		pd->samples = xcalloc(n ? n : 1, sizeof(*pd->samples));
-		pd->cap_samples = n;
+		/* n is bounded by the section's bytes (dec_count) */
+		pd->samples = xrealloc(pd->samples, base + n + 1, sizeof(*pd->samples));
+		pd->cap_samples = base + n;
 	}
 	last = xcalloc(pd->nthreads ? pd->nthreads : 1, sizeof(*last));
 	for (size_t i = 0; i < n && !c->failed; i++) {
 		size_t at = c->pos;
 		uint64_t head = cursor_varint(c);
-		uint64_t stack1 = head >> SAMPLE_SHIFT;
+		uint64_t stack1 = head >> shift;
 
 		if (c->failed)
 			break;
@@ -223,7 +227,7 @@ static void dec_samples(struct dec *d, struct cursor *c, uint32_t *crc)
 		if (c->failed)
 			break;
 		/* the event count must not wrap: refuse a total of 2^63 or more */
-		if (weight > (uint64_t)INT64_MAX - total) {
+		if (weight > (uint64_t)INT64_MAX - total - base_weight) {
 			c->pos = at;
 			cursor_fail(c, "sample weights add up to 2^63 or more");
 			break;
@@ -234,11 +238,13 @@ static void dec_samples(struct dec *d, struct cursor *c, uint32_t *crc)
 		last[thread] = time ? time : 1;
 		total += weight;
 		if (pd->samples && nb == 0)
-			b = pd->samples + i; /* the kept records are the batch */
+			b = pd->samples + base + i; /* the kept records are the batch */
 		b[nb++] = (struct pdata_sample){
 			.time = time, .weight = weight, .thread = thread,
 			.stack = stack1 ? (uint32_t)(stack1 - 1) : PDATA_NONE,
-			.flags = (head & SAMPLE_BIT_TRUNCATED) ? SAMPLE_F_TRUNCATED : 0,
+			.flags = (uint8_t)(((head & SAMPLE_BIT_TRUNCATED) ? SAMPLE_F_TRUNCATED : 0) |
+					   (off ? SAMPLE_F_OFF_CPU : 0) |
+					   (off && (head & OFF_BIT_PREEMPTED) ? SAMPLE_F_PREEMPTED : 0)),
 		};
 		if (nb == PDATA_AGG_BATCH) {
 			pdata_agg_samples(pd, b, nb);
@@ -300,6 +306,29 @@ static void dec_meta(struct pdata *pd, struct cursor *c)
 	}
 }
 
+/* Thread spans (1.1): (thread, start, length), once per thread. */
+static void dec_spans(struct pdata *pd, struct cursor *c)
+{
+	size_t n = dec_count(c, 3);
+	for (size_t i = 0; i < n && !c->failed; i++) {
+		uint32_t t = dec_index(c, pd->nthreads, "span thread index out of range");
+		uint64_t start = cursor_varint(c), len = cursor_varint(c);
+		if (c->failed)
+			break;
+		if (pd->threads[t].has_span) {
+			cursor_fail(c, "two spans for one thread");
+			break;
+		}
+		if (start > UINT64_MAX / 2 || len > UINT64_MAX / 2) {
+			cursor_fail(c, "thread span out of range");
+			break;
+		}
+		pd->threads[t].has_span = true;
+		pd->threads[t].span_start = start;
+		pd->threads[t].span_end = start + len;
+	}
+}
+
 typedef void (*decoder_fn)(struct pdata *, struct cursor *);
 
 static const struct {
@@ -328,6 +357,10 @@ static bool cross_check(const struct dec *d, struct pdata_error *err)
 		snprintf(msg, sizeof(msg), "%" PRIu64 " samples but every weight is zero",
 			 (uint64_t)pd->nsamples);
 		corrupt(err, msg, d->samples_at);
+		return false;
+	}
+	if (m->off_cpu_dropped > m->switch_outs) {
+		corrupt(err, "more dropped switch-outs than switch-outs", d->meta_at);
 		return false;
 	}
 	if (m->truncated > pd->nsamples) {
@@ -366,6 +399,7 @@ static struct pdata *decode(struct dec *d, const void *data, size_t len, struct 
 	struct cursor c;
 	struct pdata *pd;
 	uint32_t next = SEC_STRINGS;
+	bool seen_off = false, seen_spans = false;
 	uint16_t major, minor;
 
 	if (len >= 8 && memcmp(p, "PERFILE2", 8) == 0) {
@@ -418,7 +452,8 @@ static struct pdata *decode(struct dec *d, const void *data, size_t len, struct 
 			goto fail;
 		}
 		/* samples are checksummed as they are decoded (dec_samples) */
-		if (type != SEC_SAMPLES && crc32_update(0, p + c.pos, (size_t)slen) != crc) {
+		if (type != SEC_SAMPLES && type != SEC_OFFCPU &&
+		    crc32_update(0, p + c.pos, (size_t)slen) != crc) {
 			corrupt(err, "section checksum mismatch", at);
 			goto fail;
 		}
@@ -453,7 +488,7 @@ static struct pdata *decode(struct dec *d, const void *data, size_t len, struct 
 			cursor_init(&sc, p + c.pos, (size_t)slen, c.pos);
 			if (type == SEC_SAMPLES) {
 				d->samples_at = at;
-				dec_samples(d, &sc, &got);
+				dec_samples(d, &sc, false, &got);
 			} else {
 				if (type == SEC_META)
 					d->meta_at = at;
@@ -470,6 +505,29 @@ static struct pdata *decode(struct dec *d, const void *data, size_t len, struct 
 				goto fail;
 			}
 			next++;
+		} else if (type == SEC_OFFCPU || type == SEC_SPANS) {
+			bool *seen = type == SEC_OFFCPU ? &seen_off : &seen_spans;
+			if (next <= SEC_META || *seen) {
+				corrupt(err, *seen ? "duplicate or out-of-order section"
+						   : "section out of order", at);
+				goto fail;
+			}
+			*seen = true;
+			cursor_init(&sc, p + c.pos, (size_t)slen, c.pos);
+			if (type == SEC_OFFCPU)
+				dec_samples(d, &sc, true, &got);
+			else
+				dec_spans(pd, &sc);
+			if (!sc.failed && cursor_left(&sc) != 0)
+				cursor_fail(&sc, "unused bytes at the end of a section");
+			if (sc.failed) {
+				corrupt(err, sc.why, sc.why_offset);
+				goto fail;
+			}
+			if (type == SEC_OFFCPU && got != crc) {
+				corrupt(err, "section checksum mismatch", at);
+				goto fail;
+			}
 		}
 		c.pos += (size_t)slen; /* unknown types are skipped */
 		release_to(d, p + c.pos);

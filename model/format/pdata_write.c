@@ -84,22 +84,32 @@ struct sample_enc {
 	uint64_t *last; /* per thread: its previous sample's time, 0 = none yet */
 	size_t nthreads;
 	uint32_t prev_thread;
+	bool off;       /* the off-CPU section's records (OFF_SHIFT, preempted bit) */
 };
 
-static void sample_enc_init(struct sample_enc *e, size_t nthreads)
+static void sample_enc_init(struct sample_enc *e, size_t nthreads, bool off)
 {
 	memset(e, 0, sizeof(*e));
 	e->nthreads = nthreads;
+	e->off = off;
 	e->last = xcalloc(nthreads ? nthreads : 1, sizeof(*e->last));
+}
+
+/* Does sample s belong in the section e encodes? */
+static bool sample_enc_wants(const struct sample_enc *e, const struct pdata_sample *s)
+{
+	return !(s->flags & SAMPLE_F_OFF_CPU) == !e->off;
 }
 
 /* Appends one sample record; false when s names no thread of the profile. */
 static bool sample_enc_put(struct sample_enc *e, const struct pdata_sample *s, struct buf *b)
 {
-	uint64_t head = opt_index(s->stack) << SAMPLE_SHIFT, predicted;
+	uint64_t head = opt_index(s->stack) << (e->off ? OFF_SHIFT : SAMPLE_SHIFT), predicted;
 
 	if (s->thread >= (e->nthreads ? e->nthreads : 1))
 		return false;
+	if (e->off && (s->flags & SAMPLE_F_PREEMPTED))
+		head |= OFF_BIT_PREEMPTED;
 	if (s->flags & SAMPLE_F_TRUNCATED)
 		head |= SAMPLE_BIT_TRUNCATED;
 	if (s->thread != e->prev_thread)
@@ -120,16 +130,50 @@ static bool sample_enc_put(struct sample_enc *e, const struct pdata_sample *s, s
 	return true;
 }
 
-static void enc_samples(const struct pdata *pd, struct buf *b)
+static void enc_sample_section(const struct pdata *pd, struct buf *b, bool off)
 {
 	struct sample_enc e;
 	size_t n = pd->samples ? (size_t)pd->nsamples : 0; /* aggregate-only: none */
+	uint64_t count = !pd->samples ? 0 : off ? pd->off_nsamples : pd->nsamples - pd->off_nsamples;
 
-	sample_enc_init(&e, pd->nthreads);
-	buf_put_varint(b, n);
+	sample_enc_init(&e, pd->nthreads, off);
+	buf_put_varint(b, count);
 	for (size_t i = 0; i < n; i++)
-		sample_enc_put(&e, &pd->samples[i], b);
+		if (sample_enc_wants(&e, &pd->samples[i]))
+			sample_enc_put(&e, &pd->samples[i], b);
 	free(e.last);
+}
+
+static void enc_samples(const struct pdata *pd, struct buf *b)
+{
+	enc_sample_section(pd, b, false);
+}
+
+static void enc_offcpu(const struct pdata *pd, struct buf *b)
+{
+	enc_sample_section(pd, b, true);
+}
+
+static size_t nspans(const struct pdata *pd)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < pd->nthreads; i++)
+		n += pd->threads[i].has_span;
+	return n;
+}
+
+/* Thread spans: (thread, start, length), ns from the recording's start. */
+static void enc_spans(const struct pdata *pd, struct buf *b)
+{
+	buf_put_varint(b, nspans(pd));
+	for (size_t i = 0; i < pd->nthreads; i++) {
+		const struct pdata_thread *t = &pd->threads[i];
+		if (!t->has_span)
+			continue;
+		buf_put_varint(b, i);
+		buf_put_varint(b, t->span_start);
+		buf_put_varint(b, t->span_end >= t->span_start ? t->span_end - t->span_start : 0);
+	}
 }
 
 static void enc_meta(const struct pdata *pd, struct buf *b)
@@ -143,6 +187,12 @@ static void enc_meta(const struct pdata *pd, struct buf *b)
 			uint32_t v;
 			memcpy(&v, base + f->offset, sizeof(v));
 			if (v == PDATA_NONE)
+				continue;
+		}
+		if (f->optional) {
+			uint64_t u;
+			memcpy(&u, base + f->offset, sizeof(u));
+			if (!u)
 				continue;
 		}
 		n++;
@@ -164,6 +214,8 @@ static void enc_meta(const struct pdata *pd, struct buf *b)
 			break;
 		case META_U64:
 			memcpy(&u, base + f->offset, sizeof(u));
+			if (f->optional && !u)
+				continue;
 			buf_put_varint(b, f->tag);
 			buf_put_varint(b, META_U64);
 			buf_put_varint(b, u);
@@ -184,7 +236,8 @@ static const section_encoder encoders[] = {
 	[SEC_STRINGS] = enc_strings, [SEC_MAPPINGS] = enc_mappings,
 	[SEC_FRAMES] = enc_frames,   [SEC_STACKS] = enc_stacks,
 	[SEC_THREADS] = enc_threads, [SEC_SAMPLES] = enc_samples,
-	[SEC_META] = enc_meta,
+	[SEC_META] = enc_meta,       [SEC_OFFCPU] = enc_offcpu,
+	[SEC_SPANS] = enc_spans,
 };
 
 /* Appends sections first..last of pd to file. */
@@ -199,12 +252,23 @@ static void put_sections(const struct pdata *pd, struct buf *file, uint32_t firs
 	}
 }
 
-static void put_header(struct buf *file)
+/* A file without off-CPU samples or thread spans is a 1.0 file, byte for
+ * byte what pytop wrote before 1.1 (--no-off-cpu). */
+static void put_header(struct buf *file, bool ext)
 {
 	buf_put(file, PDATA_MAGIC, 8);
 	buf_put_le16(file, PDATA_MAJOR);
-	buf_put_le16(file, PDATA_MINOR);
+	buf_put_le16(file, ext ? PDATA_MINOR : 0);
 	buf_put_le32(file, PDATA_BOM);
+}
+
+/* The 1.1 sections after the metadata, those that are not empty. */
+static void put_ext_sections(const struct pdata *pd, struct buf *file, bool offcpu)
+{
+	if (offcpu)
+		put_sections(pd, file, SEC_OFFCPU, SEC_OFFCPU);
+	if (nspans(pd))
+		put_sections(pd, file, SEC_SPANS, SEC_SPANS);
 }
 
 /* The end marker carries the header's checksum, so no header bit goes
@@ -222,9 +286,12 @@ void pdata_encode(const struct pdata *pd, unsigned char **out, size_t *len)
 {
 	struct buf file;
 
+	bool off = pd->samples && pd->off_nsamples;
+
 	buf_init(&file);
-	put_header(&file);
+	put_header(&file, off || nspans(pd));
 	put_sections(pd, &file, SEC_STRINGS, SEC_META);
+	put_ext_sections(pd, &file, off);
 	put_end(&file, file.data);
 	*out = file.data;
 	*len = file.len;
@@ -254,28 +321,32 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 
 #define STREAM_CHUNK (64u << 10) /* bytes buffered before a write */
 
-/* One pass over src: the sample section's payload, chunk by chunk, either
- * only measured (fd < 0: length and CRC) or written to fd. */
-static int stream_samples(const struct pdata *pd, const struct pdata_sample_src *src, int fd,
-			  uint64_t *len, uint32_t *crc, struct pdata_error *err)
+/* One pass over src: the payload of the samples section (off false) or of
+ * the off-CPU section, chunk by chunk, either only measured (fd < 0:
+ * length and CRC) or written to fd. */
+static int stream_samples(const struct pdata *pd, const struct pdata_sample_src *src, bool off,
+			  int fd, uint64_t *len, uint32_t *crc, struct pdata_error *err)
 {
 	struct sample_enc e;
 	struct pdata_sample s;
 	struct buf chunk;
-	uint64_t n = 0;
+	uint64_t n = 0, all = 0, want = off ? src->count_off : src->count - src->count_off;
 	int got, rc = -1;
 
 	if (src->rewind(src->ctx) < 0) {
 		snprintf(err->msg, sizeof(err->msg), "cannot read the recorded samples back");
 		return -1;
 	}
-	sample_enc_init(&e, pd->nthreads);
+	sample_enc_init(&e, pd->nthreads, off);
 	buf_init(&chunk);
 	*len = 0;
 	*crc = 0;
-	buf_put_varint(&chunk, src->count);
+	buf_put_varint(&chunk, want);
 	while ((got = src->next(src->ctx, &s)) > 0) {
-		if (++n > src->count || !sample_enc_put(&e, &s, &chunk)) {
+		all++;
+		if (!sample_enc_wants(&e, &s))
+			continue;
+		if (++n > want || !sample_enc_put(&e, &s, &chunk)) {
 			snprintf(err->msg, sizeof(err->msg), "the recorded samples do not match the profile");
 			goto out;
 		}
@@ -289,7 +360,7 @@ static int stream_samples(const struct pdata *pd, const struct pdata_sample_src 
 			chunk.len = 0;
 		}
 	}
-	if (got < 0 || n != src->count) {
+	if (got < 0 || n != want || all != src->count) {
 		snprintf(err->msg, sizeof(err->msg), "cannot read the recorded samples back");
 		goto out;
 	}
@@ -306,44 +377,77 @@ out:
 	return rc;
 }
 
+/* One streamed section of type `type`: measured, its header written, then
+ * written.  Adds its bytes to *nbytes. */
+static int stream_section(const struct pdata *pd, const struct pdata_sample_src *src, bool off,
+			  uint32_t type, int fd, uint64_t *nbytes, struct pdata_error *err)
+{
+	struct buf h;
+	uint64_t len, len2;
+	uint32_t crc, crc2;
+
+	if (stream_samples(pd, src, off, -1, &len, &crc, err) < 0)
+		return -1;
+	buf_init(&h);
+	buf_put_le32(&h, type);
+	buf_put_le32(&h, crc);
+	buf_put_le64(&h, len);
+	if (write_all(fd, h.data, h.len) < 0) {
+		set_err(err, "cannot write", errno);
+		buf_free(&h);
+		return -1;
+	}
+	buf_free(&h);
+	if (stream_samples(pd, src, off, fd, &len2, &crc2, err) < 0)
+		return -1;
+	if (len2 != len || crc2 != crc) {
+		snprintf(err->msg, sizeof(err->msg), "the recorded samples changed while writing");
+		return -1;
+	}
+	*nbytes += PDATA_SECTION_HEADER_SIZE + len;
+	return 0;
+}
+
+static int put_buf(int fd, const struct buf *b, uint64_t *nbytes, struct pdata_error *err)
+{
+	if (write_all(fd, b->data, b->len) < 0) {
+		set_err(err, "cannot write", errno);
+		return -1;
+	}
+	*nbytes += b->len;
+	return 0;
+}
+
 int pdata_write_fd(const struct pdata *pd, const struct pdata_sample_src *src, int fd,
 		   uint64_t *nbytes, struct pdata_error *err)
 {
-	struct buf head, tail;
-	uint64_t len, len2;
-	uint32_t crc, crc2;
+	struct buf head, mid, tail;
+	uint64_t total = 0;
+	bool off = src->count_off > 0;
 	int rc = -1;
 
 	buf_init(&head);
+	buf_init(&mid);
 	buf_init(&tail);
-	put_header(&head);
+	put_header(&head, off || nspans(pd));
 	put_sections(pd, &head, SEC_STRINGS, SEC_THREADS);
-	if (stream_samples(pd, src, -1, &len, &crc, err) < 0)
+	if (put_buf(fd, &head, &total, err) < 0 ||
+	    stream_section(pd, src, false, SEC_SAMPLES, fd, &total, err) < 0)
 		goto out;
-	buf_put_le32(&head, SEC_SAMPLES);
-	buf_put_le32(&head, crc);
-	buf_put_le64(&head, len);
-	if (write_all(fd, head.data, head.len) < 0) {
-		set_err(err, "cannot write", errno);
+	put_sections(pd, &mid, SEC_META, SEC_META);
+	if (put_buf(fd, &mid, &total, err) < 0 ||
+	    (off && stream_section(pd, src, true, SEC_OFFCPU, fd, &total, err) < 0))
 		goto out;
-	}
-	if (stream_samples(pd, src, fd, &len2, &crc2, err) < 0)
-		goto out;
-	if (len2 != len || crc2 != crc) {
-		snprintf(err->msg, sizeof(err->msg), "the recorded samples changed while writing");
-		goto out;
-	}
-	put_sections(pd, &tail, SEC_META, SEC_META);
+	put_ext_sections(pd, &tail, false);
 	put_end(&tail, head.data);
-	if (write_all(fd, tail.data, tail.len) < 0) {
-		set_err(err, "cannot write", errno);
+	if (put_buf(fd, &tail, &total, err) < 0)
 		goto out;
-	}
 	if (nbytes)
-		*nbytes = head.len + len + tail.len;
+		*nbytes = total;
 	rc = 0;
 out:
 	buf_free(&head);
+	buf_free(&mid);
 	buf_free(&tail);
 	return rc;
 }

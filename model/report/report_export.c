@@ -77,7 +77,8 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 		struct hist_stack st = hist_stack(h, i);
 		fr[i].comm = pd->threads[st.thread].comm;
 		fr[i].leaf = st.leaf;
-		fr[i].samples = st.samples;
+		/* counts: samples for cpu, time (ns here, µs printed) otherwise */
+		fr[i].samples = o->metric == METRIC_CPU ? st.samples : st.weight;
 	}
 	if (nkept > 1)
 		qsort(fr, nkept, sizeof(*fr), frec_cmp);
@@ -139,7 +140,10 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 		/* different stacks can print alike (same names in other DSOs) */
 		while (j < nl && !strcmp(text + lines[i].off, text + lines[j].off))
 			count += lines[j++].count;
-		fprintf(out, "%s %" PRIu64 "\n", text + lines[i].off, count);
+		if (o->metric != METRIC_CPU)
+			count = (count + 500) / 1000; /* integer microseconds */
+		if (count)
+			fprintf(out, "%s %" PRIu64 "\n", text + lines[i].off, count);
 		i = j;
 	}
 	for (size_t k = 0; k < nsyms; k++)
@@ -155,6 +159,50 @@ int report_print_folded(FILE *out, const struct profile *p, const struct report_
 }
 
 /* ---- JSON ---- */
+
+/* "metric", "time" (ns: the recording's duration, the shown threads'
+ * wall, on-CPU and off-CPU time) and, with off-CPU data, "threads": each
+ * shown thread's span and time by class. */
+static void print_time(FILE *out, const struct hist *h)
+{
+	const struct profile *p = hist_profile(h);
+	const struct hist_wall *w = hist_wall(h);
+	const struct hist_thread_time *tt = hist_thread_times(h);
+	bool first = true;
+
+	fprintf(out, "  \"metric\": \"%s\",\n", report_metric_name(hist_opts(h)->metric));
+	fprintf(out, "  \"time\": {\"duration_ns\": %" PRIu64 ", \"wall_ns\": %" PRIu64
+		", \"cpu_ns\": %" PRIu64 ", \"off_cpu_ns\": %" PRIu64 ", \"io_socket_ns\": %" PRIu64
+		", \"io_file_ns\": %" PRIu64 "},\n",
+		profile_info(p)->duration, w->wall_ns, w->cpu_ns, w->off_cpu_ns, w->io_socket_ns,
+		w->io_file_ns);
+	if (!w->has_off_cpu)
+		return;
+	fputs("  \"threads\": [", out);
+	for (size_t i = 0; i < profile_nthreads(p); i++) {
+		const struct hist_thread_time *t = &tt[i];
+		bool c1 = true;
+		if (!t->shown)
+			continue;
+		fprintf(out, "%s\n    {\"pid\": %" PRIu32 ", \"tid\": %" PRIu32 ", \"comm\": ",
+			first ? "" : ",", profile_thread_pid(p, (uint32_t)i),
+			profile_thread_tid(p, (uint32_t)i));
+		esc_json(out, profile_thread_comm(p, (uint32_t)i));
+		fprintf(out, ", \"start_ns\": %" PRIu64 ", \"end_ns\": %" PRIu64 ", \"wall_ns\": %" PRIu64
+			", \"cpu_ns\": %" PRIu64 ", \"off_cpu_ns\": %" PRIu64 ", \"classes\": {",
+			t->start_ns, t->end_ns, t->wall_ns, t->cpu_ns, t->off_cpu_ns);
+		for (int k = 0; k < CLASS_COUNT; k++) {
+			if (!t->class_ns[k])
+				continue;
+			fprintf(out, "%s\"%s\": %" PRIu64, c1 ? "" : ", ",
+				profile_class_name((enum profile_class)k), t->class_ns[k]);
+			c1 = false;
+		}
+		fputs("}}", out);
+		first = false;
+	}
+	fputs("\n  ],\n", out);
+}
 
 /* The fields that say what a symbol is: "function", "file" and "line"
  * (null when unknown), "kind", "class". */
@@ -239,11 +287,16 @@ int report_print_json(FILE *out, const struct profile *p, const struct report_op
 	fprintf(out, "  \"kept\": {\"samples\": %" PRIu64 ", \"weight\": %" PRIu64
 		", \"percent_base\": %" PRIu64 "},\n", hist_kept_samples(h), hist_kept_weight(h),
 		hist_total_weight(h));
+	print_time(out, h);
 	fputs("  \"classes\": {", out);
-	for (int k = 0; k < CLASS_COUNT; k++)
+	for (int k = 0; k < CLASS_COUNT; k++) {
+		/* the waiting classes when the file has off-CPU time */
+		if (k >= CLASS_FIRST_OFF_CPU && !in->has_off_cpu)
+			break;
 		fprintf(out, "%s\"%s\": {\"weight\": %" PRIu64 ", \"samples\": %" PRIu64
 			", \"percent\": %.2f}", k ? ", " : "", profile_class_name((enum profile_class)k),
 			c->weight[k], c->samples[k], 100.0 * (double)c->weight[k] / t);
+	}
 	fputs("},\n  \"top_native\": [", out);
 	for (int i = 0; i < CLASS_TOP_NATIVE && c->top_native[i].sym != PROFILE_NONE; i++) {
 		fputs(i ? ", {\"sym\": " : "{\"sym\": ", out);

@@ -68,6 +68,13 @@ void report_print_header(FILE *out, const struct hist *h)
 		fprintf(out, " (%" PRIu64 " Hz)", in->freq);
 	fputc('\n', out);
 	fprintf(out, "# Event count (approx.): %" PRIu64 "\n", in->total_weight);
+	fprintf(out, "# %s\n", hist_duration_line(h, line, sizeof(line)));
+	if (*hist_wall_line(h, line, sizeof(line))) {
+		fprintf(out, "# %s\n", line);
+		fprintf(out, "# Off-CPU: %" PRIu64 " waits, %.2f s; metric %s%s\n", in->off_cpu_samples,
+			(double)in->off_cpu_weight / 1e9, report_metric_name(o->metric),
+			o->metric == METRIC_CPU ? " (--metric off-cpu or wall shows the waits)" : "");
+	}
 	if (*in->cmdline) {
 		fputs("# Command line: ", out);
 		esc_fputs(out, in->cmdline, 0);
@@ -108,7 +115,9 @@ void report_print_header(FILE *out, const struct hist *h)
 	if (report_filter_active(&o->filter)) {
 		print_filter(out, &o->filter);
 		fprintf(out, "# Kept samples: %" PRIu64 " of %" PRIu64 " (%.2f%%), percentages of %s\n",
-			hist_kept_samples(h), in->nsamples, 100.0 * (double)hist_kept_samples(h) / all,
+			hist_kept_samples(h), hist_metric_samples(h),
+			100.0 * (double)hist_kept_samples(h) /
+				(hist_metric_samples(h) ? (double)hist_metric_samples(h) : 1.0),
 			o->percentage == PERCENT_ABSOLUTE ? "all samples" : "kept samples");
 	}
 	if (o->python)

@@ -156,7 +156,8 @@ static void put_script(FILE *out)
 static void put_legend(FILE *out, double y)
 {
 	double x = SVG_PAD;
-	for (unsigned c = 0; c < CLASS_COUNT; c++) {
+	/* frames are coloured by their on-CPU class (hist_node_class) */
+	for (unsigned c = 0; c < CLASS_FIRST_OFF_CPU; c++) {
 		const char *name = profile_class_name((enum profile_class)c);
 		fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" class=\"", x, y - 10);
 		put_class(out, (enum profile_class)c);

@@ -28,6 +28,26 @@ if [ "$paranoid" -ge 2 ]; then
 else
 	not_ok "perf_event_paranoid is $paranoid: this test needs 2 (the Debian default) to see the fallback"
 fi
+# off-CPU time of their own process: timed per thread (the kernel takes no
+# switch-out stack without kernel access, so the waits have no class but
+# preempted or wait-other), within 10% of each thread's own measurement
+cp "$WORKLOADS/wall_c" "$d/"; chmod 755 "$d/wall_c"
+as_nobody "$d/pytop" record -o "$d/out/w.data" -- "$d/wall_c" 0.5 >"$d/truth.txt" 2>"$d/errw.txt"; rc=$?
+check_eq "nobody, off-CPU: exit 0" "$rc" 0
+if [ "$paranoid" -ge 2 ]; then
+	check_grep "nobody, off-CPU: one-line note about stacks" \
+		'^pytop: note: off-CPU waits are timed without stacks: switch-out stacks need kernel access' "$d/errw.txt"
+fi
+"$PYTOP" report -i "$d/out/w.data" --format json --metric off-cpu >"$d/w.json" 2>>"$d/errw.txt"
+check "nobody, off-CPU: each thread's waits within 10% of its own measurement" python3 - "$d/truth.txt" "$d/w.json" <<'PY'
+import json, sys
+truth = list(map(json.loads, open(sys.argv[1])))
+th = {t["tid"]: t for t in json.load(open(sys.argv[2]))["threads"]}
+assert len(truth) == 3, truth
+for t in truth:
+    want, got = t["wall"] - t["cpu"], th[t["tid"]]["off_cpu_ns"] / 1e9
+    assert abs(got - want) <= 0.1 * want, (t, got)
+PY
 # DWARF stacks need bigger sample buffers than an ordinary user may lock:
 # they shrink to fit, and nothing is lost for it at this rate
 cp "$WORKLOADS/heavy-nofp" "$d/"; chmod 755 "$d/heavy-nofp"

@@ -14,8 +14,11 @@
  *                            truncated, after the samples, replaces the count
  *                            of their trunc flags: for inconsistent files)
  *   mapping PATH [BUILD_ID]  declare a mapping's build-id
- *   sample COMM PID/TID COUNT [w=WEIGHT] [t=TIME_NS] [trunc] : FRAME;FRAME;...
- *                            COUNT samples of one stack, root first.
+ *   sample COMM PID/TID COUNT [w=WEIGHT] [t=TIME_NS] [trunc] [off] [preempt] : FRAME;...
+ *                            COUNT samples of one stack, root first; `off`
+ *                            makes them off-CPU samples (WEIGHT ns waited),
+ *                            `preempt` preempted ones
+ *   span COMM PID/TID START END   the thread's span, ns from the recording's start
  * A FRAME is NAME or NAME@DSO, with "!inlined" after it for an inlined
  * call (FRAME_F_INLINED).  Its kind follows DESIGN.md: "py::" names are
  * python, DSO [kernel.kallsyms] is kernel, a DSO named libpython* or python*
@@ -115,6 +118,9 @@ static void set_meta(struct pdata *pd, char *key, char *val, long line)
 		{ "throttled", NULL, &pd->meta.throttled },
 		{ "truncated", NULL, &pd->meta.truncated }, /* after the samples: overrides their count */
 		{ "nr_cpus", NULL, &pd->meta.nr_cpus },
+		{ "switch_outs", NULL, &pd->meta.switch_outs },
+		{ "off_cpu_dropped", NULL, &pd->meta.off_cpu_dropped },
+		{ "switch_lost", NULL, &pd->meta.switch_lost },
 	};
 	for (int k = 0; k < TRUNC_COUNT; k++) {
 		char name[40];
@@ -190,6 +196,10 @@ static void parse(struct pdata *pd, FILE *in)
 					time = strtoull(opt + 2, NULL, 10);
 				else if (!strcmp(opt, "trunc"))
 					flags |= SAMPLE_F_TRUNCATED;
+				else if (!strcmp(opt, "off"))
+					flags |= SAMPLE_F_OFF_CPU;
+				else if (!strcmp(opt, "preempt"))
+					flags |= SAMPLE_F_OFF_CPU | SAMPLE_F_PREEMPTED;
 				else if (*opt)
 					die("unknown sample option '%s'", opt, lineno);
 			}
@@ -205,6 +215,18 @@ static void parse(struct pdata *pd, FILE *in)
 				pdata_add_sample(pd, &s);
 				time += 1000000;
 			}
+		} else if (!strcmp(cmd, "span")) {
+			char *comm = strsep(&p, " \t"), *ids = strsep(&p, " \t");
+			unsigned pid, tid;
+			unsigned long long a, b;
+			struct pdata_thread *t;
+			if (!comm || !ids || !p || sscanf(ids, "%u/%u", &pid, &tid) != 2 ||
+			    sscanf(p, "%llu %llu", &a, &b) != 2 || b < a)
+				die("%s: span needs COMM PID/TID START END", "", lineno);
+			t = &pd->threads[pdata_intern_thread(pd, pid, tid, unhex(comm))];
+			t->has_span = true;
+			t->span_start = a;
+			t->span_end = b;
 		} else {
 			die("unknown directive '%s'", cmd, lineno);
 		}
@@ -336,9 +358,14 @@ static void dump(const struct pdata *pd)
 		printf("stack %zu parent=%d frame=%u\n", i,
 		       pd->stacks[i].parent == PDATA_NONE ? -1 : (int)pd->stacks[i].parent,
 		       pd->stacks[i].frame);
-	for (size_t i = 0; i < pd->nthreads; i++)
-		printf("thread %zu pid=%u tid=%u comm=s%u\n", i, pd->threads[i].pid,
+	for (size_t i = 0; i < pd->nthreads; i++) {
+		printf("thread %zu pid=%u tid=%u comm=s%u", i, pd->threads[i].pid,
 		       pd->threads[i].tid, pd->threads[i].comm);
+		if (pd->threads[i].has_span)
+			printf(" span=%" PRIu64 "..%" PRIu64, pd->threads[i].span_start,
+			       pd->threads[i].span_end);
+		printf("\n");
+	}
 	for (size_t i = 0; i < pd->nsamples; i++) {
 		const struct pdata_sample *s = &pd->samples[i];
 		printf("sample time=%" PRIu64 " weight=%" PRIu64 " thread=%u stack=%d flags=%u\n",
@@ -362,6 +389,9 @@ static void dump(const struct pdata *pd)
 		if (m->truncated_why[k])
 			printf("meta truncated_why.%d=%" PRIu64 " (%s)\n", k, m->truncated_why[k],
 			       pdata_trunc_name(k));
+	if (m->switch_outs || m->off_cpu_dropped || m->switch_lost)
+		printf("meta switch_outs=%" PRIu64 " off_cpu_dropped=%" PRIu64 " switch_lost=%" PRIu64
+		       "\n", m->switch_outs, m->off_cpu_dropped, m->switch_lost);
 }
 
 int main(int argc, char **argv)

@@ -16,7 +16,9 @@
  * only "py::QUALNAME" (the ":file" part is dropped); no "(inlined)" marks.
  *
  * In both modes -k follows each frame with its kind in brackets
- * ("main[native]"). */
+ * ("main[native]").  Only on-CPU samples are shown; with --off only the
+ * off-CPU ones (waits; COUNT is then the waits' time in µs, and --samples
+ * prints WEIGHT in ns and FLAGS "P" for a preempted wait). */
 #include "pytop/base/xalloc.h"
 #include "pytop/format/pdata.h"
 
@@ -27,6 +29,7 @@
 #include <string.h>
 
 struct fmt {
+	bool off;      /* the off-CPU samples instead of the on-CPU ones */
 	bool tid;      /* folded: COMM/PID/TID */
 	bool kind;     /* NAME[KIND] */
 	bool inlined;  /* NAME(inlined) */
@@ -78,10 +81,14 @@ static void print_folded(const struct pdata *pd, uint32_t *path, const struct fm
 	struct key *k = xmalloc(pd->naggs + 1, sizeof(*k));
 	size_t n = 0;
 
+	size_t nk = 0;
 	for (size_t s = 0; s < pd->naggs; s++)
-		k[s] = (struct key){ pd->aggs[s].thread, pd->aggs[s].stack, pd->aggs[s].samples };
-	qsort(k, pd->naggs, sizeof(*k), cmp_key);
-	for (size_t s = 0; s < pd->naggs; s++) {
+		if (!(pd->aggs[s].flags & SAMPLE_F_OFF_CPU) == !f->off)
+			k[nk++] = (struct key){ pd->aggs[s].thread, pd->aggs[s].stack,
+						f->off ? (pd->aggs[s].weight + 500) / 1000
+						       : pd->aggs[s].samples };
+	qsort(k, nk, sizeof(*k), cmp_key);
+	for (size_t s = 0; s < nk; s++) {
 		if (n && k[n - 1].thread == k[s].thread && k[n - 1].stack == k[s].stack)
 			k[n - 1].count += k[s].count;
 		else
@@ -102,11 +109,15 @@ static void print_samples(const struct pdata *pd, uint32_t *path, const struct f
 {
 	printf("# callchain=%s reason=%s stack_bytes=%" PRIu64 " truncated=%" PRIu64 " samples=%zu lost=%" PRIu64 "\n",
 	       pdata_str(pd, pd->meta.callchain), pdata_str(pd, pd->meta.callchain_reason),
-	       pd->meta.stack_bytes, pd->meta.truncated, pd->nsamples, pd->meta.lost);
+	       pd->meta.stack_bytes, pd->meta.truncated,
+	       (size_t)(f->off ? pd->off_nsamples : pd->nsamples - pd->off_nsamples), pd->meta.lost);
 	for (size_t i = 0; i < pd->nsamples; i++) {
 		const struct pdata_sample *s = &pd->samples[i];
-		printf("%" PRIu32 " %s %" PRIu64 " ", pd->threads[s->thread].tid,
-		       (s->flags & SAMPLE_F_TRUNCATED) ? "T" : "-", s->weight);
+		if (!(s->flags & SAMPLE_F_OFF_CPU) != !f->off)
+			continue;
+		printf("%" PRIu32 " %s%s %" PRIu64 " ", pd->threads[s->thread].tid,
+		       (s->flags & SAMPLE_F_TRUNCATED) ? "T" : "-",
+		       (s->flags & SAMPLE_F_PREEMPTED) ? "P" : "", s->weight);
 		print_stack(pd, s->stack, path, f, false);
 		printf("\n");
 	}
@@ -126,14 +137,16 @@ int main(int argc, char **argv)
 			f.tid = true;
 		else if (!strcmp(argv[i], "-k"))
 			f.kind = true;
+		else if (!strcmp(argv[i], "--off"))
+			f.off = true;
 		else if (!strcmp(argv[i], "--samples"))
 			samples = true;
 		else
 			break;
 	}
 	if (i != argc - 1 || (samples && f.tid)) {
-		fprintf(stderr, "usage: pdatastacks [-t] [-k] FILE\n"
-				"       pdatastacks --samples [-k] FILE\n");
+		fprintf(stderr, "usage: pdatastacks [--off] [-t] [-k] FILE\n"
+				"       pdatastacks --samples [--off] [-k] FILE\n");
 		return 2;
 	}
 	pd = pdata_read_ex(argv[i], samples ? PDATA_KEEP_SAMPLES : 0, &err);

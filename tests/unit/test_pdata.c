@@ -606,6 +606,112 @@ static void test_size(void)
 	pdata_free(pd);
 }
 
+/* ---- 1.1: off-CPU samples and thread spans ---- */
+
+struct mem_src {
+	const struct pdata *pd;
+	size_t i;
+};
+
+static int mem_next(void *ctx, struct pdata_sample *s)
+{
+	struct mem_src *m = ctx;
+	if (m->i >= m->pd->nsamples)
+		return 0;
+	*s = m->pd->samples[m->i++];
+	return 1;
+}
+
+static int mem_rewind(void *ctx)
+{
+	((struct mem_src *)ctx)->i = 0;
+	return 0;
+}
+
+static void test_off_cpu(void)
+{
+	struct pdata *pd = sample_profile(), *back;
+	struct pdata_error err = { "" };
+	unsigned char *img, *img0, *streamed;
+	size_t len, len0, at;
+	uint32_t stack = pd->samples[0].stack;
+	uint16_t minor;
+	FILE *f;
+
+	/* without off-CPU data: a 1.0 file, no new section */
+	pdata_encode(pd, &img0, &len0);
+	memcpy(&minor, img0 + 10, 2);
+	CHECK(minor == 0, "a file without off-CPU data says 1.0 (got 1.%u)", minor);
+	CHECK(section_at(img0, len0, 8) == 0 && section_at(img0, len0, 9) == 0,
+	      "a file without off-CPU data has neither new section");
+
+	pdata_add_sample(pd, &(struct pdata_sample){ .time = 5000, .weight = 700000000,
+						     .thread = 1, .stack = stack,
+						     .flags = SAMPLE_F_OFF_CPU });
+	pdata_add_sample(pd, &(struct pdata_sample){ .time = 9000, .weight = 3000,
+						     .thread = 1, .stack = PDATA_NONE,
+						     .flags = SAMPLE_F_OFF_CPU | SAMPLE_F_PREEMPTED });
+	pd->threads[1].has_span = true;
+	pd->threads[1].span_start = 100;
+	pd->threads[1].span_end = 900000000;
+	pd->meta.switch_outs = 3;
+	pd->meta.off_cpu_dropped = 1;
+	pdata_encode(pd, &img, &len);
+	memcpy(&minor, img + 10, 2);
+	CHECK(minor == 1, "with off-CPU data: format 1.1 (got 1.%u)", minor);
+	back = pdata_decode_ex(img, len, PDATA_KEEP_SAMPLES, &err);
+	CHECK(back != NULL, "the 1.1 file reads back (%s)", err.msg);
+	if (back) {
+		size_t noff = 0, npre = 0;
+		for (size_t i = 0; i < back->nsamples; i++) {
+			noff += !!(back->samples[i].flags & SAMPLE_F_OFF_CPU);
+			npre += !!(back->samples[i].flags & SAMPLE_F_PREEMPTED);
+		}
+		CHECK(back->nsamples == pd->nsamples && back->off_nsamples == 2 && noff == 2 &&
+		      npre == 1, "every sample back: %zu of %zu, 2 off-CPU (%zu), 1 preempted (%zu)",
+		      back->nsamples, pd->nsamples, noff, npre);
+		CHECK(back->off_weight == 700003000 && back->total_weight == pd->total_weight,
+		      "off-CPU weight %llu and the total kept", (unsigned long long)back->off_weight);
+		CHECK(back->threads[1].has_span && back->threads[1].span_start == 100 &&
+		      back->threads[1].span_end == 900000000 && !back->threads[0].has_span,
+		      "the thread span reads back");
+		CHECK(back->meta.switch_outs == 3 && back->meta.off_cpu_dropped == 1,
+		      "the switch-out counts read back");
+		pdata_free(back);
+	}
+	/* the streaming writer gives the same bytes */
+	f = tmpfile();
+	if (f) {
+		struct mem_src m = { pd, 0 };
+		struct pdata_sample_src src = { .next = mem_next, .rewind = mem_rewind, .ctx = &m,
+						.count = pd->nsamples, .count_off = 2 };
+		uint64_t n = 0;
+		int rc = pdata_write_fd(pd, &src, fileno(f), &n, &err);
+		streamed = xmalloc(len + 1, 1);
+		rewind(f);
+		CHECK(rc == 0 && n == len && fread(streamed, 1, len + 1, f) == len &&
+		      !memcmp(streamed, img, len), "pdata_write_fd writes pdata_encode's bytes (%s)",
+		      err.msg);
+		free(streamed);
+		fclose(f);
+	}
+	/* a span naming no thread is corrupt */
+	at = section_at(img, len, 9);
+	CHECK(at > 0, "the spans section is there");
+	if (at) {
+		unsigned char *copy = xmalloc(len, 1);
+		memcpy(copy, img, len);
+		copy[at + 16 + 1] = 0x7f; /* the first span's thread index */
+		fix_crc(copy, at);
+		CHECK(expect_corrupt(copy, len, "span thread index out of range"),
+		      "a span of a thread that does not exist is refused");
+		free(copy);
+	}
+	free(img);
+	free(img0);
+	pdata_free(pd);
+}
+
 int main(void)
 {
 	test_builder();
@@ -617,5 +723,6 @@ int main(void)
 	test_crc();
 	test_numbers();
 	test_files();
+	test_off_cpu();
 	return tap_done();
 }

@@ -23,7 +23,7 @@
 #include "pytop/base/xalloc.h"
 
 #define PDATA_MAJOR 1
-#define PDATA_MINOR 0
+#define PDATA_MINOR 1 /* 1.1: off-CPU samples and thread spans (written only when present) */
 #define PDATA_NONE UINT32_MAX /* "no such entry" for any index */
 
 /* Frame kinds, DESIGN.md "Frame classification".  Stored in the file. */
@@ -42,6 +42,11 @@ enum frame_flags {
 
 enum sample_flags {
 	SAMPLE_F_TRUNCATED = 1u << 0, /* the stack misses its outermost frames */
+	/* 1.1: time off the CPU (weight = ns from the thread's switch-out, whose
+	 * time and stack the sample has, to its next switch-in); stored in the
+	 * off-CPU section, never in the samples section */
+	SAMPLE_F_OFF_CPU = 1u << 1,
+	SAMPLE_F_PREEMPTED = 1u << 2, /* off CPU while runnable (preempted) */
 };
 
 /* Why a stack is truncated, counted in the metadata.  The order matches
@@ -90,6 +95,13 @@ struct pdata_thread {
 	 * when the thread has no sample) */
 	uint64_t nsamples, weight;
 	uint64_t first_time, last_time;
+	/* of those, the off-CPU samples (SAMPLE_F_OFF_CPU) and their weight */
+	uint64_t off_samples, off_weight;
+	/* stored (1.1 thread spans section): the thread's life within the
+	 * recording, ns from the recording's start; has_span false when the
+	 * file does not say */
+	uint64_t span_start, span_end;
+	bool has_span;
 };
 
 struct pdata_sample {
@@ -132,6 +144,12 @@ struct pdata_meta {
 	uint64_t truncated_why[TRUNC_COUNT]; /* of those, how many for each reason */
 	uint64_t nr_cpus;
 	int64_t exit_status;       /* target's exit status; -1 unknown */
+	/* 1.1, off-CPU recording (0 and not written when there is none) */
+	uint64_t switch_outs;      /* switch-outs of the target's threads seen */
+	uint64_t off_cpu_dropped;  /* of those, not recorded (their switch-in or
+				      stack was lost); the others' weights are
+				      scaled by switch_outs / (switch_outs - dropped) */
+	uint64_t switch_lost;      /* switch records the kernel dropped */
 };
 
 struct pdata_hash {
@@ -161,8 +179,11 @@ struct pdata {
 	struct pdata_sample *samples;
 	struct pdata_agg *aggs; /* every sample, aggregated; first-seen order */
 	size_t nstrings, nmappings, nframes, nstacks, nthreads, naggs;
-	size_t nsamples;        /* samples in the profile (sum of aggs' samples) */
+	size_t nsamples;        /* samples in the profile (sum of aggs' samples),
+				   on- and off-CPU */
 	uint64_t total_weight;  /* sum of every sample's weight (< 2^63) */
+	/* of those, the off-CPU samples and their weight (ns) */
+	uint64_t off_nsamples, off_weight;
 	uint64_t ntruncated;    /* samples flagged SAMPLE_F_TRUNCATED */
 	size_t cap_strings, cap_mappings, cap_frames, cap_stacks, cap_threads, cap_samples;
 	size_t cap_aggs;
@@ -234,6 +255,7 @@ struct pdata_sample_src {
 	int (*rewind)(void *ctx);
 	void *ctx;
 	uint64_t count;
+	uint64_t count_off; /* of those, off-CPU samples (SAMPLE_F_OFF_CPU) */
 };
 
 /* Writes the file of pd to fd with the samples taken from src instead of

@@ -97,7 +97,8 @@ const struct profile_classes *hist_classes(const struct hist *h);
 /* One line, no newline, names as this query prints them: "python 61.20%,
  * native 20.00% (top: builtin_compile 15.00%, sre_ucs1_match 3.00%),
  * memory 5.00%, kernel 5.00%, interpreter 3.80%, unknown 0.00%" (every
- * on-CPU class; others when they have weight).  Raw program text (the
+ * on-CPU class unless the metric is off-cpu; the waiting classes that have
+ * weight).  Raw program text (the
  * names): escape it when printing.  Writes buf (NUL-terminated), returns it. */
 const char *hist_classes_line(const struct hist *h, char *buf, size_t len);
 /* "python: CPU-bound Python: ..." for the biggest class ("" when none). */
@@ -110,6 +111,49 @@ enum profile_class hist_node_class(const struct hist *h, uint32_t node);
  * native; the eval loop under a Python frame: python...).  For entries and
  * call-graph nodes, which name symbols. */
 enum profile_class hist_sym_class(const struct hist *h, uint32_t sym);
+
+/* ---- wall-clock time (off-CPU recordings; hist_threads.c) ---- */
+
+/* The samples and weight of the whole profile that the query's metric
+ * counts (the base of "kept N of M"). */
+uint64_t hist_metric_samples(const struct hist *h);
+uint64_t hist_metric_weight(const struct hist *h);
+
+/* One thread's time under a query's filters, whatever its metric: both its
+ * on-CPU and its off-CPU samples are counted. */
+struct hist_thread_time {
+	uint64_t start_ns, end_ns;      /* span, from the recording's start (0: unknown) */
+	uint64_t wall_ns;               /* end_ns - start_ns */
+	uint64_t cpu_ns;                /* weight of its kept on-CPU samples */
+	uint64_t off_cpu_ns;            /* its kept off-CPU time */
+	uint64_t class_ns[CLASS_COUNT]; /* kept time by class: on-CPU classes (under
+					   the query's view) and waits */
+	bool shown;                     /* passes the thread filters and has a span
+					   or a kept sample */
+};
+/* profile_nthreads() entries, by profile thread index; valid until
+ * hist_free(). */
+const struct hist_thread_time *hist_thread_times(const struct hist *h);
+
+/* The sum over the shown threads. */
+struct hist_wall {
+	uint64_t wall_ns, cpu_ns, off_cpu_ns;
+	uint64_t class_ns[CLASS_COUNT];
+	uint64_t io_socket_ns, io_file_ns; /* of class_ns[CLASS_IO] */
+	uint32_t nthreads;
+	bool has_off_cpu;                  /* profile_has_off_cpu() */
+};
+const struct hist_wall *hist_wall(const struct hist *h);
+/* "Wall 3.20 s, 4 threads: on CPU 1.10 s (34%); waiting 2.10 s: io 0.80 s,
+ * sleep 0.80 s, lock 0.45 s, gil 0.05 s" (waits with time, biggest first;
+ * io says "(socket 0.30 s, file/pipe 0.50 s)" where stacks told), or ""
+ * without off-CPU data.  No program text in it.  Writes buf, returns it. */
+const char *hist_wall_line(const struct hist *h, char *buf, size_t len);
+/* "Duration 3.20 s" ("Duration unknown" when the file does not say), plus,
+ * when switch-outs were not all recorded, "; off-CPU: 120 of 40,000
+ * switch-outs not recorded (records lost), the others' times scaled by
+ * 1.003".  Writes buf, returns it. */
+const char *hist_duration_line(const struct hist *h, char *buf, size_t len);
 
 /* The columns to show, in order; returns how many (<= HCOL_COUNT). */
 size_t hist_columns(const struct hist *h, enum hist_col *cols);
@@ -144,39 +188,7 @@ uint32_t hist_row_thread(const struct hist *h, size_t row);
  * (+1 / -1), wrapping once.  Returns the row or HIST_NONE. */
 uint32_t hist_search(const struct hist *h, const char *needle, size_t start, int dir);
 
-/* ---- per-thread times and the wall split (hist_threads.c) ---- */
-
-/* A thread's times under the query's filters (ns for time events: the
- * cpu-clock / task-clock periods). */
-struct hist_thread_time {
-	uint64_t start_ns, end_ns;      /* span relative to the recording's start (0: unknown) */
-	uint64_t wall_ns;               /* end_ns - start_ns (0: unknown) */
-	uint64_t cpu_ns;                /* weight of its kept on-CPU samples */
-	uint64_t off_cpu_ns;            /* its kept off-CPU time */
-	uint64_t class_ns[CLASS_COUNT]; /* kept time by class, under the query's view */
-};
-/* One entry per profile thread (index = profile thread index,
- * profile_nthreads() entries) from the samples the query's filters keep.
- * Threads without a kept sample have zero times.  Built on first use;
- * valid until hist_free(). */
-const struct hist_thread_time *hist_thread_times(const struct hist *h);
-
-/* The threads' times summed. */
-struct hist_wall {
-	uint64_t wall_ns;     /* sum of the threads' wall_ns */
-	uint64_t cpu_ns, off_cpu_ns;
-	uint64_t class_ns[CLASS_COUNT];
-	uint32_t nthreads;    /* threads with a span or a kept sample */
-	bool has_off_cpu;     /* the profile has off-CPU data */
-};
-const struct hist_wall *hist_wall(const struct hist *h);
-/* The header's wall split, no newline: "Wall 3.20 s, 4 threads: on CPU
- * 1.10 s (34%); waiting 2.10 s: io 0.80 s, ..."; "" when the profile has no
- * off-CPU data.  Writes buf (NUL-terminated), returns it. */
-const char *hist_wall_line(const struct hist *h, char *buf, size_t len);
-/* "Duration 3.20 s", or "Duration unknown" when the file does not say.
- * Writes buf (NUL-terminated), returns it. */
-const char *hist_duration_line(const struct hist *h, char *buf, size_t len);
+/* ---- orders of a thread list (hist_threads.c) ---- */
 
 /* Orders of a thread list (the browser's threads view). */
 enum hist_thread_order {
@@ -187,9 +199,11 @@ enum hist_thread_order {
 };
 /* "time", "comm", "tid". */
 const char *hist_thread_order_name(enum hist_thread_order o);
-/* Thread t's time under the query's metric (cpu: its on-CPU time). */
+/* Thread t's time under the query's metric (cpu: its on-CPU time,
+ * off-cpu: its waits, wall: both). */
 uint64_t hist_thread_metric_ns(const struct hist *h, uint32_t thread);
-/* Does class c count under the query's metric (cpu: the on-CPU classes)? */
+/* Does class c count under the query's metric (cpu: the on-CPU classes,
+ * off-cpu: the waiting ones, wall: all)? */
 bool hist_metric_has_class(const struct hist *h, enum profile_class c);
 /* Every profile thread index (profile_nthreads() of them) into out, in
  * order `by`; ties by tid, then index. */

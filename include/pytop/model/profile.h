@@ -28,8 +28,13 @@ struct profile;
 /* Header facts for the report's '#' block and the TUI's title line. Strings
  * are never NULL ("" when the file does not say). */
 struct profile_info {
-	uint64_t nsamples;      /* samples in the file */
-	uint64_t total_weight;  /* sum of sample weights (event count) */
+	uint64_t nsamples;      /* on-CPU samples in the file */
+	uint64_t total_weight;  /* sum of their weights (event count) */
+	/* off-CPU recording (all 0 / false without): samples, their time (ns),
+	 * and the recorder's switch-out counts (pdata_meta) */
+	bool has_off_cpu;
+	uint64_t off_cpu_samples, off_cpu_weight;
+	uint64_t switch_outs, off_cpu_dropped, switch_lost;
 	uint64_t nstacks;       /* unique stack nodes */
 	uint64_t nthreads;
 	uint64_t lost, throttled, truncated; /* from the file's metadata */
@@ -60,6 +65,14 @@ const struct profile_info *profile_info(const struct profile *p);
 /* Does some frame of the profile belong to a Python function?  (A report
  * then opens in the Python view.) */
 bool profile_has_python(const struct profile *p);
+/* Does the file have off-CPU samples or thread spans (a wall-clock
+ * recording)?  Without, only METRIC_CPU keeps samples. */
+bool profile_has_off_cpu(const struct profile *p);
+/* Thread `thread`'s span in ns from the recording's start (0..duration):
+ * from its first to its last event as the recorder saw them.  Returns
+ * false with zeros when the file does not say. */
+bool profile_thread_span(const struct profile *p, uint32_t thread, uint64_t *start_ns,
+			 uint64_t *end_ns);
 const struct pdata *profile_pdata(const struct profile *p);
 
 /* Kind of a frame from its name and DSO path (dso may be NULL), by the rules
@@ -103,8 +116,8 @@ size_t profile_nthreads(const struct profile *p);
 const char *profile_thread_comm(const struct profile *p, uint32_t thread);
 uint32_t profile_thread_pid(const struct profile *p, uint32_t thread);
 uint32_t profile_thread_tid(const struct profile *p, uint32_t thread);
-/* Totals of every sample of a thread / of every thread of a process
- * (unfiltered; 0 for unknown ids). */
+/* Totals of every on-CPU sample of a thread / of every thread of a
+ * process (unfiltered; 0 for unknown ids). */
 uint64_t profile_thread_weight(const struct profile *p, uint32_t thread);
 uint64_t profile_thread_samples(const struct profile *p, uint32_t thread);
 void profile_pid_totals(const struct profile *p, uint32_t pid, uint64_t *weight,

@@ -39,6 +39,11 @@ enum graph_mode { GRAPH_TOTAL = 0, GRAPH_ENTRY, GRAPH_NONE };
  * or of every sample (absolute). */
 enum percentage_mode { PERCENT_RELATIVE = 0, PERCENT_ABSOLUTE };
 
+/* What a query weighs (--metric): time on the CPU (the on-CPU samples,
+ * weights in the event's unit; the default), time off it (the off-CPU
+ * samples, weights in ns), or both (wall-clock time, ns). */
+enum report_metric { METRIC_CPU = 0, METRIC_OFF_CPU, METRIC_WALL, METRIC_COUNT };
+
 /* Sample filters.  Empty lists keep everything; a sample is kept when it
  * passes every non-empty filter.  Owned strings/arrays (report_opts_free). */
 struct report_filter {
@@ -75,6 +80,7 @@ struct report_opts {
 	bool show_samples; /* -n: a Samples column (sample counts) */
 	uint32_t max_stack; /* --max-stack: keep the innermost N frames of each
 			       stack, the cut ones under "[truncated]" (0: all) */
+	enum report_metric metric; /* --metric (METRIC_CPU) */
 };
 
 /* Defaults: comm,dso,sym, by weight, children auto, callee graphs of the
@@ -88,6 +94,9 @@ void report_opts_copy(struct report_opts *dst, const struct report_opts *src);
 /* Name of a sort key ("comm", ...), and the key for a name (-1 if none). */
 const char *sort_key_name(enum sort_key k);
 int sort_key_parse(const char *name);
+/* "cpu", "off-cpu", "wall"; and the metric for a name (-1 if none). */
+const char *report_metric_name(enum report_metric m);
+int report_metric_parse(const char *name);
 
 /* Each parser returns 0, or -1 with a one-line reason in err (no prefix, no
  * newline) and o unchanged. */

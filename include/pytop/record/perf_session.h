@@ -1,7 +1,10 @@
 /* perf_session: perf_event sampling events and their ring buffers.
  *
  * One sampling event per online CPU and target thread, all events of a CPU
- * writing into one mmap'd ring buffer (PERF_EVENT_IOC_SET_OUTPUT).  The
+ * writing into one mmap'd ring buffer (PERF_EVENT_IOC_SET_OUTPUT); with
+ * spec.switches, also one context-switch event per CPU and thread (the
+ * software event PERF_COUNT_SW_CONTEXT_SWITCHES, sample_period 1, with
+ * context_switch records), in rings of their own.  The
  * caller reads the raw records with perf_session_drain(); parsing them is
  * the caller's business (see record.c). */
 #ifndef PYTOP_PERF_SESSION_H
@@ -22,7 +25,11 @@ struct perf_session_spec {
 	uint64_t regs_user;     /* PERF_SAMPLE_REGS_USER mask, 0 = none (fp mode) */
 	uint32_t stack_user;    /* PERF_SAMPLE_STACK_USER bytes, 0 = none */
 	size_t ring_pages;      /* data pages per CPU ring buffer (power of two) */
+	bool switches;          /* also the context-switch events (off-CPU time) */
 };
+
+/* Where a delivered record comes from. */
+enum perf_source { PERF_SRC_SAMPLING = 0, PERF_SRC_SWITCH };
 
 /* The sample_type every event of a session uses for `spec`. */
 uint64_t perf_session_sample_type(const struct perf_session_spec *spec);
@@ -45,7 +52,8 @@ void perf_session_free(struct perf_session *s);
 void perf_session_enable(struct perf_session *s);
 void perf_session_disable(struct perf_session *s);
 
-/* Number of ring buffers (one per CPU) and the fd to poll for each. */
+/* Number of ring buffers (one per CPU and kind of event) and the fd to poll
+ * for each. */
 size_t perf_session_nbuffers(const struct perf_session *s);
 int perf_session_fd(const struct perf_session *s, size_t i);
 size_t perf_session_ncpus(const struct perf_session *s);
@@ -54,10 +62,13 @@ size_t perf_session_nevents(const struct perf_session *s);
 int perf_session_event_fd(const struct perf_session *s, size_t i);
 
 /* Calls fn for every complete record waiting in the ring buffers, in
- * timestamp order across all CPUs, then releases the space.  The records
- * are copied out first; a pointer is valid during its call only.  Returns
- * the number of records delivered. */
+ * timestamp order across all CPUs and both kinds of events, with the
+ * source of each, then releases the space.  The records are copied out
+ * first; a pointer is valid during its call only.  Returns the number of
+ * records delivered. */
 size_t perf_session_drain(struct perf_session *s,
-			  void (*fn)(void *ctx, const struct perf_event_header *rec), void *ctx);
+			  void (*fn)(void *ctx, const struct perf_event_header *rec,
+				     enum perf_source src),
+			  void *ctx);
 
 #endif

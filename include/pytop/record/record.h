@@ -49,6 +49,7 @@ struct record_opts {
 	enum record_pyframes python_frames; /* AUTO is resolved by the caller
 				       (record_choose_pyframes) or here */
 	const char *cmdline;        /* what the metadata calls the command */
+	bool no_off_cpu;            /* --no-off-cpu: CPU samples only (no context-switch events) */
 	/* Notes and warnings, one line without "pytop: " or newline. */
 	void (*message)(void *ctx, const char *line);
 	void *message_ctx;
@@ -70,6 +71,10 @@ struct record_result {
 	uint64_t unwind_stops[UNWIND_STOP_COUNT];
 	uint64_t user_frames, user_named; /* symbol resolution rate */
 	char python_frames[16];     /* "bpf" or "trampoline" */
+	/* off-CPU recording: were the context-switch events open, did they
+	 * take stacks (kernel access), and the counts */
+	bool off_cpu, off_cpu_stacks;
+	uint64_t switch_outs, off_samples, off_dropped, switch_lost;
 };
 
 /* Records.  Returns 0 when the file was written; otherwise -1 with `err`
