@@ -11,6 +11,8 @@ fixture basic
 golden wall.stdio wall --stdio -g none
 golden wall.off-cpu wall --stdio -g none --metric off-cpu --sort tid
 golden wall.wall wall --stdio -g none --metric wall --no-children --sort sym
+golden wall.off-cpu-children wall --stdio -g none --metric off-cpu
+golden wall.cpu-tid wall --stdio -g none --sort tid
 golden wall.folded-off wall --folded --metric off-cpu
 golden wall.folded-wall wall --folded --metric wall
 golden wall.folded-cpu wall --folded
