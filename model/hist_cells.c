@@ -383,7 +383,7 @@ uint32_t hist_row_thread(const struct hist *h, size_t row)
 	if (row >= h->nrows)
 		return PROFILE_NONE;
 	end = h->rows[row].end > row ? h->rows[row].end : row + 1;
-	if (end == row + 1 && h->unfiltered_paths &&
+	if (end == row + 1 && h->unfiltered_paths && !h->metric_drops &&
 	    (h->fk == FK_NONE || view_thread_keys(h->p, h->v, h->fk == FK_SYM ? 2 : 1)))
 		return row_thread_totals(h, row);
 	tw = xcalloc(nt ? nt : 1, sizeof(uint64_t));
