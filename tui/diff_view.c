@@ -302,6 +302,8 @@ static unsigned diff_request(struct view *v, enum request req)
 	case REQ_INVERT:
 	case REQ_ZOOM_DSO:
 	case REQ_ZOOM_THREAD:
+	case REQ_THREADS:
+	case REQ_METRIC:
 		tui_message(v->tui, "%s: not in the diff view (entries are sorted by |Delta|)",
 			    request_name(req));
 		return HANDLED;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pytop/base/xalloc.h"
+#include "pytop/model/hist.h"
 #include "pytop/tui/tui.h"
 #include "driver.h"
 #include "terminal.h"
@@ -261,6 +262,23 @@ static void rebuild(struct tui *t, struct view *v)
 		}
 }
 
+/* w: the next metric (cpu, off-cpu, wall) for every view of the query,
+ * when the recording has off-CPU data. */
+static unsigned cycle_metric(struct tui *t)
+{
+	const struct hist *h = t->rows ? rows_hist(t->rows) : NULL;
+	struct report_opts *o = &t->query.opts;
+
+	if (!h)
+		return HANDLED;
+	if (!profile_has_off_cpu(hist_profile(h))) {
+		tui_message(t, "w: no off-CPU data in this recording; record without --no-off-cpu");
+		return HANDLED;
+	}
+	o->metric = (enum report_metric)((o->metric + 1) % METRIC_COUNT);
+	return REBUILD;
+}
+
 /* Esc with nothing left to undo: on a view above the first it closes
  * that view; on the first it asks (perf does), and Esc again quits. */
 static unsigned esc_request(struct tui *t, bool asked)
@@ -297,6 +315,7 @@ static unsigned generic_request(struct tui *t, struct view *v, enum request req,
 	case REQ_EXPAND_ALL: vstate_expand_all(vs); return REDRAW;
 	case REQ_COLLAPSE_ALL: vstate_collapse_all(vs); return REDRAW;
 	case REQ_HELP: tui_push_view(t, &help_view_ops); return HANDLED;
+	case REQ_METRIC: return cycle_metric(t);
 	case REQ_REDRAW: clear(); return REDRAW;
 	case REQ_ZOOM_OUT: return esc_request(t, asked);
 	case REQ_QUIT: return QUIT;

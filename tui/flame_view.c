@@ -245,8 +245,9 @@ static void flame_draw(struct view *v, int cols, int lines)
 	fix_selection(fs);
 	scroll_to_selection(fs, lines);
 	rows_title(tui_rows(v->tui), &rt);
-	snprintf(title, sizeof(title), "Flame graph: %s, view: %s%s, cmd: %s", rt.head,
-		 o->python ? "python" : "all", o->inverted ? " callers (icicle)" : "", rt.cmd);
+	snprintf(title, sizeof(title), "Flame graph: %s, view: %s%s%s%s, cmd: %s", rt.head,
+		 o->python ? "python" : "all", o->inverted ? " callers (icicle)" : "",
+		 rt.metric[0] ? ", metric: " : "", rt.metric, rt.cmd);
 	fill_line(0, 0, cols, term_attr(ROLE_TITLE));
 	put_text(0, 0, title, 0, cols, term_attr(ROLE_TITLE), true);
 	draw_legend(1, cols);
@@ -471,6 +472,7 @@ static unsigned flame_request(struct view *v, enum request req)
 	case REQ_HELP:
 	case REQ_REDRAW:
 	case REQ_QUIT:
+	case REQ_METRIC:
 		return 0; /* the generic driver */
 	default:
 		tui_message(v->tui, "%s: not in the flame graph (q returns to the list)",

@@ -74,6 +74,7 @@ static int hist_draw_head(struct view *v, int cols)
 	char title[1280], extra[512];
 	struct rows_title rt = { 0 };
 	size_t fixed;
+	int y;
 
 	if (rows_set_width(r, cols, term_glyphs()->ellipsis))
 		v->dirty = true;
@@ -81,6 +82,8 @@ static int hist_draw_head(struct view *v, int cols)
 	view_query_scope(q, extra, sizeof(extra));
 	appendf(extra, sizeof(extra), ", view: %s%s%s", q->opts.python ? "python" : "all",
 		q->opts.inverted ? " callers" : "", q->opts.hierarchy ? " hierarchy" : "");
+	if (rt.metric[0])
+		appendf(extra, sizeof(extra), ", metric: %s", rt.metric);
 	if (q->order != ROWS_ORDER_CHILDREN)
 		appendf(extra, sizeof(extra), ", by %s", order_names[q->order]);
 	if (q->opts.entry_limit > 0)
@@ -90,15 +93,22 @@ static int hist_draw_head(struct view *v, int cols)
 	fill_line(0, 0, cols, term_attr(ROLE_TITLE));
 	put_text(0, 0, title, 0, cols, term_attr(ROLE_TITLE), true);
 
+	/* with off-CPU data, the wall split under the title */
+	y = 1;
+	if (rows_hist(r) && *hist_wall_line(rows_hist(r), title, sizeof(title))) {
+		move(y, 0);
+		clrtoeol();
+		put_text(y++, 0, title, 0, cols, 0, true);
+	}
 	rows_summary(r, title, sizeof(title));
-	move(1, 0);
+	move(y, 0);
 	clrtoeol();
-	put_text(1, 0, title, 0, cols, 0, true);
+	put_text(y++, 0, title, 0, cols, 0, true);
 
-	fill_line(2, 0, cols, term_attr(ROLE_HEADER));
+	fill_line(y, 0, cols, term_attr(ROLE_HEADER));
 	snprintf(title, sizeof(title), "  %s", rows_header(r, &fixed));
-	put_scrolled(2, title, 2 + fixed, v->vs.hscroll, cols, term_attr(ROLE_HEADER));
-	return 3;
+	put_scrolled(y, title, 2 + fixed, v->vs.hscroll, cols, term_attr(ROLE_HEADER));
+	return y + 1;
 }
 
 static void hist_draw_line(struct view *v, const struct vline *line, int y, int cols)
@@ -131,9 +141,12 @@ static const char *hist_hint(struct view *v)
 	const char *toggle = !vstate_expandable(&v->vs, n) ? "" :
 			     vstate_expanded(&v->vs, n) ? "Enter collapse  " : "Enter expand  ";
 
-	snprintf(hs->hint, sizeof(hs->hint), "%s%s%s/ filter  s sort  o order  P python  i %s  "
+	const struct hist *h = rows_hist(tui_rows(v->tui));
+
+	snprintf(hs->hint, sizeof(hs->hint), "%s%s%s%s/ filter  s sort  o order  P python  i %s  "
 		 "d/t zoom  f flame  ? help  q quit",
 		 toggle, q->nundo ? "Esc undo  " : "", q->filter[0] ? "n/N match  " : "",
+		 h && hist_wall(h)->has_off_cpu ? "w metric  " : "",
 		 q->opts.inverted ? "callees" : "callers");
 	return hs->hint;
 }

@@ -45,6 +45,7 @@
 	REQ_(PERCENT_LIMIT, 'L',       0,        0,      "set the percent limit") \
 	REQ_(FLAME,         'f',       0,        0,      "flame graph of the current view") \
 	REQ_(THREADS,       'T',       0,        0,      "threads view: every thread's time as a bar split by class") \
+	REQ_(METRIC,        'w',       0,        0,      "cycle the metric: cpu, off-cpu, wall (recordings with off-CPU data)") \
 	REQ_GROUP("Other") \
 	REQ_(HELP,          '?',       'h',      KEY_F(1), "show this help") \
 	REQ_(REDRAW,        TUI_KEY_CTRL('l'), 0, 0,     "redraw the screen") \

@@ -631,14 +631,20 @@ void rows_title(struct rows *r, struct rows_title *out)
 		snprintf(rate, sizeof(rate), "@period=%llu", (unsigned long long)pi->period);
 	else
 		rate[0] = '\0';
-	if (r->h && hist_kept_samples(r->h) != pi->nsamples)
+	/* the samples the metric counts (on-CPU ones for cpu) */
+	uint64_t total = r->h ? hist_metric_samples(r->h) : pi->nsamples;
+	if (r->h && hist_kept_samples(r->h) != total)
 		snprintf(shown, sizeof(shown), " (shown %s)",
 			 count_text(hist_kept_samples(r->h), n2, sizeof(n2)));
-	out->duration[0] = '\0';
-	if (r->h)
+	out->duration[0] = out->metric[0] = '\0';
+	if (r->h) {
 		hist_duration_line(r->h, out->duration, sizeof(out->duration));
+		if (profile_has_off_cpu(r->p))
+			snprintf(out->metric, sizeof(out->metric), "%s",
+				 report_metric_name(hist_opts(r->h)->metric));
+	}
 	snprintf(out->head, sizeof(out->head), "Samples: %s%s of %s%s",
-		 count_text(pi->nsamples, n1, sizeof(n1)), shown, pi->event[0] ? pi->event : "?", rate);
+		 count_text(total, n1, sizeof(n1)), shown, pi->event[0] ? pi->event : "?", rate);
 	snprintf(out->cmd, sizeof(out->cmd), "%s", pi->cmdline[0] ? pi->cmdline : "?");
 	snprintf(out->tail, sizeof(out->tail), "%s%slost: %llu, truncated: %llu", out->duration,
 		 out->duration[0] ? ", " : "", (unsigned long long)pi->lost,

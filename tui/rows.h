@@ -99,8 +99,9 @@ void rows_text(struct rows *r, tnode n, struct rows_text *out);
  * line, and tail "Duration 3.20 s, lost: 0, truncated: 0"; and the
  * classification summary. */
 struct rows_title {
-	char head[128], cmd[256], tail[160];
-	char duration[64];  /* "Duration 3.20 s" (hist_duration_line), also in tail */
+	char head[128], cmd[256], tail[288];
+	char duration[192]; /* "Duration 3.20 s" (hist_duration_line), also in tail */
+	char metric[16];    /* "cpu", "off-cpu", "wall"; "" without off-CPU data */
 };
 void rows_title(struct rows *r, struct rows_title *out);
 /* The second line: "CPU-bound Python: loops and calls in Python code

@@ -18,7 +18,6 @@
 #include "terminal.h"
 #include "view.h"
 
-#define HEAD_LINES 3  /* title, legend, column header */
 #define COL_COMM 10   /* " %7u  " before the command */
 #define COMM_WIDTH 15 /* a Linux comm is at most 15 bytes */
 #define COL_FIGURES (COL_COMM + COMM_WIDTH + 1)
@@ -31,7 +30,7 @@ struct threads_state {
 	uint64_t longest;          /* most metric time of a thread: a full bar */
 	enum hist_thread_order by;
 	uint32_t keep;             /* the cursor's thread across a rebuild */
-	char hint[160];
+	char hint[192];
 };
 
 /* ---- class letters ---- */
@@ -209,22 +208,31 @@ static int threads_draw_head(struct view *v, int cols)
 	struct threads_state *ts = v->priv;
 	struct rows_query *q = tui_query(v->tui);
 	struct rows_title rt = { 0 };
-	char title[1024], scope[512];
+	char title[1280], scope[512];
+
+	int y = 1;
 
 	rows_title(tui_rows(v->tui), &rt);
 	view_query_scope(q, scope, sizeof(scope));
-	snprintf(title, sizeof(title), "Threads: %zu, by %s%s, view: %s, %s, cmd: %s", ts->n,
-		 hist_thread_order_name(ts->by), scope, q->opts.python ? "python" : "all",
-		 rt.duration, rt.cmd);
+	snprintf(title, sizeof(title), "Threads: %zu, by %s%s%s%s, view: %s, %s, cmd: %s", ts->n,
+		 hist_thread_order_name(ts->by), rt.metric[0] ? ", metric: " : "", rt.metric, scope,
+		 q->opts.python ? "python" : "all", rt.duration, rt.cmd);
 	fill_line(0, 0, cols, term_attr(ROLE_TITLE));
 	put_text(0, 0, title, 0, cols, term_attr(ROLE_TITLE), true);
+	/* with off-CPU data, the wall split under the title */
+	if (ts->h && *hist_wall_line(ts->h, title, sizeof(title))) {
+		move(y, 0);
+		clrtoeol();
+		put_text(y++, 0, title, 0, cols, 0, true);
+	}
 	if (ts->h)
-		draw_legend(ts, 1, cols);
-	fill_line(2, 0, cols, term_attr(ROLE_HEADER));
+		draw_legend(ts, y, cols);
+	y++;
+	fill_line(y, 0, cols, term_attr(ROLE_HEADER));
 	snprintf(title, sizeof(title), "%8s  %-*s %7s %7s %7s %7s  %s", "Tid", COMM_WIDTH, "Command",
 		 "Wall", "On-CPU", "Off-CPU", "%", "Time by class");
-	put_text(2, 0, title, 0, cols, term_attr(ROLE_HEADER), true);
-	return HEAD_LINES;
+	put_text(y, 0, title, 0, cols, term_attr(ROLE_HEADER), true);
+	return y + 1;
 }
 
 /* The bar of thread tt from column x to cols: each class of the metric
@@ -283,8 +291,9 @@ static void threads_draw_line(struct view *v, const struct vline *line, int y, i
 static const char *threads_hint(struct view *v)
 {
 	struct threads_state *ts = v->priv;
-	snprintf(ts->hint, sizeof(ts->hint), "Enter zoom into thread  s order (%s)  ? help  q list",
-		 hist_thread_order_name(ts->by));
+	snprintf(ts->hint, sizeof(ts->hint), "Enter zoom into thread  s order (%s)  %s? help  q list",
+		 hist_thread_order_name(ts->by),
+		 ts->h && hist_wall(ts->h)->has_off_cpu ? "w metric  " : "");
 	return ts->hint;
 }
 
@@ -330,6 +339,7 @@ static unsigned threads_request(struct view *v, enum request req)
 	case REQ_HELP:
 	case REQ_REDRAW:
 	case REQ_QUIT:
+	case REQ_METRIC:
 	case REQ_MOVE_UP:
 	case REQ_MOVE_DOWN:
 	case REQ_PAGE_UP:
