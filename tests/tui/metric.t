@@ -46,7 +46,7 @@ check_eq "threads view, cpu (lines 3-7)" "$(sed -n '3,7p' "$T/screen" | sed 's/ 
      Tid  Command            Wall  On-CPU Off-CPU       %  Time by class
      100  python3         100.0ms  20.0ms  60.0ms  80.00%  $(printf 'p%.0s' $(seq 41))
      101  reader           90.0ms   5.0ms  80.0ms  20.00%  $(printf 'n%.0s' $(seq 10))
-     102  locker           70.0ms     0ns  50.0ms   0.00%"
+     102  locker           70.0ms       0  50.0ms   0.00%"
 tui_keys w
 tui_wait '^Threads: 3, by time, metric: off-cpu' "w in the threads view: off-cpu"
 check_eq "threads view, off-cpu (lines 3-7)" "$(sed -n '3,7p' "$T/screen" | sed 's/ *$//')" \
@@ -54,7 +54,7 @@ check_eq "threads view, off-cpu (lines 3-7)" "$(sed -n '3,7p' "$T/screen" | sed 
      Tid  Command            Wall  On-CPU Off-CPU       %  Time by class
      101  reader           90.0ms   5.0ms  80.0ms  42.11%  $(printf 'I%.0s' $(seq 41))
      100  python3         100.0ms  20.0ms  60.0ms  31.58%  $(printf 'S%.0s' $(seq 31))
-     102  locker           70.0ms     0ns  50.0ms  26.32%  $(printf 'L%.0s' $(seq 26))"
+     102  locker           70.0ms       0  50.0ms  26.32%  $(printf 'L%.0s' $(seq 26))"
 tui_keys w
 tui_wait '^Threads: 3, by time, metric: wall' "w: wall"
 tui_has '^bar: p python  n native  S sleep  I io  L lock$' "wall: every class with time"
