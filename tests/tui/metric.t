@@ -17,14 +17,14 @@ tui_has '^Samples: 25 of cpu-clock@1000Hz, view: python, metric: cpu, Duration 0
 	"title: the metric and the duration"
 check_eq "second line: the wall split, as --stdio's header" "$(sed -n 2p "$T/screen")" \
 	"$(printf '%s' "$wall_line" | cut -c1-99)…"
-tui_has '^python 80\.00%, native 20\.00%' "cpu: the on-CPU classes"
+tui_has '(^| )python 80\.00%, native 20\.00%' "cpu: the on-CPU classes"
 tui_has '^ +80\.00% +80\.00% +python3 .*find_divisors' "cpu: the CPU samples' shares"
 tui_has 'w metric' "the key line offers w"
 
 tui_keys w
 tui_wait 'metric: off-cpu' "w: off-cpu"
 tui_has '^Samples: 3 of' "off-cpu: the 3 waits are the samples"
-tui_has '^sleep 31\.58%, io 42\.11%, lock 26\.32%' "off-cpu: the waiting classes"
+tui_has '(^| )sleep 31\.58%, io 42\.11%, lock 26\.32%' "off-cpu: the waiting classes"
 tui_has '^ +42\.11% +42\.11% +reader +libc\.so\.6 +\[\.\] read$' "off-cpu: blocked in read, 80 of 190 ms"
 tui_lacks 'find_divisors' "off-cpu: no CPU entry"
 tui_keys w
