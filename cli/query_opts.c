@@ -28,6 +28,7 @@ const char cli_query_usage[] =
 	"                          Self, C calls by name (default with Python frames)\n"
 	"      --no-python         all frames, the interpreter's own included\n"
 	"  -v, --verbose           full paths for DSOs and Python files\n"
+	"      --lines             split Python functions by source line: tally (lines.py:8)\n"
 	"  -n, --show-nr-samples   a Samples column (sample counts)\n"
 	"      --comm LIST         keep samples of these commands\n"
 	"      --pid LIST          keep samples of these process ids\n"
@@ -152,6 +153,8 @@ int cli_query_option(const char *cmd, int argc, char **argv, int *i, struct repo
 		o->python_set = true;
 	} else if (OPT("-v", "--verbose", false)) {
 		o->verbose = true;
+	} else if (OPT(NULL, "--lines", false)) {
+		o->lines = true;
 	} else if (OPT("-n", "--show-nr-samples", false)) {
 		o->show_samples = true;
 	} else if (OPT(NULL, "--comm", true) || (!*rc && OPT(NULL, "--comms", true))) {

@@ -630,7 +630,7 @@ struct hist *hist_new(const struct profile *p, const struct report_opts *o, char
 	report_opts_copy(&h->o, o);
 	if (h->o.nkeys == 0)
 		report_opts_set_sort(&h->o, "comm,dso,sym", NULL, 0);
-	h->v = profile_view(p, o->python, o->max_stack);
+	h->v = profile_view_lines(p, o->python, o->lines, o->max_stack);
 	h->name_flags = profile_name_flags(o->python, o->verbose);
 	h->children = !o->hierarchy &&
 		      (o->children == CHILDREN_ON ||

@@ -81,8 +81,8 @@ static void python_names(struct profile *p, struct psym *s)
 	s->longn = s->shortn = buf;
 }
 
-static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, uint32_t dso,
-			   enum frame_kind kind, bool inlined)
+static uint32_t intern_sym_line(struct profile *p, uint32_t name, const char *raw, uint32_t dso,
+				enum frame_kind kind, bool inlined, uint32_t line)
 {
 	uint64_t h;
 	size_t slot;
@@ -90,10 +90,11 @@ static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, ui
 
 	if ((p->nsyms + 1) * 2 > p->sym_mask)
 		sym_hash_grow(p);
-	h = hmap_mix64(((uint64_t)name << 32) | dso) ^ inlined;
+	h = hmap_mix64(((uint64_t)name << 32) | dso) ^ inlined ^ ((uint64_t)line << 1);
 	for (slot = h & p->sym_mask; p->sym_slots[slot]; slot = (slot + 1) & p->sym_mask) {
 		s = &p->syms[p->sym_slots[slot] - 1];
-		if (s->name == name && s->dso == dso && s->inlined == inlined && name != PROFILE_NONE)
+		if (s->name == name && s->dso == dso && s->inlined == inlined && s->line == line &&
+		    name != PROFILE_NONE)
 			return p->sym_slots[slot] - 1;
 	}
 	xgrow(&p->syms, &p->cap_syms, p->nsyms + 1, sizeof(*p->syms));
@@ -106,6 +107,7 @@ static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, ui
 	s->mark = kind == FRAME_PYTHON || kind == FRAME_UNKNOWN ? CLASS_COUNT : pyclass_mark(raw);
 	s->offmark = CLASS_COUNT;
 	s->io = 0;
+	s->line = line;
 	if (kind != FRAME_PYTHON && kind != FRAME_UNKNOWN) {
 		s->offmark = pyclass_off_mark(raw);
 		if (s->offmark == CLASS_IO)
@@ -127,6 +129,58 @@ static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, ui
 		python_names(p, s);
 	p->sym_slots[slot] = (uint32_t)p->nsyms + 1;
 	return (uint32_t)p->nsyms++;
+}
+
+static uint32_t intern_sym(struct profile *p, uint32_t name, const char *raw, uint32_t dso,
+			   enum frame_kind kind, bool inlined)
+{
+	return intern_sym_line(p, name, raw, dso, kind, inlined, 0);
+}
+
+/* --lines: a symbol per (Python function, line) for the frames with a
+ * line; the others keep their symbol.  No map when no frame has a line. */
+static void build_line_symbols(struct profile *p)
+{
+	const struct pdata *pd = p->pd;
+	size_t i;
+
+	for (i = 0; i < pd->nframes && !pd->frames[i].line; i++)
+		;
+	if (i == pd->nframes)
+		return;
+	p->frame_sym_line = xmalloc(pd->nframes, sizeof(uint32_t));
+	for (i = 0; i < pd->nframes; i++) {
+		const struct pdata_frame *f = &pd->frames[i];
+		const struct psym *base = &p->syms[p->frame_sym[i]];
+		p->frame_sym_line[i] = p->frame_sym[i];
+		if (f->line && base->kind == FRAME_PYTHON && base->file && !base->inlined)
+			p->frame_sym_line[i] = intern_sym_line(p, base->name, base->raw, base->dso,
+							       FRAME_PYTHON, false,
+							       f->line);
+	}
+}
+
+/* "qual (file)" -> "qual (file:LINE)", once the short names are known. */
+static void line_names(struct profile *p)
+{
+	for (size_t i = 0; i < p->nsyms; i++) {
+		struct psym *s = &p->syms[i];
+		const char *names[2] = { s->shortn, s->longn };
+		const char *out[2];
+		if (!s->line)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			size_t len = strlen(names[k]), n = len + 12;
+			char *buf = arena_alloc(&p->arena, n);
+			if (len && names[k][len - 1] == ')')
+				snprintf(buf, n, "%.*s:%u)", (int)(len - 1), names[k], s->line);
+			else
+				snprintf(buf, n, "%s:%u", names[k], s->line);
+			out[k] = buf;
+		}
+		s->shortn = out[0];
+		s->longn = out[1];
+	}
 }
 
 static void build_symbols(struct profile *p)
@@ -174,7 +228,9 @@ static void build_symbols(struct profile *p)
 				    false);
 	p->sym_trunc = intern_sym(p, PROFILE_NONE, "[truncated]", p->dso_unknown, FRAME_UNKNOWN,
 				  false);
+	build_line_symbols(p);
 	python_short_names(p);
+	line_names(p);
 	free(mapping_dso);
 	free(path_dso);
 }
@@ -258,11 +314,12 @@ void profile_free(struct profile *p)
 {
 	if (!p)
 		return;
-	view_free(p->views[0]);
-	view_free(p->views[1]);
-	view_free(p->cut[0]);
-	view_free(p->cut[1]);
+	for (int m = 0; m < 4; m++) {
+		view_free(p->views[m]);
+		view_free(p->cut[m]);
+	}
 	free(p->frame_sym);
+	free(p->frame_sym_line);
 	free(p->syms);
 	free(p->sym_slots);
 	free(p->dsos);
@@ -333,6 +390,11 @@ const char *profile_sym_file(const struct profile *p, uint32_t sym, bool verbose
 	if (sym >= p->nsyms || !p->syms[sym].file)
 		return NULL;
 	return verbose ? p->syms[sym].file : p->syms[sym].file_short;
+}
+
+uint32_t profile_sym_line(const struct profile *p, uint32_t sym)
+{
+	return sym < p->nsyms ? p->syms[sym].line : 0;
 }
 
 enum frame_kind profile_sym_kind(const struct profile *p, uint32_t sym)

@@ -22,6 +22,7 @@ struct psym {
 	const char *longn;  /* with the full path */
 	const char *func;   /* function: qualname, or the symbol without "(inlined)" */
 	const char *file, *file_short; /* Python file: path, short form; NULL for others */
+	uint32_t line;      /* a Python line symbol's source line (--lines), else 0 */
 };
 
 struct pdso {
@@ -155,10 +156,15 @@ struct profile {
 	/* samples aggregated by (thread, pdata stack, flags): pd's aggregate */
 	const struct pdata_agg *brecs;
 	size_t nbrecs;
-	struct view *views[2]; /* [0] normal, [1] Python view; built on demand */
-	/* the last --max-stack view of each (cut[python], cut_depth[python]) */
-	struct view *cut[2];
-	uint32_t cut_depth[2];
+	/* frame -> sym with Python frames split by line (--lines); NULL when
+	 * no frame has a line (then --lines is frame_sym) */
+	uint32_t *frame_sym_line;
+	/* [python + 2 * lines]: normal, Python view, each split by line;
+	 * built on demand */
+	struct view *views[4];
+	/* the last --max-stack view of each (cut[mode], cut_depth[mode]) */
+	struct view *cut[4];
+	uint32_t cut_depth[4];
 };
 
 /* The short display names of the Python symbols (pynames.c): "qual
@@ -212,6 +218,10 @@ struct view *build_python_view(const struct profile *p, const struct view *nv);
  * max_stack > 0 keeps the innermost max_stack frames of each stack (the
  * cut ones under a "[truncated]" root), as --max-stack asks; 0 keeps all. */
 const struct view *profile_view(const struct profile *p, bool python, uint32_t max_stack);
+/* The same with Python frames split by source line when lines is set
+ * (--lines; the plain view when the profile has no lines). */
+const struct view *profile_view_lines(const struct profile *p, bool python, bool lines,
+				      uint32_t max_stack);
 void view_free(struct view *v);
 
 /* The first-occurrence flags of v for frame key fk (1 = DSO, 2 = sym),

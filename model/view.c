@@ -181,8 +181,8 @@ void view_size_hash(struct view *v, size_t nodes)
  * that misses its outer frames must not pass for one that starts at the
  * root).  tmap memoises stack node -> node under the mark (PROFILE_NONE:
  * not yet), so every stack node is interned at most once. */
-static uint32_t trunc_node(const struct profile *p, struct view *v, uint32_t *tmap,
-			   uint32_t **chain, size_t *cap, uint32_t stack)
+static uint32_t trunc_node(const struct profile *p, const uint32_t *fsym, struct view *v,
+			   uint32_t *tmap, uint32_t **chain, size_t *cap, uint32_t stack)
 {
 	const struct pdata *pd = p->pd;
 	size_t n = 0;
@@ -197,21 +197,23 @@ static uint32_t trunc_node(const struct profile *p, struct view *v, uint32_t *tm
 		       : n ? view_intern(v, PROFILE_NONE, p->sym_trunc) : tmap[stack];
 	while (n--) {
 		uint32_t s = (*chain)[n];
-		node = view_intern(v, node, p->frame_sym[pd->stacks[s].frame]);
+		node = view_intern(v, node, fsym[pd->stacks[s].frame]);
 		tmap[s] = node;
 	}
 	return node;
 }
 
-/* The normal view: the file's stack tree with frames merged into symbols;
- * truncated stacks under a "[truncated]" root. */
-static struct view *build_normal_view(const struct profile *p)
+/* The normal view: the file's stack tree with frames merged into symbols
+ * (fsym: frame -> symbol, split by line or not); truncated stacks under a
+ * "[truncated]" root. */
+static struct view *build_normal_view(const struct profile *p, const uint32_t *fsym)
 {
 	const struct pdata *pd = p->pd;
 	struct view *v = xcalloc(1, sizeof(*v));
 	uint32_t *vbase = NULL;
 	struct rawrec *raw = xmalloc(p->nbrecs ? p->nbrecs : 1, sizeof(*raw));
-	bool same = p->nsyms == pd->nframes + 3; /* + [interpreter], [unknown], [truncated] */
+	/* + [interpreter], [unknown], [truncated] (and no line symbols) */
+	bool same = p->nsyms == pd->nframes + 3;
 	uint32_t *tmap = NULL, *chain = NULL;
 	size_t chain_cap = 0;
 
@@ -226,7 +228,7 @@ static struct view *build_normal_view(const struct profile *p)
 		for (size_t n = 0; n < pd->nstacks; n++) {
 			uint32_t par = pd->stacks[n].parent;
 			v->parent[n] = par;
-			v->sym[n] = p->frame_sym[pd->stacks[n].frame];
+			v->sym[n] = fsym[pd->stacks[n].frame];
 			v->depth[n] = par == PDATA_NONE ? 1 : v->depth[par] + 1;
 		}
 		v->nnodes = pd->nstacks;
@@ -236,7 +238,7 @@ static struct view *build_normal_view(const struct profile *p)
 		for (size_t n = 0; n < pd->nstacks; n++) {
 			uint32_t par = pd->stacks[n].parent;
 			vbase[n] = view_intern(v, par == PDATA_NONE ? PROFILE_NONE : vbase[par],
-					       p->frame_sym[pd->stacks[n].frame]);
+					       fsym[pd->stacks[n].frame]);
 		}
 	}
 	for (size_t i = 0; i < p->nbrecs; i++) {
@@ -254,7 +256,7 @@ static struct view *build_normal_view(const struct profile *p)
 				for (size_t k = 0; k < pd->nstacks; k++)
 					tmap[k] = PROFILE_NONE;
 			}
-			leaf = trunc_node(p, v, tmap, &chain, &chain_cap, b->stack);
+			leaf = trunc_node(p, fsym, v, tmap, &chain, &chain_cap, b->stack);
 		} else {
 			leaf = same ? b->stack : vbase[b->stack];
 		}
@@ -342,16 +344,20 @@ static struct view *build_cut_view(const struct profile *p, const struct view *b
 	return v;
 }
 
-const struct view *profile_view(const struct profile *p, bool python, uint32_t max_stack)
+const struct view *profile_view_lines(const struct profile *p, bool python, bool lines,
+				      uint32_t max_stack)
 {
 	struct profile *mp = (struct profile *)p; /* cache fill */
 	const struct view *v;
 	uint32_t deepest = 0;
+	int m;
 
-	if (!mp->views[python])
-		mp->views[python] = python ? build_python_view(p, profile_view(p, false, 0))
-					   : build_normal_view(p);
-	v = mp->views[python];
+	lines = lines && p->frame_sym_line;
+	m = python + 2 * lines;
+	if (!mp->views[m])
+		mp->views[m] = python ? build_python_view(p, profile_view_lines(p, false, lines, 0))
+			       : build_normal_view(p, lines ? p->frame_sym_line : p->frame_sym);
+	v = mp->views[m];
 	if (!max_stack)
 		return v;
 	for (size_t i = 0; i < v->nnodes; i++)
@@ -359,12 +365,17 @@ const struct view *profile_view(const struct profile *p, bool python, uint32_t m
 			deepest = v->depth[i];
 	if (deepest <= max_stack)
 		return v; /* nothing to cut */
-	if (!mp->cut[python] || mp->cut_depth[python] != max_stack) {
-		view_free(mp->cut[python]);
-		mp->cut[python] = build_cut_view(p, v, max_stack);
-		mp->cut_depth[python] = max_stack;
+	if (!mp->cut[m] || mp->cut_depth[m] != max_stack) {
+		view_free(mp->cut[m]);
+		mp->cut[m] = build_cut_view(p, v, max_stack);
+		mp->cut_depth[m] = max_stack;
 	}
-	return mp->cut[python];
+	return mp->cut[m];
+}
+
+const struct view *profile_view(const struct profile *p, bool python, uint32_t max_stack)
+{
+	return profile_view_lines(p, python, false, max_stack);
 }
 
 const uint32_t *view_children(const struct view *v, const uint32_t **cstart_out)

@@ -106,7 +106,7 @@ static uint64_t hash_string(const struct pdata *pd, uint32_t i)
 static uint64_t hash_frame_v(const struct pdata_frame *f)
 {
 	return hmap_mix64(f->name ^ ((uint64_t)f->mapping << 32) ^ hmap_mix64(f->addr) ^
-		   ((uint64_t)f->kind << 8) ^ f->flags);
+		   ((uint64_t)f->kind << 8) ^ f->flags ^ ((uint64_t)f->line << 16));
 }
 
 static uint64_t hash_frame(const struct pdata *pd, uint32_t i)
@@ -223,7 +223,7 @@ uint32_t pdata_intern_frame(struct pdata *pd, const struct pdata_frame *f)
 	for (i = hash_frame_v(f) & h->mask; h->slots[i]; i = (i + 1) & h->mask) {
 		const struct pdata_frame *e = &pd->frames[h->slots[i] - 1];
 		if (e->name == f->name && e->mapping == f->mapping && e->addr == f->addr &&
-		    e->kind == f->kind && e->flags == f->flags)
+		    e->kind == f->kind && e->flags == f->flags && e->line == f->line)
 			return h->slots[i] - 1;
 	}
 	xgrow(&pd->frames, &pd->cap_frames, pd->nframes + 1, sizeof(*pd->frames));

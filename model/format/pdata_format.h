@@ -24,6 +24,7 @@ enum pdata_section {
 	/* 1.1, after the metadata, each at most once, only when not empty: */
 	SEC_OFFCPU = 8, /* off-CPU samples: the sample records, OFF_SHIFT */
 	SEC_SPANS = 9,  /* thread spans */
+	SEC_LINES = 10, /* 1.2: frame lines, after the metadata, at most once */
 	SEC_END = 0xff,
 };
 

@@ -329,6 +329,28 @@ static void dec_spans(struct pdata *pd, struct cursor *c)
 	}
 }
 
+/* Frame lines (1.2): (frame index delta, line), indices strictly rising. */
+static void dec_lines(struct pdata *pd, struct cursor *c)
+{
+	size_t n = dec_count(c, 2);
+	uint64_t at = 0; /* next frame index + 1 */
+	for (size_t i = 0; i < n && !c->failed; i++) {
+		uint64_t delta = cursor_varint(c), line = cursor_varint(c);
+		if (c->failed)
+			break;
+		if (delta == 0 || delta > pd->nframes - at) {
+			cursor_fail(c, "line frame index out of range or not rising");
+			break;
+		}
+		if (line == 0 || line > INT32_MAX) {
+			cursor_fail(c, "frame line out of range");
+			break;
+		}
+		at += delta;
+		pd->frames[at - 1].line = (uint32_t)line;
+	}
+}
+
 typedef void (*decoder_fn)(struct pdata *, struct cursor *);
 
 static const struct {
@@ -399,7 +421,7 @@ static struct pdata *decode(struct dec *d, const void *data, size_t len, struct 
 	struct cursor c;
 	struct pdata *pd;
 	uint32_t next = SEC_STRINGS;
-	bool seen_off = false, seen_spans = false;
+	bool seen_off = false, seen_spans = false, seen_lines = false;
 	uint16_t major, minor;
 
 	if (len >= 8 && memcmp(p, "PERFILE2", 8) == 0) {
@@ -505,8 +527,9 @@ static struct pdata *decode(struct dec *d, const void *data, size_t len, struct 
 				goto fail;
 			}
 			next++;
-		} else if (type == SEC_OFFCPU || type == SEC_SPANS) {
-			bool *seen = type == SEC_OFFCPU ? &seen_off : &seen_spans;
+		} else if (type == SEC_OFFCPU || type == SEC_SPANS || type == SEC_LINES) {
+			bool *seen = type == SEC_OFFCPU ? &seen_off
+				     : type == SEC_SPANS ? &seen_spans : &seen_lines;
 			if (next <= SEC_META || *seen) {
 				corrupt(err, *seen ? "duplicate or out-of-order section"
 						   : "section out of order", at);
@@ -516,8 +539,10 @@ static struct pdata *decode(struct dec *d, const void *data, size_t len, struct 
 			cursor_init(&sc, p + c.pos, (size_t)slen, c.pos);
 			if (type == SEC_OFFCPU)
 				dec_samples(d, &sc, true, &got);
-			else
+			else if (type == SEC_SPANS)
 				dec_spans(pd, &sc);
+			else
+				dec_lines(pd, &sc);
 			if (!sc.failed && cursor_left(&sc) != 0)
 				cursor_fail(&sc, "unused bytes at the end of a section");
 			if (sc.failed) {

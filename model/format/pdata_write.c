@@ -176,6 +176,29 @@ static void enc_spans(const struct pdata *pd, struct buf *b)
 	}
 }
 
+static size_t nlines(const struct pdata *pd)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < pd->nframes; i++)
+		n += pd->frames[i].line != 0;
+	return n;
+}
+
+/* Frame lines (1.2): (frame index delta, line) for each frame with a line,
+ * in frame order; the first delta is from -1, so it is the index plus 1. */
+static void enc_lines(const struct pdata *pd, struct buf *b)
+{
+	size_t prev = 0;
+	buf_put_varint(b, nlines(pd));
+	for (size_t i = 0; i < pd->nframes; i++) {
+		if (!pd->frames[i].line)
+			continue;
+		buf_put_varint(b, i + 1 - prev);
+		buf_put_varint(b, pd->frames[i].line);
+		prev = i + 1;
+	}
+}
+
 static void enc_meta(const struct pdata *pd, struct buf *b)
 {
 	size_t n = 0;
@@ -237,7 +260,7 @@ static const section_encoder encoders[] = {
 	[SEC_FRAMES] = enc_frames,   [SEC_STACKS] = enc_stacks,
 	[SEC_THREADS] = enc_threads, [SEC_SAMPLES] = enc_samples,
 	[SEC_META] = enc_meta,       [SEC_OFFCPU] = enc_offcpu,
-	[SEC_SPANS] = enc_spans,
+	[SEC_SPANS] = enc_spans,     [SEC_LINES] = enc_lines,
 };
 
 /* Appends sections first..last of pd to file. */
@@ -252,13 +275,14 @@ static void put_sections(const struct pdata *pd, struct buf *file, uint32_t firs
 	}
 }
 
-/* A file without off-CPU samples or thread spans is a 1.0 file, byte for
- * byte what pytop wrote before 1.1 (--no-off-cpu). */
-static void put_header(struct buf *file, bool ext)
+/* A file without off-CPU samples, thread spans or frame lines is a 1.0 file,
+ * byte for byte what pytop wrote before 1.1 (--no-off-cpu); the minor is the
+ * least one that knows every section the file has. */
+static void put_header(const struct pdata *pd, struct buf *file, bool ext)
 {
 	buf_put(file, PDATA_MAGIC, 8);
 	buf_put_le16(file, PDATA_MAJOR);
-	buf_put_le16(file, ext ? PDATA_MINOR : 0);
+	buf_put_le16(file, nlines(pd) ? 2 : ext ? 1 : 0);
 	buf_put_le32(file, PDATA_BOM);
 }
 
@@ -269,6 +293,8 @@ static void put_ext_sections(const struct pdata *pd, struct buf *file, bool offc
 		put_sections(pd, file, SEC_OFFCPU, SEC_OFFCPU);
 	if (nspans(pd))
 		put_sections(pd, file, SEC_SPANS, SEC_SPANS);
+	if (nlines(pd))
+		put_sections(pd, file, SEC_LINES, SEC_LINES);
 }
 
 /* The end marker carries the header's checksum, so no header bit goes
@@ -289,7 +315,7 @@ void pdata_encode(const struct pdata *pd, unsigned char **out, size_t *len)
 	bool off = pd->samples && pd->off_nsamples;
 
 	buf_init(&file);
-	put_header(&file, off || nspans(pd));
+	put_header(pd, &file, off || nspans(pd));
 	put_sections(pd, &file, SEC_STRINGS, SEC_META);
 	put_ext_sections(pd, &file, off);
 	put_end(&file, file.data);
@@ -429,7 +455,7 @@ int pdata_write_fd(const struct pdata *pd, const struct pdata_sample_src *src, i
 	buf_init(&head);
 	buf_init(&mid);
 	buf_init(&tail);
-	put_header(&head, off || nspans(pd));
+	put_header(pd, &head, off || nspans(pd));
 	put_sections(pd, &head, SEC_STRINGS, SEC_THREADS);
 	if (put_buf(fd, &head, &total, err) < 0 ||
 	    stream_section(pd, src, false, SEC_SAMPLES, fd, &total, err) < 0)

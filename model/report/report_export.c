@@ -210,6 +210,7 @@ static void json_sym_fields(FILE *out, const struct hist *h, uint32_t sym)
 {
 	const struct profile *p = hist_profile(h);
 	const char *file = profile_sym_file(p, sym, hist_opts(h)->verbose);
+	uint32_t line = profile_sym_line(p, sym);
 	fputs(", \"function\": ", out);
 	esc_json(out, profile_sym_function(p, sym));
 	fputs(", \"file\": ", out);
@@ -217,7 +218,11 @@ static void json_sym_fields(FILE *out, const struct hist *h, uint32_t sym)
 		esc_json(out, file);
 	else
 		fputs("null", out);
-	fprintf(out, ", \"line\": null, \"kind\": \"%s\", \"class\": \"%s\"",
+	if (line)
+		fprintf(out, ", \"line\": %" PRIu32, line);
+	else
+		fputs(", \"line\": null", out);
+	fprintf(out, ", \"kind\": \"%s\", \"class\": \"%s\"",
 		frame_kind_name(profile_sym_kind(p, sym)),
 		profile_class_name(hist_sym_class(h, sym)));
 }

@@ -23,7 +23,9 @@
  * call (FRAME_F_INLINED).  Its kind follows DESIGN.md: "py::" names are
  * python, DSO [kernel.kallsyms] is kernel, a DSO named libpython* or python*
  * is interpreter, a frame without DSO whose name starts with '[' is unknown,
- * anything else native.  Weights default to 1 and times advance by 1 ms.
+ * anything else native.  A python frame py::QUAL:FILE:LINE carries source
+ * line LINE (format 1.2: py::tally:lines.py:8 is line 8 of tally, a frame
+ * of its own beside py::tally:lines.py:12).  Weights default to 1 and times advance by 1 ms.
  * In COMM, NAME and DSO, \xHH stands for the byte HH (hostile names: escape
  * sequences, ';', '@', spaces, invalid UTF-8). */
 #include "pytop/format/pdata.h"
@@ -74,6 +76,24 @@ static char *unhex(char *s)
 	return s;
 }
 
+/* A python name's trailing ":LINE" after its file (py::QUAL:FILE:LINE):
+ * cut it off and return LINE, else 0. */
+static uint32_t py_line(char *name)
+{
+	char *file, *colon, *end;
+	unsigned long v;
+
+	if (strncmp(name, "py::", 4) || !(file = strchr(name + 4, ':')) ||
+	    !(colon = strrchr(file + 1, ':')) || !colon[1])
+		return 0;
+	errno = 0;
+	v = strtoul(colon + 1, &end, 10);
+	if (*end || errno || v == 0 || v > INT32_MAX || colon[1] < '0' || colon[1] > '9')
+		return 0;
+	*colon = '\0';
+	return (uint32_t)v;
+}
+
 static uint32_t frame_of(struct pdata *pd, char *spec)
 {
 	struct pdata_frame f = { .mapping = PDATA_NONE };
@@ -90,7 +110,9 @@ static uint32_t frame_of(struct pdata *pd, char *spec)
 		dso = unhex(at + 1);
 		f.mapping = pdata_add_mapping(pd, dso, "");
 	}
-	f.name = pdata_intern_cstr(pd, unhex(spec));
+	unhex(spec);
+	f.line = py_line(spec);
+	f.name = pdata_intern_cstr(pd, spec);
 	f.kind = (uint8_t)infer_kind(spec, dso);
 	f.addr = (uint64_t)f.name * 16; /* distinct per name, stable */
 	return pdata_intern_frame(pd, &f);
@@ -353,6 +375,8 @@ static void dump(const struct pdata *pd)
 		printf("frame %zu name=s%u mapping=%d kind=%s flags=%u addr=%#" PRIx64 "\n", i,
 		       f->name, f->mapping == PDATA_NONE ? -1 : (int)f->mapping,
 		       frame_kind_name(f->kind), f->flags, f->addr);
+		if (f->line)
+			printf("frame %zu line=%u\n", i, f->line);
 	}
 	for (size_t i = 0; i < pd->nstacks; i++)
 		printf("stack %zu parent=%d frame=%u\n", i,

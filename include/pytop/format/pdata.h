@@ -23,7 +23,8 @@
 #include "pytop/base/xalloc.h"
 
 #define PDATA_MAJOR 1
-#define PDATA_MINOR 1 /* 1.1: off-CPU samples and thread spans (written only when present) */
+#define PDATA_MINOR 2 /* 1.1: off-CPU samples and thread spans; 1.2: frame lines (each written
+                       * only when present, the header says the least minor that reads it) */
 #define PDATA_NONE UINT32_MAX /* "no such entry" for any index */
 
 /* Frame kinds, DESIGN.md "Frame classification".  Stored in the file. */
@@ -77,6 +78,7 @@ struct pdata_frame {
 	uint64_t addr;    /* address (relative to the mapping's file when known) */
 	uint8_t kind;     /* enum frame_kind */
 	uint8_t flags;    /* enum frame_flags */
+	uint32_t line;    /* source line (1.2), 0 when unknown; part of the frame's identity */
 };
 
 /* One node of the stack prefix tree.  The root end is the outermost caller;

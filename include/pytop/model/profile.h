@@ -105,6 +105,9 @@ const char *profile_sym_function(const struct profile *p, uint32_t sym);
 /* The Python file of sym (NULL when it is not a Python frame): the short
  * form of the display names, or with verbose the full path. */
 const char *profile_sym_file(const struct profile *p, uint32_t sym, bool verbose);
+/* The source line of a --lines symbol (a Python function at one line),
+ * 0 for any other symbol. */
+uint32_t profile_sym_line(const struct profile *p, uint32_t sym);
 uint32_t profile_sym_dso(const struct profile *p, uint32_t sym); /* PROFILE_NONE if none */
 
 size_t profile_ndsos(const struct profile *p);

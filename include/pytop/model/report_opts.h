@@ -72,6 +72,7 @@ struct report_opts {
 	bool python_set; /* --python or --no-python given (else: the Python view
 			    when the profile has Python frames) */
 	bool verbose;    /* full paths for DSOs and Python files */
+	bool lines;      /* --lines: Python frames split by source line when known */
 	enum graph_mode graph;
 	enum percentage_mode percentage;
 	double percent_limit; /* hide call-graph lines below this percent (0.5) */
