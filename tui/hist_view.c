@@ -80,8 +80,9 @@ static int hist_draw_head(struct view *v, int cols)
 		v->dirty = true;
 	rows_title(r, &rt);
 	view_query_scope(q, extra, sizeof(extra));
-	appendf(extra, sizeof(extra), ", view: %s%s%s", q->opts.python ? "python" : "all",
-		q->opts.inverted ? " callers" : "", q->opts.hierarchy ? " hierarchy" : "");
+	appendf(extra, sizeof(extra), ", view: %s%s%s%s", q->opts.python ? "python" : "all",
+		q->opts.lines ? " lines" : "", q->opts.inverted ? " callers" : "",
+		q->opts.hierarchy ? " hierarchy" : "");
 	if (rt.metric[0])
 		appendf(extra, sizeof(extra), ", metric: %s", rt.metric);
 	if (q->order != ROWS_ORDER_CHILDREN)
@@ -296,6 +297,9 @@ static unsigned hist_request(struct view *v, enum request req)
 		return REBUILD;
 	case REQ_PYTHON:
 		q->opts.python = !q->opts.python;
+		return REBUILD;
+	case REQ_LINES:
+		q->opts.lines = !q->opts.lines;
 		return REBUILD;
 	case REQ_INVERT:
 		q->opts.inverted = !q->opts.inverted;

@@ -38,6 +38,7 @@
 	REQ_(SORT,          's',       0,        0,      "set the sort keys (a prompt: e.g. dso,sym)") \
 	REQ_(ORDER,         'o',       0,        0,      "cycle order: children, self, name") \
 	REQ_(PYTHON,        'P',       0,        0,      "toggle the Python view") \
+	REQ_(LINES,         'l',       0,        0,      "toggle source lines: Python functions split by line (list)") \
 	REQ_(HIERARCHY,     'H',       0,        0,      "toggle hierarchy mode") \
 	REQ_(ZOOM_DSO,      'd',       0,        0,      "zoom into the current entry's DSO") \
 	REQ_(ZOOM_THREAD,   't',       0,        0,      "zoom into the current entry's thread") \

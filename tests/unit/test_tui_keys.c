@@ -66,6 +66,8 @@ int main(void)
 	CHECK(request_of_key('+') == REQ_TOGGLE && request_of_key('e') == REQ_TOGGLE &&
 		      request_of_key(KEY_ENTER) == REQ_TOGGLE, "Enter, + and e toggle");
 	CHECK(request_of_key('f') == REQ_FLAME, "f opens the flame graph");
+	CHECK(request_of_key('l') == REQ_LINES && request_of_flame_key('l') == REQ_FLAME_RIGHT,
+	      "l toggles lines in the list; in the flame graph it still moves right");
 	CHECK(request_of_flame_key('h') == REQ_FLAME_LEFT && request_of_flame_key('l') == REQ_FLAME_RIGHT &&
 		      request_of_flame_key('k') == REQ_FLAME_PARENT &&
 		      request_of_flame_key(KEY_DOWN) == REQ_FLAME_CHILD,
