@@ -465,7 +465,7 @@ static uint32_t raw_py_frame(struct rec *r, uint32_t fr)
 }
 
 bool rec_py_name(struct rec *r, const struct rec_frame *f, char *buf, size_t len,
-		 uint32_t *mapping, uint8_t *kind)
+		 uint32_t *mapping, uint8_t *kind, uint32_t *line)
 {
 	struct rec_py *py = r->py;
 	uint64_t fr = f->a & ~(RF_TAG_MASK | RF_PY);
@@ -473,6 +473,7 @@ bool rec_py_name(struct rec *r, const struct rec_frame *f, char *buf, size_t len
 
 	*mapping = PDATA_NONE;
 	*kind = FRAME_UNKNOWN;
+	*line = 0;
 	if (!py || fr >= py->nfr) {
 		snprintf(buf, len, "[unknown python frame]");
 		return false;
@@ -488,6 +489,7 @@ bool rec_py_name(struct rec *r, const struct rec_frame *f, char *buf, size_t len
 		py->mapping = pdata_add_mapping(r->pd, "[python]", "");
 	*mapping = py->mapping;
 	*kind = FRAME_PYTHON;
+	*line = e->line > 0 ? (uint32_t)e->line : 0;
 	snprintf(buf, len, "py::%s:%s", e->qualname, e->file);
 	return true;
 }

@@ -186,10 +186,10 @@ bool rec_py_pending(const struct rec *r);
  * the count; flags gets SAMPLE_F_TRUNCATED when the Python chain was cut. */
 size_t rec_py_merge(struct rec *r, uint32_t pid, uint32_t tid, uint64_t time, uint64_t ip,
 		    const uint32_t *native, size_t n, uint32_t *out, size_t max, uint32_t *flags);
-/* The name of an RF_PY raw frame into buf, its mapping and kind.  Returns
- * whether it has a real name. */
+/* The name of an RF_PY raw frame into buf, its mapping, kind and source
+ * line (0 when unknown).  Returns whether it has a real name. */
 bool rec_py_name(struct rec *r, const struct rec_frame *f, char *buf, size_t len,
-		 uint32_t *mapping, uint8_t *kind);
+		 uint32_t *mapping, uint8_t *kind, uint32_t *line);
 /* Warnings at the end: processes it could not read, records lost. */
 void rec_py_notes(struct rec *r);
 void rec_py_free(struct rec *r);

@@ -28,15 +28,22 @@ static enum frame_kind dso_kind(const char *path)
 	return pdata_dso_is_interpreter(path) ? FRAME_INTERPRETER : FRAME_NATIVE;
 }
 
-static void push(struct resolver *rs, const char *name, uint32_t mapping, uint64_t addr,
-		 enum frame_kind kind, bool inlined)
+/* line: the frame's source line (a Python frame read by BPF), 0 unknown. */
+static void push_line(struct resolver *rs, const char *name, uint32_t mapping, uint64_t addr,
+		      enum frame_kind kind, bool inlined, uint32_t line)
 {
 	struct pdata *pd = rs->r->pd;
 	struct pdata_frame f = { .name = pdata_intern_cstr(pd, name), .mapping = mapping,
 				 .addr = addr, .kind = (uint8_t)kind,
-				 .flags = inlined ? FRAME_F_INLINED : 0 };
+				 .flags = inlined ? FRAME_F_INLINED : 0, .line = line };
 	xgrow(&rs->exp, &rs->cap_exp, rs->nexp + 1, sizeof(*rs->exp));
 	rs->exp[rs->nexp++] = pdata_intern_frame(pd, &f);
+}
+
+static void push(struct resolver *rs, const char *name, uint32_t mapping, uint64_t addr,
+		 enum frame_kind kind, bool inlined)
+{
+	push_line(rs, name, mapping, addr, kind, inlined, 0);
 }
 
 static uint32_t mapping_of(struct resolver *rs, uint32_t dso)
@@ -74,10 +81,10 @@ static bool resolve_one(struct resolver *rs, const struct rec_frame *f)
 	char buf[512];
 
 	if (tag == 0 && (f->a & RF_PY)) {
-		uint32_t mapping;
+		uint32_t mapping, line;
 		uint8_t kind;
-		bool named = rec_py_name(rs->r, f, buf, sizeof(buf), &mapping, &kind);
-		push(rs, buf, mapping, 0, (enum frame_kind)kind, false);
+		bool named = rec_py_name(rs->r, f, buf, sizeof(buf), &mapping, &kind, &line);
+		push_line(rs, buf, mapping, 0, (enum frame_kind)kind, false, line);
 		return named;
 	}
 	if (tag == RF_KERNEL) {
