@@ -182,8 +182,8 @@ static void compute_level(struct hist *h, const struct keyset *ks, bool children
 		}
 		for (uint32_t i = tk || vt ? 0 : L->gstart[g]; !tk && !vt && i < L->gstart[g + 1]; i++) {
 			const struct rec *r = &v->recs[L->order[i]];
-			uint32_t n = r->leaf, sn = view_self_node(p, v, n);
-			uint32_t k = fk == FK_SYM ? v->sym[sn] : fk == FK_DSO ? sym_dso(p, v->sym[sn]) : 0;
+			uint32_t n = r->leaf;
+			uint32_t k = fk == FK_SYM ? v->sym[n] : fk == FK_DSO ? sym_dso(p, v->sym[n]) : 0;
 			if (seen[k] != g + 1) {
 				seen[k] = (uint32_t)g + 1;
 				touched[ntouched++] = k;

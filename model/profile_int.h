@@ -261,19 +261,6 @@ void view_edges_free(struct view *v);
 extern size_t view_edges_limit;
 
 /* Display name flags for a view and verbosity. */
-/* The node a sample whose leaf is n gives its Self to: in the all-frames
- * view an inlined leaf's Self goes to the function it is inlined into (the
- * nearest ancestor that is not inlined), as perf charges the ELF symbol;
- * the call graph keeps the inlined frames.  The Python view folds inlined
- * frames already. */
-static inline uint32_t view_self_node(const struct profile *p, const struct view *v, uint32_t n)
-{
-	if (!v->python)
-		while (p->syms[v->sym[n]].inlined && v->parent[n] != PROFILE_NONE)
-			n = v->parent[n];
-	return n;
-}
-
 static inline unsigned profile_name_flags(bool python, bool verbose)
 {
 	return (python ? 0 : PNAME_RAW) | (verbose ? PNAME_VERBOSE : 0);

@@ -45,8 +45,7 @@ static struct thread_keys *build(const struct profile *p, const struct view *v, 
 		uint32_t maxleaf = 0;
 		for (uint32_t i = tstart[t]; i < tstart[t + 1]; i++) {
 			const struct rec *r = &v->recs[trec[i]];
-			uint32_t n = r->leaf, sn = view_self_node(p, v, n);
-			uint32_t k = fk == 2 ? v->sym[sn] : p->syms[v->sym[sn]].dso;
+			uint32_t n = r->leaf, k = fk == 2 ? v->sym[n] : p->syms[v->sym[n]].dso;
 			if (!seen[k]) {
 				seen[k] = 1;
 				touched[ntouched++] = k;

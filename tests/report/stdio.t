@@ -23,11 +23,6 @@ golden multi.nr-samples multi --stdio -g none -n
 golden multi.nr-samples-self multi --stdio -g none -n --no-children --sort dso
 # sort keys and orders
 golden multi.sort-dso-sym multi --stdio --no-children --sort dso,sym
-# an inlined leaf's Self is the containing function's (as perf charges the
-# ELF symbol); the graph keeps the inlined frame, marked
-fixture inlined
-golden inlined.self inlined --stdio --no-children -g none
-golden inlined.children inlined --stdio --children --sort sym
 golden multi.sort-pid-tid multi --stdio -g none --sort pid,tid
 golden multi.sort-comm multi --stdio -g none --sort comm
 golden multi.order-key multi --stdio -g none --order key
